@@ -1,0 +1,194 @@
+//! HTML files. A saved full web page has its main content extracted with a Readability port
+//! (`dom_smoothie`, which matched Readability.js on Mozilla's fixtures) and its metadata read from
+//! `<title>`/`<h1>`, OpenGraph, JSON-LD, `<time>` and meta tags. An HTML fragment (no `<html>`,
+//! `<head>` or `<body>`) is already clean content and is kept whole.
+
+use std::path::Path;
+
+use dom_query::Document;
+use dom_smoothie::{Config, Readability};
+
+use super::Parsed;
+use crate::dates::parse_published;
+
+pub(crate) fn read(text: &str, abs_path: &Path) -> anyhow::Result<Parsed> {
+    let file_url = url::Url::from_file_path(abs_path)
+        .map(|u| u.to_string())
+        .ok();
+    if is_full_page(text) {
+        Ok(read_page(text, file_url.as_deref()))
+    } else {
+        Ok(read_fragment(text))
+    }
+}
+
+/// Does the text look like a whole page rather than a fragment of content?
+fn is_full_page(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["<html", "<head", "<body", "<!doctype"]
+        .iter()
+        .any(|t| head.contains(t))
+}
+
+fn read_page(text: &str, file_url: Option<&str>) -> Parsed {
+    let doc = Document::from(text);
+    let mut parsed = Parsed {
+        lang: attr(&doc, "html", "lang").or_else(|| attr(&doc, "html", "xml:lang")),
+        base_url: attr(&doc, "base", "href").filter(|u| is_web(u)),
+        ..Parsed::default()
+    };
+    let meta_date = meta(
+        &doc,
+        &[
+            "article:published_time",
+            "og:published_time",
+            "date",
+            "dc.date",
+            "dcterms.created",
+            "pubdate",
+            "sailthru.date",
+        ],
+    )
+    .or_else(|| attr(&doc, "time[datetime]", "datetime"));
+    let canonical = attr(&doc, "link[rel=canonical]", "href")
+        .or_else(|| meta(&doc, &["og:url"]))
+        .filter(|u| is_web(u));
+
+    let cfg = Config {
+        max_elements_to_parse: 200_000,
+        ..Config::default()
+    };
+    let article = Readability::with_document(doc.clone(), file_url, Some(cfg))
+        .ok()
+        .and_then(|mut r| r.parse().ok());
+    match article {
+        Some(a) if a.text_content.trim().chars().count() >= 80 => {
+            parsed.title = Some(a.title.clone()).filter(|t| !t.trim().is_empty());
+            parsed.byline = a.byline.clone();
+            parsed.summary = a.excerpt.clone();
+            parsed.source = a.site_name.clone();
+            parsed.lang = parsed.lang.or(a.lang.clone());
+            parsed.url = a.url.clone().filter(|u| is_web(u)).or(canonical);
+            parsed.published = a
+                .published_time
+                .as_deref()
+                .and_then(parse_published)
+                .or_else(|| meta_date.as_deref().and_then(parse_published));
+            parsed.body_html = a.content.to_string();
+        }
+        _ => {
+            // Too little for Readability: the page is short; keep its main element whole.
+            let fallback = read_fragment(&main_html(&doc));
+            parsed.title = title_of(&doc).or(fallback.title);
+            parsed.summary = meta(&doc, &["og:description", "description"]);
+            parsed.source = meta(&doc, &["og:site_name", "application-name"]);
+            parsed.byline = meta(&doc, &["author", "article:author"]);
+            parsed.url = canonical;
+            parsed.published = meta_date.as_deref().and_then(parse_published);
+            parsed.body_html = fallback.body_html;
+        }
+    }
+    parsed
+}
+
+fn read_fragment(text: &str) -> Parsed {
+    let doc = Document::fragment(text);
+    let mut parsed = Parsed::default();
+    // A leading <h1> is the title; it leaves the body so it is not printed twice.
+    let h1 = doc.select("h1").first();
+    if h1.exists() {
+        let title = collapse(&h1.text());
+        if !title.is_empty() {
+            parsed.title = Some(title);
+            h1.remove();
+        }
+    }
+    if let Some(t) = doc.select("time[datetime]").attr("datetime") {
+        parsed.published = parse_published(&t);
+    }
+    parsed.body_html = doc.html().to_string();
+    parsed
+}
+
+/// The inner HTML of `<article>`, `<main>` or `<body>`, in that order of preference.
+fn main_html(doc: &Document) -> String {
+    for sel in ["article", "main", "[role=main]", "body"] {
+        let s = doc.select(sel).first();
+        if s.exists() {
+            return s.inner_html().to_string();
+        }
+    }
+    doc.html().to_string()
+}
+
+fn title_of(doc: &Document) -> Option<String> {
+    meta(doc, &["og:title"])
+        .or_else(|| Some(collapse(&doc.select("h1").first().text())).filter(|t| !t.is_empty()))
+        .or_else(|| Some(collapse(&doc.select("title").first().text())).filter(|t| !t.is_empty()))
+}
+
+fn attr(doc: &Document, sel: &str, name: &str) -> Option<String> {
+    doc.select(sel)
+        .first()
+        .attr(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The first `<meta>` whose `property` or `name` is one of `keys` (case-insensitive).
+fn meta(doc: &Document, keys: &[&str]) -> Option<String> {
+    let metas = doc.select("meta");
+    for key in keys {
+        for node in metas.nodes() {
+            let name = node.attr("property").or_else(|| node.attr("name"));
+            if name.is_some_and(|n| n.eq_ignore_ascii_case(key))
+                && let Some(c) = node.attr("content").filter(|c| !c.trim().is_empty())
+            {
+                return Some(c.trim().to_owned());
+            }
+        }
+    }
+    None
+}
+
+fn is_web(u: &str) -> bool {
+    u.starts_with("http://") || u.starts_with("https://")
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragment_is_kept_whole() {
+        let p = read_fragment("<h1>Title here</h1><p>One.</p><p>Two.</p>");
+        assert_eq!(p.title.as_deref(), Some("Title here"));
+        assert!(
+            p.body_html.contains("<p>One.</p><p>Two.</p>"),
+            "{}",
+            p.body_html
+        );
+        assert!(!p.body_html.contains("h1"));
+    }
+
+    #[test]
+    fn short_page_falls_back_to_main_element() {
+        let html = r#"<!doctype html><html lang="de"><head><title>Kurz</title>
+            <meta property="og:site_name" content="Blog"></head>
+            <body><nav>menu</nav><article><p>Ein kurzer Text.</p></article></body></html>"#;
+        let p = read(html, Path::new("/tmp/x.html")).unwrap();
+        assert_eq!(p.title.as_deref(), Some("Kurz"));
+        assert_eq!(p.lang.as_deref(), Some("de"));
+        assert_eq!(p.source.as_deref(), Some("Blog"));
+        assert!(p.body_html.contains("Ein kurzer Text."));
+        assert!(!p.body_html.contains("menu"));
+    }
+}

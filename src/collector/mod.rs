@@ -1,0 +1,387 @@
+//! Stage 1: gather articles from sources.
+//!
+//! This module reads local inputs — files and folders given on the command line — into
+//! [`Article`]s. Each kind of file has a reader (`markdown`, `html`, `text`) that turns decoded text
+//! into the article's metadata and an HTML body; this module walks folders, decodes bytes, and fills
+//! in what a reader could not know (id, topics from the folder, source name, language).
+//!
+//! One unreadable input never stops the others: it is reported in the [`Report`] and skipped.
+
+mod decode;
+mod html;
+mod markdown;
+mod text;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::{Article, Base, Published};
+use crate::report::Report;
+
+pub use decode::{DecodeError, Decoded, decode};
+
+/// What a kind-specific reader found in one file.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<Published>,
+    pub topics: Vec<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub lang: Option<String>,
+    pub summary: Option<String>,
+    pub body_html: String,
+    /// The page's own base address (e.g. `<base href>`), if any.
+    pub base_url: Option<String>,
+}
+
+/// The kinds of local file inkquire reads, by file name extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Markdown,
+    Html,
+    Text,
+}
+
+impl Kind {
+    pub fn of(path: &Path) -> Option<Kind> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" | "mdown" => Some(Kind::Markdown),
+            "html" | "htm" | "xhtml" => Some(Kind::Html),
+            "txt" | "text" => Some(Kind::Text),
+            _ => None,
+        }
+    }
+}
+
+/// Read every article under `inputs` (files, or folders walked recursively in name order).
+///
+/// Files of other kinds inside a folder are skipped silently; a file named explicitly that cannot
+/// be read, or is of no known kind, is a failure in `report`.
+pub fn collect_local(inputs: &[PathBuf], report: &mut Report) -> Vec<Article> {
+    let mut articles = Vec::new();
+    for input in inputs {
+        let meta = match fs::metadata(input) {
+            Ok(m) => m,
+            Err(e) => {
+                report.fail(input.display().to_string(), format!("cannot read: {e}"));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            if let Err(e) = walk(input, &mut files) {
+                report.fail(
+                    input.display().to_string(),
+                    format!("cannot list folder: {e}"),
+                );
+            }
+            for file in files {
+                if Kind::of(&file).is_some() {
+                    read_into(&file, input, &mut articles, report);
+                }
+            }
+        } else {
+            let root = input.parent().unwrap_or(Path::new(".")).to_path_buf();
+            if Kind::of(input).is_none() {
+                report.fail(
+                    input.display().to_string(),
+                    "not a kind inkquire reads (use .md, .html/.htm or .txt)",
+                );
+                continue;
+            }
+            read_into(input, &root, &mut articles, report);
+        }
+    }
+    articles
+}
+
+fn read_into(path: &Path, root: &Path, articles: &mut Vec<Article>, report: &mut Report) {
+    match read_file(path, root, report) {
+        Ok(a) => articles.push(a),
+        Err(e) => report.fail(path.display().to_string(), format!("{e:#}")),
+    }
+}
+
+/// Files below `dir`, sorted by name, hidden files and folders left out.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        // Follow links to files, not to folders (no loops).
+        if entry.file_type()?.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Read one local file into an article. `root` is the folder its images must stay inside.
+pub fn read_file(path: &Path, root: &Path, report: &mut Report) -> anyhow::Result<Article> {
+    use anyhow::Context;
+    let kind = Kind::of(path).context("not a kind inkquire reads")?;
+    let bytes = fs::read(path).context("cannot read")?;
+    let decoded = decode(&bytes)?;
+    let origin = path.display().to_string();
+    if let Some(enc) = decoded.legacy_encoding {
+        let how = if decoded.declared {
+            "declared"
+        } else {
+            "detected"
+        };
+        report.warn(&origin, format!("not UTF-8: decoded as {enc} ({how})"));
+    }
+    let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = abs.parent().map(Path::to_path_buf);
+    let parsed = match kind {
+        Kind::Markdown => markdown::read(&decoded.text)?,
+        Kind::Html => html::read(&decoded.text, &abs)?,
+        Kind::Text => text::read(&decoded.text),
+    };
+    let seen = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(|t| DateTime::<chrono::Local>::from(t).fixed_offset());
+    let folder = abs
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(finish(
+        parsed,
+        Local {
+            origin,
+            abs,
+            dir,
+            root: fs::canonicalize(root).ok(),
+            folder,
+            stem,
+            seen,
+        },
+    ))
+}
+
+struct Local {
+    origin: String,
+    abs: PathBuf,
+    dir: Option<PathBuf>,
+    root: Option<PathBuf>,
+    folder: Option<String>,
+    stem: String,
+    seen: Option<DateTime<FixedOffset>>,
+}
+
+fn finish(p: Parsed, local: Local) -> Article {
+    let url = p
+        .url
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let web_base = url.clone();
+    let key = url
+        .clone()
+        .unwrap_or_else(|| format!("file:{}", local.abs.display()));
+    let mut topics: Vec<String> = p
+        .topics
+        .iter()
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if topics.is_empty()
+        && let Some(folder) = &local.folder
+    {
+        topics.push(folder.to_lowercase());
+    }
+    topics.dedup();
+    let source = p
+        .source
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| url.as_deref().and_then(host_of))
+        .or_else(|| local.folder.as_deref().map(title_case))
+        .unwrap_or_else(|| "Local files".to_owned());
+    let title = p
+        .title
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| title_case(&local.stem.replace(['-', '_'], " ")));
+    let lang = p
+        .lang
+        .as_deref()
+        .and_then(normalize_lang)
+        .or_else(|| detect_lang(&p.body_html));
+    Article {
+        id: short_hash(&key),
+        title,
+        byline: p.byline.filter(|b| !b.trim().is_empty()),
+        published: p.published,
+        topics,
+        source,
+        url,
+        lang,
+        summary: p.summary.filter(|s| !s.trim().is_empty()),
+        body_html: p.body_html,
+        base: Base {
+            url: p.base_url.or(web_base),
+            dir: local.dir,
+            root: local.root,
+        },
+        origin: local.origin,
+        seen: local.seen,
+    }
+}
+
+/// First 12 hex digits of the SHA-1 of `key`: short, stable, and a valid XML name after a letter.
+pub fn short_hash(key: &str) -> String {
+    let hex = sha1_smol::Sha1::from(key).digest().to_string();
+    hex[..12].to_owned()
+}
+
+/// First 12 hex digits of the SHA-1 of `bytes` (content addresses for images).
+pub fn short_hash_bytes(bytes: &[u8]) -> String {
+    let hex = sha1_smol::Sha1::from(bytes).digest().to_string();
+    hex[..12].to_owned()
+}
+
+/// Markdown (no front matter) to HTML, as the Markdown reader renders bodies.
+pub fn markdown_to_html(md: &str) -> String {
+    markdown::read(md).map(|p| p.body_html).unwrap_or_default()
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let host = url::Url::parse(url).ok()?.host_str()?.to_owned();
+    Some(host.strip_prefix("www.").unwrap_or(&host).to_owned())
+}
+
+/// "world news" → "World News".
+pub fn title_case(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A BCP 47 tag in its usual case (`en-us` → `en-US`, `zh_tw` → `zh-TW`), or `None` when the
+/// value is not a language tag.
+pub fn normalize_lang(tag: &str) -> Option<String> {
+    let tag = tag.trim().replace('_', "-");
+    let mut parts = tag.split('-');
+    let primary = parts.next()?.to_ascii_lowercase();
+    if !(2..=3).contains(&primary.len()) || !primary.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut out = primary;
+    for part in parts {
+        if part.is_empty() || part.len() > 8 || !part.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        out.push('-');
+        match part.len() {
+            2 => out.push_str(&part.to_ascii_uppercase()),
+            4 => {
+                let mut c = part.chars();
+                out.extend(c.next().map(|f| f.to_ascii_uppercase()));
+                out.push_str(&c.as_str().to_ascii_lowercase());
+            }
+            _ => out.push_str(&part.to_ascii_lowercase()),
+        }
+    }
+    Some(out)
+}
+
+/// Guess the language of an HTML body from its text, when the guess is reliable.
+fn detect_lang(html: &str) -> Option<String> {
+    let mut text = String::with_capacity(html.len().min(4000));
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+        if text.len() > 4000 {
+            break;
+        }
+    }
+    let info = whatlang::detect(&text)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    let code = match info.lang() {
+        whatlang::Lang::Eng => "en",
+        whatlang::Lang::Fra => "fr",
+        whatlang::Lang::Deu => "de",
+        whatlang::Lang::Spa => "es",
+        whatlang::Lang::Por => "pt",
+        whatlang::Lang::Ita => "it",
+        whatlang::Lang::Nld => "nl",
+        whatlang::Lang::Ces => "cs",
+        whatlang::Lang::Slk => "sk",
+        whatlang::Lang::Pol => "pl",
+        whatlang::Lang::Rus => "ru",
+        whatlang::Lang::Ukr => "uk",
+        whatlang::Lang::Cmn => "zh",
+        whatlang::Lang::Jpn => "ja",
+        whatlang::Lang::Kor => "ko",
+        whatlang::Lang::Swe => "sv",
+        whatlang::Lang::Dan => "da",
+        whatlang::Lang::Nob => "nb",
+        whatlang::Lang::Fin => "fi",
+        whatlang::Lang::Tur => "tr",
+        whatlang::Lang::Ell => "el",
+        whatlang::Lang::Hun => "hu",
+        whatlang::Lang::Ron => "ro",
+        whatlang::Lang::Ara => "ar",
+        whatlang::Lang::Heb => "he",
+        whatlang::Lang::Hin => "hi",
+        _ => return None,
+    };
+    Some(code.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_tags_are_normalized() {
+        assert_eq!(normalize_lang("en-us").as_deref(), Some("en-US"));
+        assert_eq!(normalize_lang("zh_tw").as_deref(), Some("zh-TW"));
+        assert_eq!(normalize_lang("sr-latn-rs").as_deref(), Some("sr-Latn-RS"));
+        assert_eq!(normalize_lang("english"), None);
+        assert_eq!(normalize_lang(""), None);
+    }
+
+    #[test]
+    fn language_is_detected_from_text() {
+        let fr = "<p>Le gouvernement a annoncé mardi une nouvelle réforme des retraites qui sera présentée au parlement la semaine prochaine.</p>";
+        assert_eq!(detect_lang(fr).as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn kinds_by_extension() {
+        assert_eq!(Kind::of(Path::new("a/b.MD")), Some(Kind::Markdown));
+        assert_eq!(Kind::of(Path::new("a/b.htm")), Some(Kind::Html));
+        assert_eq!(Kind::of(Path::new("a/b.jpg")), None);
+    }
+}

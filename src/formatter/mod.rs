@@ -1,0 +1,412 @@
+//! Stage 2: make each article safe, valid and well set.
+//!
+//! [`format`] runs an article's body through these passes, in order:
+//! 1. `sanitize` — allowlisted elements and attributes, safe links, image sources resolved;
+//! 2. `repair` — XHTML content models (no blocks in inline elements, list items in lists…);
+//! 3. footnotes — Markdown footnotes become EPUB note references with backlinks;
+//! 4. ids — prefixed per article, so they are unique in the book; dead fragment links unlinked;
+//! 5. `images` — each image loaded, checked, converted if needed, stored once by content;
+//! 6. `typography` — quotes by language, dashes, ellipses;
+//!
+//! then adds the article header (title, byline, source, date, reading time, original link) and
+//! serializes well-formed XHTML. What it removed or dropped comes back as warnings.
+
+mod images;
+mod repair;
+mod sanitize;
+pub mod tree;
+mod typography;
+
+pub use images::{ImageSource, LocalImages, prepare as prepare_image};
+pub use sanitize::Removed;
+pub use typography::typeset;
+
+use chrono::Datelike;
+
+use crate::model::{Article, FormattedArticle};
+use tree::{Element, Node, esc, esc_attr};
+
+/// Words per minute for reading-time estimates (CJK: characters per minute / 2).
+const WORDS_PER_MINUTE: usize = 230;
+
+pub struct FormatOptions<'a> {
+    /// Language assumed for articles that do not say (BCP 47).
+    pub default_lang: &'a str,
+    pub images: &'a dyn ImageSource,
+}
+
+/// Format one article. Returns it with the warnings it raised (each about this article).
+pub fn format(article: Article, opts: &FormatOptions) -> (FormattedArticle, Vec<String>) {
+    let mut warnings = Vec::new();
+    let lang = article
+        .lang
+        .clone()
+        .unwrap_or_else(|| opts.default_lang.to_owned());
+
+    let mut cleaner = sanitize::Sanitizer::new(&article.base);
+    let nodes = cleaner.clean(&article.body_html);
+    warnings.extend(cleaner.removed.describe());
+    let mut nodes = repair::repair(nodes);
+    drop_repeated_header(&mut nodes, &article);
+    footnotes(&mut nodes);
+    let prefix = format!("a{}-", article.id);
+    repair::fix_ids(&mut nodes, &prefix);
+    let (assets, image_warnings) = images::embed(&mut nodes, opts.images);
+    warnings.extend(image_warnings);
+    typography::typeset_nodes(&mut nodes, typography::Quotes::for_lang(&lang));
+
+    let mut text = String::new();
+    tree::text_of(&nodes, &mut text);
+    let words = count_words(&text);
+    let reading_minutes = (words.div_ceil(WORDS_PER_MINUTE)).max(1) as u32;
+    let title = typeset(&collapse(&article.title), &lang);
+    let summary = article
+        .summary
+        .as_deref()
+        .map(collapse)
+        .filter(|s| s.chars().count() >= 20 && !is_header_line(s, &article))
+        .unwrap_or_else(|| lead_text(&nodes));
+    let summary = typeset(&truncate_words(&summary, 180), &lang);
+
+    let mut xhtml = String::with_capacity(article.body_html.len() + 1024);
+    header(&article, &title, &lang, reading_minutes, &mut xhtml);
+    xhtml.push_str("<div class=\"article-body\">\n");
+    tree::write_nodes(&nodes, &mut xhtml);
+    xhtml.push_str("\n</div>\n");
+
+    let formatted = FormattedArticle {
+        id: article.id,
+        title,
+        byline: article.byline.map(|b| collapse(&b)),
+        published: article.published,
+        topics: article.topics,
+        source: collapse(&article.source),
+        url: article.url,
+        lang,
+        summary,
+        words,
+        reading_minutes,
+        xhtml,
+        assets,
+    };
+    (formatted, warnings)
+}
+
+fn header(a: &Article, title: &str, lang: &str, minutes: u32, out: &mut String) {
+    out.push_str("<header class=\"article-header\">\n");
+    out.push_str(&format!(
+        "<h1 class=\"article-title\">{}</h1>\n",
+        esc(title)
+    ));
+    if let Some(by) = a.byline.as_deref().map(collapse).filter(|b| !b.is_empty()) {
+        let by = if by.to_lowercase().starts_with("by ") {
+            by
+        } else {
+            format!("By {by}")
+        };
+        out.push_str(&format!(
+            "<p class=\"byline\">{}</p>\n",
+            esc(&typeset(&by, lang))
+        ));
+    }
+    let mut meta = vec![format!(
+        "<span class=\"source\">{}</span>",
+        esc(&collapse(&a.source))
+    )];
+    if let Some(p) = a.published {
+        meta.push(format!(
+            "<time datetime=\"{}\">{}</time>",
+            if p.has_time {
+                p.at.to_rfc3339()
+            } else {
+                p.at.date_naive().to_string()
+            },
+            human_date(p.at.date_naive())
+        ));
+    }
+    meta.push(format!("{minutes} min read"));
+    out.push_str(&format!(
+        "<p class=\"article-meta\">{}</p>\n",
+        meta.join(" · ")
+    ));
+    if let Some(url) = &a.url {
+        out.push_str(&format!(
+            "<p class=\"original\"><a href=\"{}\">{}</a></p>\n",
+            esc_attr(url),
+            esc(&short_url(url))
+        ));
+    }
+    out.push_str("</header>\n");
+}
+
+/// "27 November 2026".
+pub fn human_date(d: chrono::NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+/// `https://www.example.org/a/very/long/path` → `example.org/a/very/long/…`.
+fn short_url(url: &str) -> String {
+    let s = url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.");
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(58).collect();
+        format!("{cut}…")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Markdown footnotes (pulldown-cmark's `footnote-reference`/`footnote-definition` markup) as EPUB
+/// note references and notes, each note with a link back to where it was cited. Ids are still
+/// unprefixed here.
+fn footnotes(nodes: &mut [Node]) {
+    for n in nodes.iter_mut() {
+        let Node::El(e) = n else { continue };
+        let class = e.attr("class").unwrap_or("").to_owned();
+        if e.name == "sup" && class.contains("footnote-reference") {
+            for c in e.children.iter_mut() {
+                if let Node::El(a) = c
+                    && a.name == "a"
+                    && let Some(target) = a.attr("href").and_then(|h| h.strip_prefix('#'))
+                {
+                    let back = format!("fnref-{target}");
+                    a.set_attr("id", back);
+                    a.set_attr("epub:type", "noteref");
+                }
+            }
+            continue;
+        }
+        if e.name == "div" && class.contains("footnote-definition") {
+            e.name = "aside";
+            e.set_attr("epub:type", "footnote");
+            if let Some(id) = e.attr("id").map(str::to_owned) {
+                let mut back = Element::new("a");
+                back.set_attr("href", format!("#fnref-{id}"));
+                back.set_attr("class", "footnote-back");
+                back.children.push(Node::Text("↩".into()));
+                // Into the note's last paragraph, or at its end.
+                let last_p = e.children.iter_mut().rev().find_map(|c| match c {
+                    Node::El(p) if p.name == "p" => Some(p),
+                    _ => None,
+                });
+                match last_p {
+                    Some(p) => {
+                        p.children.push(Node::Text(" ".into()));
+                        p.children.push(Node::El(back));
+                    }
+                    None => e.children.push(Node::El(back)),
+                }
+            }
+            continue;
+        }
+        footnotes(&mut e.children);
+    }
+}
+
+/// Is `text` only the article's title, byline or date, as pages repeat them above the story?
+fn is_header_line(text: &str, a: &Article) -> bool {
+    let t = collapse(text).to_lowercase();
+    let t = t.trim_matches(|c: char| !c.is_alphanumeric());
+    if t.is_empty() {
+        return true;
+    }
+    let title = collapse(&a.title).to_lowercase();
+    let by = a.byline.as_deref().map(|b| collapse(b).to_lowercase());
+    t == title.trim_matches(|c: char| !c.is_alphanumeric())
+        || by
+            .as_deref()
+            .is_some_and(|b| t == b || t == format!("by {b}"))
+        || a.published.is_some_and(|p| {
+            let d = p.at.date_naive();
+            t == human_date(d).to_lowercase() || t == d.to_string()
+        })
+}
+
+/// The article header shows title, byline and date; pages often repeat them at the top of the
+/// body. Remove those repeats from the first few elements (looking inside wrapper `div`s).
+fn drop_repeated_header(nodes: &mut Vec<Node>, a: &Article) {
+    let mut seen_elements = 0;
+    let mut i = 0;
+    while i < nodes.len() && seen_elements < 6 {
+        match &mut nodes[i] {
+            Node::Text(t) if t.trim().is_empty() => {
+                i += 1;
+                continue;
+            }
+            Node::Text(_) => return,
+            Node::El(e)
+                if e.name == "div" && e.children.iter().any(|c| matches!(c, Node::El(_))) =>
+            {
+                drop_repeated_header(&mut e.children, a);
+                return;
+            }
+            Node::El(e) => {
+                let is_meta = matches!(e.name, "p" | "h2" | "h3" | "time" | "span" | "div");
+                let mut text = String::new();
+                tree::text_of(&e.children, &mut text);
+                if is_meta && !text.is_empty() && text.len() < 300 && is_header_line(&text, a) {
+                    nodes.remove(i);
+                    continue;
+                }
+                seen_elements += 1;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// The opening paragraphs' text (about 200 characters), without note markers: the summary of an
+/// article that brings none.
+fn lead_text(nodes: &[Node]) -> String {
+    fn paragraphs(nodes: &[Node], out: &mut String) {
+        for n in nodes {
+            if out.chars().count() > 200 {
+                return;
+            }
+            if let Node::El(e) = n {
+                if e.name == "p" {
+                    let kept: Vec<Node> = e
+                        .children
+                        .iter()
+                        .filter(|c| !matches!(c, Node::El(x) if x.name == "sup"))
+                        .cloned()
+                        .collect();
+                    let mut t = String::new();
+                    tree::text_of(&kept, &mut t);
+                    let t = collapse(&t);
+                    if !t.is_empty() {
+                        if !out.is_empty() {
+                            out.push(' ');
+                        }
+                        out.push_str(&t);
+                    }
+                } else if e.name != "aside" && e.name != "figure" {
+                    paragraphs(&e.children, out);
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    paragraphs(nodes, &mut out);
+    if out.is_empty() {
+        tree::text_of(nodes, &mut out);
+    }
+    collapse(&out)
+}
+
+/// Words, counting each CJK character as half a word (about how fast they are read).
+pub fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut cjk = 0;
+    for w in text.split_whitespace() {
+        let n = w.chars().filter(|c| is_cjk(*c)).count();
+        cjk += n;
+        if n < w.chars().count() {
+            words += 1;
+        }
+    }
+    words + cjk / 2
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff)
+}
+
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most `max` characters, cut at a word boundary, with an ellipsis when cut.
+fn truncate_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let at = cut
+        .rfind(char::is_whitespace)
+        .filter(|&i| i > max / 2)
+        .unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches([',', ';', ':', ' ', '.']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Base;
+
+    fn article(body: &str) -> Article {
+        Article {
+            id: "0123abcd".into(),
+            title: "A \"quoted\" title".into(),
+            byline: Some("Ann Author".into()),
+            published: crate::dates::parse_published("2026-11-27"),
+            topics: vec!["tech".into()],
+            source: "Notes".into(),
+            url: Some("https://example.org/post".into()),
+            lang: Some("en".into()),
+            summary: None,
+            body_html: body.into(),
+            base: Base::default(),
+            origin: "t.md".into(),
+            seen: None,
+        }
+    }
+
+    #[test]
+    fn formats_header_body_and_footnotes() {
+        let md = crate::collector::markdown_to_html("Text with a note.[^n]\n\n[^n]: The note.\n");
+        let opts = FormatOptions {
+            default_lang: "en",
+            images: &LocalImages,
+        };
+        let (f, warnings) = format(article(&md), &opts);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(f.title, "A “quoted” title");
+        assert!(
+            f.xhtml
+                .contains("<h1 class=\"article-title\">A “quoted” title</h1>")
+        );
+        assert!(f.xhtml.contains("<p class=\"byline\">By Ann Author</p>"));
+        assert!(
+            f.xhtml
+                .contains("<time datetime=\"2026-11-27\">27 November 2026</time>")
+        );
+        assert!(f.xhtml.contains("href=\"#a0123abcd-n\""), "{}", f.xhtml);
+        assert!(
+            f.xhtml.contains(
+                "<aside class=\"footnote-definition\" epub:type=\"footnote\" id=\"a0123abcd-n\">"
+            ),
+            "{}",
+            f.xhtml
+        );
+        assert!(
+            f.xhtml.contains("href=\"#a0123abcd-fnref-n\""),
+            "{}",
+            f.xhtml
+        );
+        assert_eq!(f.summary, "Text with a note.");
+    }
+
+    #[test]
+    fn word_counts_and_truncation() {
+        assert_eq!(count_words("one two three"), 3);
+        assert_eq!(count_words("宇航员在太空中"), 3);
+        assert_eq!(truncate_words("alpha beta gamma delta", 12), "alpha beta…");
+    }
+}

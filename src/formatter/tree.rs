@@ -1,0 +1,208 @@
+//! A small, owned document tree of allowed elements, and its XHTML serialization.
+//!
+//! The sanitizer builds this tree from parsed HTML; later passes (content-model repair, ids,
+//! typography) edit it; [`write_nodes`] writes it as well-formed XML: void elements self-closed,
+//! `& < > "` escaped, characters XML forbids removed.
+
+/// A node of the cleaned tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    El(Element),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub name: &'static str,
+    pub attrs: Vec<(&'static str, String)>,
+    pub children: Vec<Node>,
+}
+
+impl Element {
+    pub fn new(name: &'static str) -> Self {
+        Element {
+            name,
+            attrs: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_attr(&mut self, name: &'static str, value: impl Into<String>) {
+        let value = value.into();
+        match self.attrs.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.attrs.push((name, value)),
+        }
+    }
+
+    pub fn remove_attr(&mut self, name: &str) -> Option<String> {
+        let pos = self.attrs.iter().position(|(n, _)| *n == name)?;
+        Some(self.attrs.remove(pos).1)
+    }
+}
+
+/// Elements written as `<x/>`.
+pub fn is_void(name: &str) -> bool {
+    matches!(name, "br" | "hr" | "img" | "wbr" | "col")
+}
+
+/// Elements of phrasing content (may sit inside a paragraph).
+pub fn is_phrasing(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "br"
+            | "cite"
+            | "code"
+            | "del"
+            | "dfn"
+            | "em"
+            | "i"
+            | "img"
+            | "ins"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "ruby"
+            | "rt"
+            | "rp"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "u"
+            | "var"
+            | "wbr"
+    )
+}
+
+/// All the text below `nodes`, in order.
+pub fn text_of(nodes: &[Node], out: &mut String) {
+    for n in nodes {
+        match n {
+            Node::Text(t) => out.push_str(t),
+            Node::El(e) => {
+                if is_block_break(e.name) && !out.ends_with([' ', '\n']) && !out.is_empty() {
+                    out.push(' ');
+                }
+                text_of(&e.children, out);
+                if is_block_break(e.name) && !out.ends_with([' ', '\n']) {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+}
+
+fn is_block_break(name: &str) -> bool {
+    !is_phrasing(name) || name == "br"
+}
+
+/// Write `nodes` as XHTML into `out`.
+pub fn write_nodes(nodes: &[Node], out: &mut String) {
+    for n in nodes {
+        match n {
+            Node::Text(t) => escape_text(t, out),
+            Node::El(e) => write_element(e, out),
+        }
+    }
+}
+
+fn write_element(e: &Element, out: &mut String) {
+    out.push('<');
+    out.push_str(e.name);
+    for (name, value) in &e.attrs {
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        escape_attr(value, out);
+        out.push('"');
+    }
+    if is_void(e.name) {
+        out.push_str("/>");
+        return;
+    }
+    out.push('>');
+    write_nodes(&e.children, out);
+    out.push_str("</");
+    out.push_str(e.name);
+    out.push('>');
+}
+
+/// Characters XML 1.0 does not allow, even escaped.
+fn xml_forbidden(c: char) -> bool {
+    matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\u{fffe}' | '\u{ffff}')
+}
+
+pub fn escape_text(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if xml_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+}
+
+pub fn escape_attr(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if xml_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// Escape a string for use as text content.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_text(s, &mut out);
+    out
+}
+
+/// Escape a string for use inside a double-quoted attribute.
+pub fn esc_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_attr(s, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_well_formed_xml() {
+        let mut p = Element::new("p");
+        p.set_attr("title", "a \"b\" <c> & d");
+        p.children.push(Node::Text("x < y & z\u{1}".into()));
+        p.children.push(Node::El(Element::new("br")));
+        let mut out = String::new();
+        write_nodes(&[Node::El(p)], &mut out);
+        assert_eq!(
+            out,
+            "<p title=\"a &quot;b&quot; &lt;c&gt; &amp; d\">x &lt; y &amp; z<br/></p>"
+        );
+    }
+}

@@ -1,0 +1,224 @@
+//! Typography: straight quotes to the language's quotation marks, `--` to an em dash, `...` to an
+//! ellipsis. Code (`code`, `pre`, `kbd`, `samp`, `var`) is left alone.
+//!
+//! Quotes are decided by what comes before them, carried across element boundaries within a block
+//! (so `"<em>word</em>"` gets an opening and a closing mark).
+
+use super::tree::{Node, is_phrasing};
+
+/// The quotation marks of a language: (open double, close double, open single, close single).
+#[derive(Clone, Copy)]
+pub struct Quotes {
+    open2: &'static str,
+    close2: &'static str,
+    open1: &'static str,
+    close1: &'static str,
+}
+
+impl Quotes {
+    pub fn for_lang(lang: &str) -> Quotes {
+        let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            // French: guillemets with a narrow no-break space inside.
+            "fr" => Quotes {
+                open2: "«\u{202f}",
+                close2: "\u{202f}»",
+                open1: "“",
+                close1: "”",
+            },
+            "de" | "cs" | "sk" | "pl" | "ro" | "hu" | "bg" | "lt" | "et" | "is" => Quotes {
+                open2: "„",
+                close2: "“",
+                open1: "‚",
+                close1: "‘",
+            },
+            "es" | "it" | "pt" | "ru" | "uk" | "el" | "ca" | "nb" | "no" => Quotes {
+                open2: "«",
+                close2: "»",
+                open1: "“",
+                close1: "”",
+            },
+            _ => Quotes {
+                open2: "“",
+                close2: "”",
+                open1: "‘",
+                close1: "’",
+            },
+        }
+    }
+}
+
+/// Typeset the text of `nodes` in place.
+pub fn typeset_nodes(nodes: &mut [Node], q: Quotes) {
+    let mut st = State::default();
+    walk(nodes, q, &mut st);
+}
+
+/// What the text so far tells about the next quote.
+#[derive(Default)]
+struct State {
+    prev: Option<char>,
+    /// A single quotation mark was opened and not yet closed.
+    single_open: bool,
+}
+
+fn walk(nodes: &mut [Node], q: Quotes, st: &mut State) {
+    for n in nodes {
+        match n {
+            Node::Text(t) => {
+                let out = typeset_with(t, q, st);
+                *t = out;
+            }
+            Node::El(e) => {
+                if matches!(e.name, "code" | "pre" | "kbd" | "samp" | "var") {
+                    let mut s = String::new();
+                    super::tree::text_of(&e.children, &mut s);
+                    st.prev = s.chars().last().or(st.prev);
+                    continue;
+                }
+                if !is_phrasing(e.name) || e.name == "br" {
+                    *st = State::default();
+                }
+                walk(&mut e.children, q, st);
+                if !is_phrasing(e.name) {
+                    *st = State::default();
+                }
+            }
+        }
+    }
+}
+
+/// Typeset a standalone string (titles, summaries).
+pub fn typeset(s: &str, lang: &str) -> String {
+    typeset_with(s, Quotes::for_lang(lang), &mut State::default())
+}
+
+fn is_opening_context(prev: Option<char>) -> bool {
+    match prev {
+        None => true,
+        Some(c) => {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '(' | '['
+                        | '{'
+                        | '—'
+                        | '–'
+                        | '-'
+                        | '/'
+                        | '“'
+                        | '‘'
+                        | '„'
+                        | '‚'
+                        | '«'
+                        | '\u{202f}'
+                )
+        }
+    }
+}
+
+fn typeset_with(s: &str, q: Quotes, st: &mut State) -> String {
+    let prev = &mut st.prev;
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            '"' => {
+                // At the end of a text node the next character is in the next node: assume a word.
+                let open = is_opening_context(*prev) && next.is_none_or(|n| !n.is_whitespace());
+                out.push_str(if open { q.open2 } else { q.close2 });
+            }
+            '\'' => {
+                let after_word = prev.is_some_and(|p| {
+                    p.is_alphanumeric() || matches!(p, '.' | ',' | '!' | '?' | '”' | '»' | '“')
+                });
+                let next_is_letter = next.is_some_and(char::is_alphanumeric);
+                if after_word && st.single_open && !next_is_letter {
+                    out.push_str(q.close1);
+                    st.single_open = false;
+                } else if after_word {
+                    out.push('’');
+                } else if is_opening_context(*prev) && next.is_some_and(|n| n.is_ascii_digit()) {
+                    // '90s
+                    out.push('’');
+                } else if is_opening_context(*prev) && next.is_none_or(|n| !n.is_whitespace()) {
+                    out.push_str(q.open1);
+                    st.single_open = true;
+                } else {
+                    out.push_str(q.close1);
+                }
+            }
+            '-' if next == Some('-') => {
+                let mut j = i;
+                while chars.get(j) == Some(&'-') {
+                    j += 1;
+                }
+                out.push('—');
+                *prev = Some('—');
+                i = j;
+                continue;
+            }
+            '.' if next == Some('.') && chars.get(i + 2) == Some(&'.') => {
+                out.push('…');
+                *prev = Some('…');
+                i += 3;
+                continue;
+            }
+            c => out.push(c),
+        }
+        *prev = out.chars().last();
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formatter::tree::{Element, write_nodes};
+
+    #[test]
+    fn english() {
+        assert_eq!(
+            typeset(r#"He said "it's the '90s" -- and left..."#, "en"),
+            "He said “it’s the ’90s” — and left…"
+        );
+        assert_eq!(typeset("'Quoted' word", "en-US"), "‘Quoted’ word");
+        assert_eq!(typeset("rock 'n' roll", "en"), "rock ‘n’ roll");
+    }
+
+    #[test]
+    fn french_and_german() {
+        assert_eq!(
+            typeset(r#"Il a dit "bonjour"."#, "fr"),
+            "Il a dit «\u{202f}bonjour\u{202f}»."
+        );
+        assert_eq!(
+            typeset(r#"Er sagte "Hallo" und 'tschüss'."#, "de"),
+            "Er sagte „Hallo“ und ‚tschüss‘."
+        );
+    }
+
+    #[test]
+    fn across_elements_but_not_in_code() {
+        let mut em = Element::new("em");
+        em.children.push(Node::Text("word".into()));
+        let mut code = Element::new("code");
+        code.children.push(Node::Text("a -- \"b\"".into()));
+        let mut p = Element::new("p");
+        p.children = vec![
+            Node::Text("\"".into()),
+            Node::El(em),
+            Node::Text("\" and ".into()),
+            Node::El(code),
+        ];
+        let mut nodes = vec![Node::El(p)];
+        typeset_nodes(&mut nodes, Quotes::for_lang("en"));
+        let mut out = String::new();
+        write_nodes(&nodes, &mut out);
+        assert_eq!(out, "<p>“<em>word</em>” and <code>a -- \"b\"</code></p>");
+    }
+}

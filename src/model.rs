@@ -1,0 +1,152 @@
+//! The types that flow between the pipeline's stages.
+//!
+//! ```text
+//! collector ──Article──▶ select ──Article──▶ formatter ──FormattedArticle──▶ packager::assemble ──Issue──▶ EPUB
+//! ```
+//!
+//! Each stage takes the previous stage's values by value and hands on new ones; nothing here does I/O.
+//! Everything derives `Serialize`, so `--json` listings and expected-output tests come for free.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+/// One piece of reading, as the collector found it: metadata plus a body of (untrusted) HTML.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    /// Stable identifier: the same source location always gives the same id.
+    pub id: String,
+    /// Headline as found (not yet typeset).
+    pub title: String,
+    pub byline: Option<String>,
+    /// When the piece was published, if the source says.
+    pub published: Option<Published>,
+    /// Lower-case topic names (front matter, feed categories, or the folder the file sits in).
+    pub topics: Vec<String>,
+    /// Human name of where it came from: a site name, a feed title, or the folder.
+    pub source: String,
+    /// The original web address, when there is one.
+    pub url: Option<String>,
+    /// BCP 47 language tag, if known.
+    pub lang: Option<String>,
+    /// A one-line summary from the source (meta description, excerpt, front matter).
+    pub summary: Option<String>,
+    /// The body as HTML. Untrusted: the formatter sanitizes it.
+    pub body_html: String,
+    /// Where the body's relative references point.
+    pub base: Base,
+    /// Where the article was read from, for messages ("notes/a.md").
+    pub origin: String,
+    /// When the article was first seen (file mtime for local files), for date windows when
+    /// `published` is unknown.
+    pub seen: Option<DateTime<FixedOffset>>,
+}
+
+/// A publication instant, and whether the source gave a time of day or only a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Published {
+    pub at: DateTime<FixedOffset>,
+    pub has_time: bool,
+}
+
+impl Published {
+    pub fn date_only(day: NaiveDate) -> Self {
+        let at = day
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc()
+            .fixed_offset();
+        Published {
+            at,
+            has_time: false,
+        }
+    }
+}
+
+/// How relative references in an article body are resolved.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Base {
+    /// Absolute web address that relative links resolve against.
+    pub url: Option<String>,
+    /// For local inputs: the folder the file is in (relative images resolve here) …
+    pub dir: Option<PathBuf>,
+    /// … and the folder images must stay inside (the input named on the command line).
+    pub root: Option<PathBuf>,
+}
+
+/// An image or other file that goes into the book beside the documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct Asset {
+    /// Path inside the book's content folder, e.g. `images/3f2a….jpg`.
+    pub href: String,
+    pub media_type: &'static str,
+    #[serde(skip)]
+    pub data: Vec<u8>,
+}
+
+/// An article after the formatter: safe, well-formed XHTML and the files it needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormattedArticle {
+    pub id: String,
+    /// Typeset headline (curly quotes, dashes), whitespace collapsed.
+    pub title: String,
+    pub byline: Option<String>,
+    pub published: Option<Published>,
+    pub topics: Vec<String>,
+    pub source: String,
+    pub url: Option<String>,
+    pub lang: String,
+    /// One line for the contents page.
+    pub summary: String,
+    pub words: usize,
+    pub reading_minutes: u32,
+    /// The article header and body as an XHTML fragment (no `<html>`/`<body>`).
+    pub xhtml: String,
+    /// Images the fragment refers to, by `href`.
+    pub assets: Vec<Asset>,
+}
+
+/// A section of an issue: a topic, a source or a day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub articles: Vec<FormattedArticle>,
+}
+
+/// What readers see about the issue as a whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueMeta {
+    /// The publication's name, e.g. "Morning Digest".
+    pub title: String,
+    pub date: NaiveDate,
+    /// Series index: the issue number.
+    pub number: u32,
+    /// BCP 47 language of the issue (the most common article language).
+    pub lang: String,
+    /// Stable `urn:uuid:` identifier derived from title, date and number.
+    pub identifier: String,
+    /// `dcterms:modified`, ISO 8601 in UTC, to the second.
+    pub modified: String,
+    /// Whether sections are shown as a level of the TOC (false for `--group-by none`).
+    pub sectioned: bool,
+}
+
+/// A whole issue, ready to be written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Issue {
+    pub meta: IssueMeta,
+    pub sections: Vec<Section>,
+    /// The stylesheet's text.
+    #[serde(skip)]
+    pub css: String,
+    /// The cover image (PNG or JPEG) and its media type.
+    #[serde(skip)]
+    pub cover: Asset,
+}
+
+impl Issue {
+    pub fn articles(&self) -> impl Iterator<Item = &FormattedArticle> {
+        self.sections.iter().flat_map(|s| s.articles.iter())
+    }
+}

@@ -1,0 +1,223 @@
+//! The generated cover: a newspaper front page drawn as a grayscale PNG.
+//!
+//! The masthead (the issue's title), a date line with the issue number, and the top headlines,
+//! drawn with the bundled DejaVu Serif (Bitstream Vera licence; covers Latin, Greek, Cyrillic,
+//! Armenian, Georgian and more). Headlines in scripts the font lacks (CJK, Arabic…) are left off
+//! the cover rather than drawn as empty boxes. Drawing uses no randomness, so the bytes are the
+//! same for the same issue.
+
+use std::io::Cursor;
+
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use image::{GrayImage, ImageFormat, Luma};
+
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif-Bold.ttf");
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif.ttf");
+
+/// Cover size: the common 6" e-ink screen (Kindle, Kobo Clara).
+pub const WIDTH: u32 = 1072;
+pub const HEIGHT: u32 = 1448;
+
+/// What the cover shows.
+pub struct CoverText<'a> {
+    pub title: &'a str,
+    pub date_line: &'a str,
+    pub headlines: Vec<&'a str>,
+}
+
+/// Draw the cover and return it as PNG bytes.
+pub fn render(text: &CoverText) -> Vec<u8> {
+    let bold = FontRef::try_from_slice(BOLD).expect("bundled font parses");
+    let regular = FontRef::try_from_slice(REGULAR).expect("bundled font parses");
+    let mut img = GrayImage::from_pixel(WIDTH, HEIGHT, Luma([255]));
+    let margin = 72.0;
+    let width = WIDTH as f32 - 2.0 * margin;
+
+    // Masthead: as large as fits on at most two lines.
+    let mut y = 110.0;
+    let title = if covered(&bold, text.title) {
+        text.title
+    } else {
+        "inkquire"
+    };
+    let mut size = 150.0;
+    let lines = loop {
+        let lines = wrap(&bold, size, title, width);
+        if (lines.len() <= 2 && lines.iter().all(|l| measure(&bold, size, l) <= width))
+            || size <= 48.0
+        {
+            break lines;
+        }
+        size -= 6.0;
+    };
+    for line in &lines {
+        y += size * 0.9;
+        draw_centered(&mut img, &bold, size, line, y);
+        y += size * 0.25;
+    }
+    y += 24.0;
+    rule(&mut img, margin, width, y, 8.0);
+    y += 24.0 + 40.0;
+    draw_centered(&mut img, &regular, 40.0, text.date_line, y);
+    y += 28.0;
+    rule(&mut img, margin, width, y, 3.0);
+    y += 40.0;
+
+    // Headlines, largest first, while they fit.
+    let bottom = HEIGHT as f32 - margin;
+    for (i, h) in text
+        .headlines
+        .iter()
+        .filter(|h| covered(&bold, h))
+        .enumerate()
+    {
+        let size = if i == 0 { 64.0 } else { 46.0 };
+        let lines = wrap(&bold, size, h, width);
+        let lines = &lines[..lines.len().min(3)];
+        let needed = lines.len() as f32 * size * 1.2 + 40.0;
+        if y + needed > bottom {
+            break;
+        }
+        y += 20.0;
+        for line in lines {
+            y += size * 1.15;
+            draw_left(&mut img, &bold, size, line, margin, y);
+        }
+        y += 26.0;
+        rule(&mut img, margin, width, y, 1.5);
+    }
+
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+        .expect("PNG encoding into memory cannot fail");
+    out
+}
+
+/// Does the font have a glyph for every visible character?
+fn covered(font: &FontRef, s: &str) -> bool {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .all(|c| font.glyph_id(c).0 != 0)
+}
+
+fn measure(font: &FontRef, size: f32, s: &str) -> f32 {
+    let scaled = font.as_scaled(PxScale::from(size));
+    let mut w = 0.0;
+    let mut prev = None;
+    for c in s.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = prev {
+            w += scaled.kern(p, id);
+        }
+        w += scaled.h_advance(id);
+        prev = Some(id);
+    }
+    w
+}
+
+/// Greedy word wrap; a single word wider than the line is cut with an ellipsis.
+fn wrap(font: &FontRef, size: f32, s: &str, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        let candidate = if cur.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{cur} {word}")
+        };
+        if measure(font, size, &candidate) <= width || cur.is_empty() {
+            cur = candidate;
+        } else {
+            lines.push(std::mem::take(&mut cur));
+            cur = word.to_owned();
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    for line in lines.iter_mut() {
+        while measure(font, size, line) > width && line.chars().count() > 1 {
+            line.pop();
+            line.pop();
+            line.push('…');
+        }
+    }
+    lines
+}
+
+fn draw_centered(img: &mut GrayImage, font: &FontRef, size: f32, s: &str, baseline: f32) {
+    let x = (WIDTH as f32 - measure(font, size, s)) / 2.0;
+    draw_left(img, font, size, s, x.max(0.0), baseline);
+}
+
+fn draw_left(img: &mut GrayImage, font: &FontRef, size: f32, s: &str, x0: f32, baseline: f32) {
+    let scale = PxScale::from(size);
+    let scaled = font.as_scaled(scale);
+    let mut x = x0;
+    let mut prev = None;
+    for c in s.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = prev {
+            x += scaled.kern(p, id);
+        }
+        let glyph = id.with_scale_and_position(scale, point(x, baseline));
+        if let Some(outline) = font.outline_glyph(glyph) {
+            let b = outline.px_bounds();
+            outline.draw(|gx, gy, cov| {
+                let px = b.min.x as i32 + gx as i32;
+                let py = b.min.y as i32 + gy as i32;
+                if px >= 0 && py >= 0 && (px as u32) < WIDTH && (py as u32) < HEIGHT {
+                    let p = img.get_pixel_mut(px as u32, py as u32);
+                    let ink = (cov.clamp(0.0, 1.0) * 255.0) as u8;
+                    p.0[0] = p.0[0].min(255 - ink);
+                }
+            });
+        }
+        x += scaled.h_advance(id);
+        prev = Some(id);
+    }
+}
+
+fn rule(img: &mut GrayImage, x: f32, width: f32, y: f32, thickness: f32) {
+    let (x0, x1) = (x as u32, (x + width) as u32);
+    let (y0, y1) = (y as u32, (y + thickness).ceil() as u32);
+    for py in y0..y1.min(HEIGHT) {
+        for px in x0..x1.min(WIDTH) {
+            img.put_pixel(px, py, Luma([0]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cover_is_a_png_of_screen_size_with_ink() {
+        let png = render(&CoverText {
+            title: "Morning Digest",
+            date_line: "Friday 27 November 2026 · No. 3",
+            headlines: vec![
+                "A headline that is long enough to wrap onto a second line of the cover",
+                "宇航员",
+                "Second",
+            ],
+        });
+        let img = image::load_from_memory(&png).unwrap().to_luma8();
+        assert_eq!(img.dimensions(), (WIDTH, HEIGHT));
+        let dark = img.pixels().filter(|p| p.0[0] < 128).count();
+        assert!(dark > 10_000, "too little ink: {dark}");
+        assert_eq!(
+            png,
+            render(&CoverText {
+                title: "Morning Digest",
+                date_line: "Friday 27 November 2026 · No. 3",
+                headlines: vec![
+                    "A headline that is long enough to wrap onto a second line of the cover",
+                    "宇航员",
+                    "Second"
+                ],
+            })
+        );
+    }
+}

@@ -1,0 +1,540 @@
+//! The EPUB container: EPUB 3 package with an EPUB 2 NCX, written deterministically.
+//!
+//! Layout inside the zip (everything under `OEBPS/` is flat, so links never need `../`):
+//!
+//! ```text
+//! mimetype                      stored, first, no extra fields
+//! META-INF/container.xml
+//! OEBPS/content.opf             metadata, manifest, spine, guide
+//! OEBPS/toc.ncx                 EPUB 2 TOC (Kindle, older readers); playOrder = spine order
+//! OEBPS/nav.xhtml               EPUB 3 TOC and landmarks
+//! OEBPS/cover.xhtml, contents.xhtml, section-NN.xhtml, article-NNN.xhtml
+//! OEBPS/style.css, OEBPS/images/…
+//! ```
+//!
+//! Every zip entry carries the issue's date as its time stamp, and nothing else varies, so the
+//! same issue gives the same bytes.
+
+use std::io::{Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+use crate::formatter::tree::{esc, esc_attr};
+use crate::model::{Asset, FormattedArticle, Issue};
+
+/// One document of the spine.
+struct Doc {
+    href: String,
+    id: String,
+}
+
+/// An article's place in the book.
+struct Placed<'a> {
+    article: &'a FormattedArticle,
+    doc: Doc,
+    section: usize,
+}
+
+/// Render `issue` as EPUB bytes.
+pub fn render(issue: &Issue) -> anyhow::Result<Vec<u8>> {
+    let m = &issue.meta;
+    let full_title = format!("{} — {}", m.title, crate::formatter::human_date(m.date));
+
+    // Plan the documents.
+    let section_docs: Vec<Doc> = (0..issue.sections.len())
+        .map(|i| Doc {
+            href: format!("section-{:02}.xhtml", i + 1),
+            id: format!("section-{:02}", i + 1),
+        })
+        .collect();
+    let mut placed: Vec<Placed> = Vec::new();
+    for (si, s) in issue.sections.iter().enumerate() {
+        for a in &s.articles {
+            let n = placed.len() + 1;
+            placed.push(Placed {
+                article: a,
+                doc: Doc {
+                    href: format!("article-{n:03}.xhtml"),
+                    id: format!("article-{n:03}"),
+                },
+                section: si,
+            });
+        }
+    }
+    // Spine: cover, contents, then each section page followed by its articles.
+    let mut spine: Vec<&Doc> = Vec::new();
+    let cover_doc = Doc {
+        href: "cover.xhtml".into(),
+        id: "cover".into(),
+    };
+    let contents_doc = Doc {
+        href: "contents.xhtml".into(),
+        id: "contents".into(),
+    };
+    spine.push(&cover_doc);
+    spine.push(&contents_doc);
+    for (si, sd) in section_docs.iter().enumerate() {
+        if m.sectioned {
+            spine.push(sd);
+        }
+        spine.extend(placed.iter().filter(|p| p.section == si).map(|p| &p.doc));
+    }
+
+    // Images: each distinct file once.
+    let mut assets: Vec<&Asset> = Vec::new();
+    for a in issue.articles() {
+        for asset in &a.assets {
+            if !assets.iter().any(|x| x.href == asset.href) {
+                assets.push(asset);
+            }
+        }
+    }
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut add = |name: &str, data: Vec<u8>| files.push((format!("OEBPS/{name}"), data));
+    add(
+        "content.opf",
+        opf(issue, &full_title, &spine, &section_docs, &placed, &assets).into_bytes(),
+    );
+    add(
+        "toc.ncx",
+        ncx(issue, &full_title, &section_docs, &placed).into_bytes(),
+    );
+    add("nav.xhtml", nav(issue, &section_docs, &placed).into_bytes());
+    add("style.css", issue.css.clone().into_bytes());
+    add("cover.xhtml", cover_page(issue).into_bytes());
+    add(
+        "contents.xhtml",
+        contents_page(issue, &full_title, &section_docs, &placed).into_bytes(),
+    );
+    if m.sectioned {
+        for (si, sd) in section_docs.iter().enumerate() {
+            add(
+                &sd.href,
+                section_page(issue, si, &section_docs, &placed).into_bytes(),
+            );
+        }
+    }
+    for (i, p) in placed.iter().enumerate() {
+        add(
+            &p.doc.href,
+            article_page(issue, i, &section_docs, &placed).into_bytes(),
+        );
+    }
+    add(&issue.cover.href, issue.cover.data.clone());
+    for a in &assets {
+        add(&a.href, a.data.clone());
+    }
+    zip_it(m.date, files)
+}
+
+fn zip_it(date: chrono::NaiveDate, files: Vec<(String, Vec<u8>)>) -> anyhow::Result<Vec<u8>> {
+    use chrono::Datelike;
+    let stamp = zip::DateTime::from_date_and_time(
+        date.year().clamp(1980, 2107) as u16,
+        date.month() as u8,
+        date.day() as u8,
+        0,
+        0,
+        0,
+    )
+    .map_err(|e| anyhow::anyhow!("zip time stamp: {e}"))?;
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(stamp)
+        .unix_permissions(0o644);
+    let deflated = stored.compression_method(CompressionMethod::Deflated);
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file("mimetype", stored)?;
+    zip.write_all(b"application/epub+zip")?;
+    zip.start_file("META-INF/container.xml", deflated)?;
+    zip.write_all(CONTAINER.as_bytes())?;
+    for (name, data) in files {
+        // Images are compressed already; deflating them again costs time for nothing.
+        let opts = if name.ends_with(".jpg") || name.ends_with(".png") || name.ends_with(".gif") {
+            stored
+        } else {
+            deflated
+        };
+        zip.start_file(name, opts)?;
+        zip.write_all(&data)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+const CONTAINER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+  <rootfiles>
+    <rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>
+  </rootfiles>
+</container>
+"#;
+
+/// An XHTML document with the book's stylesheet.
+fn xhtml(lang: &str, title: &str, body_attrs: &str, body: &str) -> String {
+    let lang = esc_attr(lang);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}">
+<head>
+<meta charset="UTF-8"/>
+<title>{}</title>
+<link rel="stylesheet" type="text/css" href="style.css"/>
+</head>
+<body{body_attrs}>
+{body}</body>
+</html>
+"#,
+        esc(title)
+    )
+}
+
+fn opf(
+    issue: &Issue,
+    full_title: &str,
+    spine: &[&Doc],
+    section_docs: &[Doc],
+    placed: &[Placed],
+    assets: &[&Asset],
+) -> String {
+    let m = &issue.meta;
+    let mut s = String::new();
+    s.push_str(&format!(
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id" xml:lang="{lang}">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:identifier id="pub-id">{id}</dc:identifier>
+<dc:title id="title">{title}</dc:title>
+<meta refines="#title" property="title-type">main</meta>
+<dc:language>{lang}</dc:language>
+<dc:creator id="creator">{name}</dc:creator>
+<dc:publisher>inkquire</dc:publisher>
+<dc:date>{date}</dc:date>
+<dc:description>{desc}</dc:description>
+"##,
+        lang = esc_attr(&m.lang),
+        id = esc(&m.identifier),
+        title = esc(full_title),
+        name = esc(&m.title),
+        date = m.date,
+        desc = esc(&description(issue)),
+    ));
+    let mut subjects: Vec<&str> = issue
+        .articles()
+        .flat_map(|a| a.topics.iter().map(String::as_str))
+        .collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    for t in subjects {
+        s.push_str(&format!("<dc:subject>{}</dc:subject>\n", esc(t)));
+    }
+    s.push_str(&format!(
+        r##"<meta property="dcterms:modified">{modified}</meta>
+<meta property="belongs-to-collection" id="series">{name}</meta>
+<meta refines="#series" property="collection-type">series</meta>
+<meta refines="#series" property="group-position">{n}</meta>
+<meta name="calibre:series" content="{name_attr}"/>
+<meta name="calibre:series_index" content="{n}"/>
+<meta name="cover" content="cover-image"/>
+</metadata>
+<manifest>
+<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>
+<item id="css" href="style.css" media-type="text/css"/>
+<item id="cover-image" href="{cover_href}" media-type="{cover_type}" properties="cover-image"/>
+<item id="cover" href="cover.xhtml" media-type="application/xhtml+xml"/>
+<item id="contents" href="contents.xhtml" media-type="application/xhtml+xml"/>
+"##,
+        modified = esc(&m.modified),
+        name = esc(&m.title),
+        name_attr = esc_attr(&m.title),
+        n = m.number,
+        cover_href = esc_attr(&issue.cover.href),
+        cover_type = issue.cover.media_type,
+    ));
+    if m.sectioned {
+        for d in section_docs {
+            s.push_str(&format!(
+                "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"/>\n",
+                d.id, d.href
+            ));
+        }
+    }
+    for p in placed {
+        s.push_str(&format!(
+            "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"/>\n",
+            p.doc.id, p.doc.href
+        ));
+    }
+    for (i, a) in assets.iter().enumerate() {
+        s.push_str(&format!(
+            "<item id=\"img-{:03}\" href=\"{}\" media-type=\"{}\"/>\n",
+            i + 1,
+            esc_attr(&a.href),
+            a.media_type
+        ));
+    }
+    s.push_str("</manifest>\n<spine toc=\"ncx\">\n");
+    for d in spine {
+        s.push_str(&format!("<itemref idref=\"{}\"/>\n", d.id));
+    }
+    let first = spine
+        .get(2)
+        .map(|d| d.href.as_str())
+        .unwrap_or("contents.xhtml");
+    s.push_str(&format!(
+        r#"</spine>
+<guide>
+<reference type="cover" title="Cover" href="cover.xhtml"/>
+<reference type="toc" title="Contents" href="contents.xhtml"/>
+<reference type="text" title="Start" href="{first}"/>
+</guide>
+</package>
+"#
+    ));
+    s
+}
+
+/// The issue's description: its first headlines.
+fn description(issue: &Issue) -> String {
+    issue
+        .articles()
+        .take(5)
+        .map(|a| a.title.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn ncx(issue: &Issue, full_title: &str, section_docs: &[Doc], placed: &[Placed]) -> String {
+    let m = &issue.meta;
+    let depth = if m.sectioned { 2 } else { 1 };
+    let mut s = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1" xml:lang="{lang}">
+<head>
+<meta name="dtb:uid" content="{uid}"/>
+<meta name="dtb:depth" content="{depth}"/>
+<meta name="dtb:totalPageCount" content="0"/>
+<meta name="dtb:maxPageNumber" content="0"/>
+</head>
+<docTitle><text>{title}</text></docTitle>
+<navMap>
+"#,
+        lang = esc_attr(&m.lang),
+        uid = esc_attr(&m.identifier),
+        title = esc(full_title),
+    );
+    // playOrder numbers the entries 1, 2, … in spine order: the contents page first.
+    let mut order = 0;
+    let mut point = |s: &mut String, id: &str, label: &str, href: &str, class: &str| {
+        order += 1;
+        s.push_str(&format!(
+            "<navPoint id=\"nav-{id}\" playOrder=\"{order}\" class=\"{class}\"><navLabel><text>{}</text></navLabel><content src=\"{}\"/>",
+            esc(label),
+            esc_attr(href)
+        ));
+    };
+    point(&mut s, "contents", "Contents", "contents.xhtml", "contents");
+    s.push_str("</navPoint>\n");
+    for (si, sec) in issue.sections.iter().enumerate() {
+        if m.sectioned {
+            point(
+                &mut s,
+                &section_docs[si].id,
+                &sec.title,
+                &section_docs[si].href,
+                "section",
+            );
+            s.push('\n');
+        }
+        for p in placed.iter().filter(|p| p.section == si) {
+            point(&mut s, &p.doc.id, &p.article.title, &p.doc.href, "article");
+            s.push_str("</navPoint>\n");
+        }
+        if m.sectioned {
+            s.push_str("</navPoint>\n");
+        }
+    }
+    s.push_str("</navMap>\n</ncx>\n");
+    s
+}
+
+fn nav(issue: &Issue, section_docs: &[Doc], placed: &[Placed]) -> String {
+    let m = &issue.meta;
+    let mut body = String::from(
+        "<nav epub:type=\"toc\" id=\"toc\">\n<h1>Contents</h1>\n<ol>\n<li><a href=\"contents.xhtml\">Contents</a></li>\n",
+    );
+    for (si, sec) in issue.sections.iter().enumerate() {
+        let items: String = placed
+            .iter()
+            .filter(|p| p.section == si)
+            .map(|p| {
+                format!(
+                    "<li><a href=\"{}\">{}</a></li>\n",
+                    p.doc.href,
+                    esc(&p.article.title)
+                )
+            })
+            .collect();
+        if m.sectioned {
+            body.push_str(&format!(
+                "<li><a href=\"{}\">{}</a>\n<ol>\n{items}</ol>\n</li>\n",
+                section_docs[si].href,
+                esc(&sec.title)
+            ));
+        } else {
+            body.push_str(&items);
+        }
+    }
+    let first = if m.sectioned {
+        section_docs.first().map(|d| d.href.as_str())
+    } else {
+        placed.first().map(|p| p.doc.href.as_str())
+    }
+    .unwrap_or("contents.xhtml");
+    body.push_str(&format!(
+        r#"</ol>
+</nav>
+<nav epub:type="landmarks" id="landmarks" hidden="hidden">
+<ol>
+<li><a epub:type="cover" href="cover.xhtml">Cover</a></li>
+<li><a epub:type="toc" href="contents.xhtml">Contents</a></li>
+<li><a epub:type="bodymatter" href="{first}">Start</a></li>
+</ol>
+</nav>
+"#
+    ));
+    xhtml(&m.lang, "Contents", "", &body)
+}
+
+fn cover_page(issue: &Issue) -> String {
+    let body = format!(
+        "<div class=\"cover\"><img src=\"{}\" alt=\"{}\"/></div>\n",
+        esc_attr(&issue.cover.href),
+        esc_attr(&format!(
+            "{} — {}",
+            issue.meta.title,
+            crate::formatter::human_date(issue.meta.date)
+        ))
+    );
+    xhtml(
+        &issue.meta.lang,
+        "Cover",
+        " class=\"cover-page\" epub:type=\"cover\"",
+        &body,
+    )
+}
+
+fn article_list(out: &mut String, items: &[&Placed]) {
+    out.push_str("<ul class=\"toc-articles\">\n");
+    for p in items {
+        let a = p.article;
+        let mut by = vec![esc(&a.source)];
+        if let Some(b) = &a.byline
+            && b != &a.source
+        {
+            by.push(esc(b));
+        }
+        by.push(format!("{} min", a.reading_minutes));
+        out.push_str(&format!(
+            "<li><a href=\"{}\">{}</a>\n<p class=\"toc-byline\">{}</p>\n<p class=\"toc-summary\">{}</p></li>\n",
+            p.doc.href,
+            esc(&a.title),
+            by.join(" · "),
+            esc(&a.summary)
+        ));
+    }
+    out.push_str("</ul>\n");
+}
+
+fn contents_page(
+    issue: &Issue,
+    full_title: &str,
+    section_docs: &[Doc],
+    placed: &[Placed],
+) -> String {
+    let m = &issue.meta;
+    let count = placed.len();
+    let mut body = format!(
+        "<h1 class=\"masthead\">{}</h1>\n<p class=\"issue-line\">{} · No. {} · {} article{}</p>\n",
+        esc(&m.title),
+        super::long_date(m.date),
+        m.number,
+        count,
+        if count == 1 { "" } else { "s" }
+    );
+    for (si, sec) in issue.sections.iter().enumerate() {
+        let items: Vec<&Placed> = placed.iter().filter(|p| p.section == si).collect();
+        if m.sectioned {
+            body.push_str(&format!(
+                "<h2 class=\"toc-section\"><a href=\"{}\">{}</a></h2>\n",
+                section_docs[si].href,
+                esc(&sec.title)
+            ));
+        }
+        article_list(&mut body, &items);
+    }
+    xhtml(&m.lang, full_title, " class=\"contents\"", &body)
+}
+
+fn section_page(issue: &Issue, si: usize, section_docs: &[Doc], placed: &[Placed]) -> String {
+    let sec = &issue.sections[si];
+    let items: Vec<&Placed> = placed.iter().filter(|p| p.section == si).collect();
+    let mut body = format!("<h1 class=\"section-title\">{}</h1>\n", esc(&sec.title));
+    article_list(&mut body, &items);
+    let mut links = Vec::new();
+    if si > 0 {
+        links.push(format!(
+            "<a href=\"{}\">‹ {}</a>",
+            section_docs[si - 1].href,
+            esc(&issue.sections[si - 1].title)
+        ));
+    }
+    links.push("<a href=\"contents.xhtml\">Contents</a>".to_owned());
+    if let Some(next) = section_docs.get(si + 1) {
+        links.push(format!(
+            "<a href=\"{}\">{} ›</a>",
+            next.href,
+            esc(&issue.sections[si + 1].title)
+        ));
+    }
+    body.push_str(&format!(
+        "<p class=\"issue-nav\">{}</p>\n",
+        links.join(" · ")
+    ));
+    xhtml(&issue.meta.lang, &sec.title, " class=\"section\"", &body)
+}
+
+fn article_page(issue: &Issue, i: usize, section_docs: &[Doc], placed: &[Placed]) -> String {
+    let p = &placed[i];
+    let a = p.article;
+    let mut links = Vec::new();
+    if i > 0 {
+        links.push(format!(
+            "<a href=\"{}\" class=\"prev\">‹ Previous</a>",
+            placed[i - 1].doc.href
+        ));
+    }
+    if issue.meta.sectioned {
+        links.push(format!(
+            "<a href=\"{}\" class=\"up\">{}</a>",
+            section_docs[p.section].href,
+            esc(&issue.sections[p.section].title)
+        ));
+    }
+    links.push("<a href=\"contents.xhtml\" class=\"contents-link\">Contents</a>".to_owned());
+    if let Some(next) = placed.get(i + 1) {
+        links.push(format!(
+            "<a href=\"{}\" class=\"next\">Next ›</a>",
+            next.doc.href
+        ));
+    }
+    let body = format!(
+        "<div class=\"article\">\n{}</div>\n<p class=\"issue-nav\">{}</p>\n",
+        a.xhtml,
+        links.join(" · ")
+    );
+    xhtml(&a.lang, &a.title, " class=\"article-page\"", &body)
+}

@@ -1,0 +1,240 @@
+//! Stage 3: put formatted articles into an issue and write it as an EPUB.
+//!
+//! [`assemble`] groups articles into sections and settles the issue's metadata and cover;
+//! [`epub::render`] lays the issue out as EPUB 3 documents with an EPUB 2 NCX; [`write_atomic`]
+//! puts the bytes in place through a temporary file, so a reader never sees half a book.
+//!
+//! The container is written directly over `zip` rather than with `epub-builder`: that crate's
+//! output is not byte-stable (current time in `dcterms:modified` and zip entries), its NCX lacks
+//! `dtb:uid` and depth, and 0.8.3 writes duplicate ids (see ARCHITECTURE.md).
+
+pub mod cover;
+pub mod epub;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::{Datelike, NaiveDate};
+
+use crate::collector::title_case;
+use crate::formatter::human_date;
+use crate::model::{Asset, FormattedArticle, Issue, IssueMeta, Section};
+
+/// How articles are grouped into sections.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Deserialize,
+    serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupBy {
+    /// One section per topic (an article goes under its first topic).
+    #[default]
+    Topic,
+    /// One section per source (site, feed or folder).
+    Source,
+    /// One section per day, newest first.
+    Date,
+    /// No sections: articles straight under the contents.
+    None,
+}
+
+/// Settings for the issue as a whole.
+#[derive(Debug, Clone)]
+pub struct IssueOptions {
+    pub title: String,
+    pub date: NaiveDate,
+    pub number: u32,
+    pub group_by: GroupBy,
+    pub css: String,
+    /// `dcterms:modified`, already formatted (`2026-11-28T06:00:00Z`).
+    pub modified: String,
+}
+
+/// Group `articles` (already in reading order) into an issue.
+pub fn assemble(articles: Vec<FormattedArticle>, opts: &IssueOptions) -> Issue {
+    let lang = majority_lang(&articles);
+    let sections = group(articles, opts.group_by, &opts.title);
+    let headlines: Vec<&str> = sections
+        .iter()
+        .flat_map(|s| s.articles.first())
+        .chain(sections.iter().flat_map(|s| s.articles.iter().skip(1)))
+        .map(|a| a.title.as_str())
+        .take(8)
+        .collect();
+    let date_line = format!("{} · No. {}", long_date(opts.date), opts.number);
+    let cover_png = cover::render(&cover::CoverText {
+        title: &opts.title,
+        date_line: &date_line,
+        headlines,
+    });
+    let identifier = format!(
+        "urn:uuid:{}",
+        uuid_from(&format!(
+            "inkquire\n{}\n{}\n{}",
+            opts.title, opts.date, opts.number
+        ))
+    );
+    Issue {
+        meta: IssueMeta {
+            title: opts.title.clone(),
+            date: opts.date,
+            number: opts.number,
+            lang,
+            identifier,
+            modified: opts.modified.clone(),
+            sectioned: opts.group_by != GroupBy::None,
+        },
+        sections,
+        css: opts.css.clone(),
+        cover: Asset {
+            href: "images/cover.png".into(),
+            media_type: "image/png",
+            data: cover_png,
+        },
+    }
+}
+
+fn group(articles: Vec<FormattedArticle>, by: GroupBy, issue_title: &str) -> Vec<Section> {
+    if by == GroupBy::None {
+        return vec![Section {
+            title: issue_title.to_owned(),
+            articles,
+        }];
+    }
+    // Key → (sort key, title). BTreeMap keeps sections in a stable order.
+    let mut groups: BTreeMap<String, Section> = BTreeMap::new();
+    for a in articles {
+        let (key, title) = match by {
+            GroupBy::Topic => match a.topics.first() {
+                Some(t) => (format!("0{t}"), title_case(t)),
+                None => ("1".to_owned(), "Other".to_owned()),
+            },
+            GroupBy::Source => (format!("0{}", a.source.to_lowercase()), a.source.clone()),
+            GroupBy::Date => match a.published {
+                // Newest day first: sort on the inverted day number.
+                Some(p) => {
+                    let d = p.at.date_naive();
+                    (
+                        format!("0{:08}", 99_999_999 - d.num_days_from_ce()),
+                        long_date(d),
+                    )
+                }
+                None => ("1".to_owned(), "Undated".to_owned()),
+            },
+            GroupBy::None => unreachable!(),
+        };
+        groups
+            .entry(key)
+            .or_insert_with(|| Section {
+                title,
+                articles: Vec::new(),
+            })
+            .articles
+            .push(a);
+    }
+    groups.into_values().collect()
+}
+
+/// "Friday 27 November 2026".
+pub fn long_date(d: NaiveDate) -> String {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    format!(
+        "{} {}",
+        DAYS[d.weekday().num_days_from_monday() as usize],
+        human_date(d)
+    )
+}
+
+/// The most common article language (ties: the first seen), or English.
+fn majority_lang(articles: &[FormattedArticle]) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for a in articles {
+        match counts.iter_mut().find(|(l, _)| *l == a.lang) {
+            Some(c) => c.1 += 1,
+            None => counts.push((a.lang.clone(), 1)),
+        }
+    }
+    let best = counts.iter().map(|c| c.1).max().unwrap_or(0);
+    counts
+        .into_iter()
+        .find(|c| c.1 == best)
+        .map(|c| c.0)
+        .unwrap_or_else(|| "en".to_owned())
+}
+
+/// A name-based (version 5 style, SHA-1) UUID: the same name always gives the same id.
+fn uuid_from(name: &str) -> String {
+    let mut b = sha1_smol::Sha1::from(name).digest().bytes();
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b[..16].iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder, renamed into place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".inkquire-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot move the finished book to {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_is_stable_and_versioned() {
+        let a = uuid_from("x");
+        assert_eq!(a, uuid_from("x"));
+        assert_ne!(a, uuid_from("y"));
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "5");
+    }
+
+    #[test]
+    fn long_dates() {
+        assert_eq!(
+            long_date(NaiveDate::from_ymd_opt(2016, 7, 27).unwrap()),
+            "Wednesday 27 July 2016"
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! Stylesheets: the built-in themes from `styles/`, embedded in the binary, and the user's own.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+/// The built-in themes: name, one-line description, CSS.
+pub const THEMES: &[(&str, &str, &str)] = &[
+    (
+        "serif",
+        "justified serif text with indented paragraphs, like a newspaper (default)",
+        include_str!("../styles/serif.css"),
+    ),
+    (
+        "sans",
+        "ragged-right sans-serif text with spaced paragraphs",
+        include_str!("../styles/sans.css"),
+    ),
+];
+
+/// The CSS for `--style`: a theme name, or a `.css` file added on top of the default theme (so it
+/// can change a few rules and keep the rest).
+pub fn resolve(style: Option<&str>) -> anyhow::Result<String> {
+    let default = THEMES[0].2;
+    let Some(style) = style else {
+        return Ok(default.to_owned());
+    };
+    if let Some((_, _, css)) = THEMES.iter().find(|(name, _, _)| *name == style) {
+        return Ok((*css).to_owned());
+    }
+    let path = Path::new(style);
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("css"))
+        || path.exists()
+    {
+        let own = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read style sheet {}", path.display()))?;
+        return Ok(format!("{default}\n/* {} */\n{own}\n", path.display()));
+    }
+    let names: Vec<&str> = THEMES.iter().map(|t| t.0).collect();
+    anyhow::bail!(
+        "no style named `{style}`: use one of {} or a path to a .css file",
+        names.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn themes_are_e_ink_safe() {
+        for (name, _, css) in THEMES {
+            for banned in [
+                "display: flex",
+                "display:flex",
+                "grid",
+                "position: fixed",
+                "color:",
+                "px;",
+            ] {
+                let hits: Vec<&str> = css
+                    .lines()
+                    .filter(|l| {
+                        l.contains(banned) && !l.contains("1px solid") && !l.contains("2px solid")
+                    })
+                    .collect();
+                assert!(hits.is_empty(), "{name} uses {banned}: {hits:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_style_names_the_choices() {
+        let err = resolve(Some("fancy")).unwrap_err().to_string();
+        assert!(err.contains("serif, sans"), "{err}");
+        assert!(resolve(Some("sans")).unwrap().contains("sans-serif"));
+    }
+}
