@@ -117,7 +117,7 @@ fn header(a: &Article, title: &str, lang: &str, minutes: u32, out: &mut String) 
         meta.push(format!(
             "<time datetime=\"{}\">{}</time>",
             if p.has_time {
-                p.at.to_rfc3339()
+                p.at.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
             } else {
                 p.at.date_naive().to_string()
             },

@@ -68,7 +68,18 @@ fn repair_in(nodes: Vec<Node>, ctx: Ctx, in_link: bool) -> Vec<Node> {
         e.children = repair_in(e.children, inner, link);
         match e.name {
             "ul" | "ol" => e.children = only_items(e.children, "li", &["li"]),
-            "dl" => e.children = only_items(e.children, "dd", &["dt", "dd", "div"]),
+            "dl" => {
+                e.children = only_items(e.children, "dd", &["dt", "dd", "div"]);
+                if !is_valid_dl(&e.children) {
+                    // Wikipedia-style indents (a `dd` with no term): plain blocks instead.
+                    e.name = "div";
+                    for c in e.children.iter_mut() {
+                        if let Node::El(x) = c {
+                            x.name = "div";
+                        }
+                    }
+                }
+            }
             "table" => {
                 e.children =
                     only_children(e.children, &["caption", "thead", "tbody", "tfoot", "tr"]);
@@ -149,6 +160,29 @@ fn only_items(children: Vec<Node>, wrap: &'static str, allowed: &[&str]) -> Vec<
     }
     flush(&mut pending, &mut out);
     out
+}
+
+/// A description list is groups of one or more terms followed by one or more descriptions.
+fn is_valid_dl(children: &[Node]) -> bool {
+    let names: Vec<&str> = children
+        .iter()
+        .filter_map(|n| match n {
+            Node::El(e) => Some(e.name),
+            Node::Text(_) => None,
+        })
+        .collect();
+    if names.iter().all(|n| *n == "div") {
+        return true;
+    }
+    let mut prev = "";
+    for n in &names {
+        match (*n, prev) {
+            ("dt", _) | ("dd", "dt") | ("dd", "dd") => {}
+            _ => return false,
+        }
+        prev = n;
+    }
+    prev == "dd"
 }
 
 /// Keep only `allowed` element children (table structure); whitespace and strays go.
@@ -295,6 +329,18 @@ mod tests {
         assert_eq!(
             out,
             r##"<p id="x-top">a <a href="#x-top">up</a> gone</p><h2>dup</h2>"##
+        );
+    }
+
+    #[test]
+    fn description_lists_without_terms_become_blocks() {
+        assert_eq!(
+            run("<dl><dd>indent</dd></dl>"),
+            "<div><div>indent</div></div>"
+        );
+        assert_eq!(
+            run("<dl><dt>a</dt><dd>b</dd></dl>"),
+            "<dl><dt>a</dt><dd>b</dd></dl>"
         );
     }
 

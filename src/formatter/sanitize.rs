@@ -335,7 +335,13 @@ impl<'a> Sanitizer<'a> {
                 }
             }
             "time" => {
-                if let Some(v) = get("datetime") {
+                // Only a date or date-time XHTML accepts (no microseconds, a proper zone).
+                if let Some(p) = get("datetime").and_then(|v| crate::dates::parse_published(&v)) {
+                    let v = if p.has_time {
+                        p.at.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+                    } else {
+                        p.at.date_naive().to_string()
+                    };
                     el.set_attr("datetime", v);
                 }
             }

@@ -1,0 +1,5 @@
+//! The integration test suite: one binary, a module per area. See `util` for the harness.
+
+mod corpus;
+mod pipeline;
+mod util;

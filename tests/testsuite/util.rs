@@ -1,0 +1,372 @@
+//! Test harness: fresh folders, running the binary, reading books back, and epubcheck.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh temporary folder for one test, with helpers to write fixtures into it.
+pub struct Dir {
+    pub tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir {
+            tmp: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.tmp.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+}
+
+/// The project's root folder.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus`, or `None` (with a message saying the test is skipped) when it is absent.
+pub fn corpus(test: &str) -> Option<PathBuf> {
+    let p = root().join("../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipping {test}: ../shared/corpus is not here (corpus tests need the shared folder)"
+        );
+        None
+    }
+}
+
+/// Run `inkquire` with `args`.
+pub fn inkquire(args: &[&str]) -> Output {
+    inkquire_in(&root(), args)
+}
+
+pub fn inkquire_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run inkquire")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Run epubcheck on `book`; panics unless it reports 0 errors and 0 warnings. Without epubcheck
+/// installed the check is skipped with a message, except in CI, where it must be there.
+pub fn epubcheck(book: &Path) {
+    let jar = Path::new("/usr/share/java/epubcheck.jar");
+    if !jar.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "epubcheck is required in CI: apt-get install default-jre-headless epubcheck"
+        );
+        eprintln!(
+            "skipping epubcheck of {}: not installed (scripts/test installs it)",
+            book.display()
+        );
+        return;
+    }
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(jar)
+        .arg(book)
+        .output()
+        .expect("run java");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("No errors or warnings detected") && out.status.success(),
+        "epubcheck found problems in {}:\n{text}",
+        book.display()
+    );
+}
+
+/// A book read back: every file of the zip by name.
+pub struct Book {
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Names in zip order.
+    pub order: Vec<String>,
+}
+
+/// A TOC entry: depth (1 = top), label, target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub depth: usize,
+    pub label: String,
+    pub href: String,
+}
+
+impl Book {
+    pub fn open(path: &Path) -> Book {
+        let f =
+            std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+        let mut zip = zip::ZipArchive::new(f).expect("a zip file");
+        let mut files = BTreeMap::new();
+        let mut order = Vec::new();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            let name = entry.name().expect("entry name").into_owned();
+            order.push(name.clone());
+            files.insert(name, data);
+        }
+        Book { files, order }
+    }
+
+    pub fn text(&self, name: &str) -> String {
+        String::from_utf8(
+            self.files
+                .get(name)
+                .unwrap_or_else(|| panic!("no {name} in book"))
+                .clone(),
+        )
+        .expect("UTF-8")
+    }
+
+    pub fn opf(&self) -> String {
+        self.text("OEBPS/content.opf")
+    }
+
+    /// Spine hrefs in order.
+    pub fn spine(&self) -> Vec<String> {
+        let opf = self.opf();
+        let doc = xml(&opf).expect("OPF is XML");
+        let items: BTreeMap<&str, &str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("item"))
+            .map(|n| (n.attribute("id").unwrap(), n.attribute("href").unwrap()))
+            .collect();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("itemref"))
+            .map(|n| items[n.attribute("idref").unwrap()].to_owned())
+            .collect()
+    }
+
+    /// The EPUB 3 nav's TOC, flattened with depths.
+    pub fn nav(&self) -> Vec<Entry> {
+        let nav = self.text("OEBPS/nav.xhtml");
+        let doc = xml(&nav).expect("nav is XML");
+        let toc = doc
+            .descendants()
+            .find(|n| n.has_tag_name("nav") && n.attribute("id") == Some("toc"))
+            .expect("toc nav");
+        let mut out = Vec::new();
+        for a in toc.descendants().filter(|n| n.has_tag_name("a")) {
+            let depth = a.ancestors().filter(|n| n.has_tag_name("ol")).count();
+            out.push(Entry {
+                depth,
+                label: a.text().unwrap_or("").to_owned(),
+                href: a.attribute("href").unwrap().to_owned(),
+            });
+        }
+        out
+    }
+
+    /// The NCX navMap, flattened with depths, and checked to number playOrder 1, 2, … in order.
+    pub fn ncx(&self) -> Vec<Entry> {
+        let ncx = self.text("OEBPS/toc.ncx");
+        let doc = xml(&ncx).expect("NCX is XML");
+        let mut out = Vec::new();
+        for (i, p) in doc
+            .descendants()
+            .filter(|n| n.has_tag_name("navPoint"))
+            .enumerate()
+        {
+            assert_eq!(p.attribute("playOrder"), Some((i + 1).to_string().as_str()));
+            let depth = p.ancestors().filter(|n| n.has_tag_name("navPoint")).count();
+            let label = p
+                .descendants()
+                .find(|n| n.has_tag_name("text"))
+                .and_then(|n| n.text())
+                .unwrap_or("")
+                .to_owned();
+            let href = p
+                .children()
+                .find(|n| n.has_tag_name("content"))
+                .and_then(|n| n.attribute("src"))
+                .unwrap()
+                .to_owned();
+            out.push(Entry { depth, label, href });
+        }
+        out
+    }
+
+    /// Article documents in spine order.
+    pub fn articles(&self) -> Vec<String> {
+        self.spine()
+            .into_iter()
+            .filter(|h| h.starts_with("article-"))
+            .collect()
+    }
+
+    /// Text of the element with `class` in document `href` (whole body when `class` is None).
+    pub fn doc_text(&self, href: &str, class: Option<&str>) -> String {
+        let x = self.text(&format!("OEBPS/{href}"));
+        let doc = xml(&x).unwrap_or_else(|e| panic!("{href} is not XML: {e}"));
+        let node = match class {
+            Some(c) => doc
+                .descendants()
+                .find(|n| {
+                    n.attribute("class")
+                        .is_some_and(|v| v.split(' ').any(|x| x == c))
+                })
+                .unwrap_or_else(|| panic!("no .{c} in {href}")),
+            None => doc.descendants().find(|n| n.has_tag_name("body")).unwrap(),
+        };
+        let mut s = String::new();
+        for t in node.descendants().filter(|n| n.is_text()) {
+            s.push_str(t.text().unwrap());
+        }
+        s
+    }
+
+    /// The article's title as its document shows it.
+    pub fn title_of(&self, href: &str) -> String {
+        self.doc_text(href, Some("article-title"))
+    }
+
+    /// Every `href`/`src` in every XHTML document resolves to a file in the book (and, for
+    /// fragments, to an id in that file); web links are not checked.
+    pub fn assert_links_resolve(&self) {
+        for (name, data) in &self.files {
+            if !name.ends_with(".xhtml") {
+                continue;
+            }
+            let x = String::from_utf8(data.clone()).unwrap();
+            let doc = xml(&x).unwrap();
+            for n in doc.descendants() {
+                for attr in ["href", "src"] {
+                    let Some(v) = n.attribute(attr) else { continue };
+                    if v.starts_with("http://")
+                        || v.starts_with("https://")
+                        || v.starts_with("mailto:")
+                    {
+                        continue;
+                    }
+                    let (file, frag) = v.split_once('#').unwrap_or((v, ""));
+                    let target = if file.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("OEBPS/{file}")
+                    };
+                    assert!(
+                        self.files.contains_key(&target),
+                        "{name}: {attr}={v} points at nothing"
+                    );
+                    if !frag.is_empty() {
+                        let t = String::from_utf8(self.files[&target].clone()).unwrap();
+                        assert!(
+                            t.contains(&format!("id=\"{frag}\"")),
+                            "{name}: #{frag} not in {target}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The cover is there, marked as the cover image, and is a picture.
+    pub fn assert_cover(&self) -> (u32, u32) {
+        let opf = self.opf();
+        let doc = xml(&opf).unwrap();
+        let item = doc
+            .descendants()
+            .find(|n| n.has_tag_name("item") && n.attribute("properties") == Some("cover-image"))
+            .expect("an item marked cover-image");
+        let id = item.attribute("id").unwrap();
+        assert!(
+            doc.descendants().any(|n| n.has_tag_name("meta")
+                && n.attribute("name") == Some("cover")
+                && n.attribute("content") == Some(id)),
+            "EPUB 2 cover meta"
+        );
+        let data = &self.files[&format!("OEBPS/{}", item.attribute("href").unwrap())];
+        let img = image::load_from_memory(data).expect("cover decodes");
+        assert_eq!(
+            self.spine().first().map(String::as_str),
+            Some("cover.xhtml")
+        );
+        (img.width(), img.height())
+    }
+}
+
+/// Parse XML that may carry a DOCTYPE (XHTML documents do).
+pub fn xml(s: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
+    roxmltree::Document::parse_with_options(
+        s,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+}
+
+/// Token-level F1 of `got` against `want`: words (lower-cased runs of letters and digits), each
+/// CJK character a token of its own, compared as multisets.
+pub fn token_f1(got: &str, want: &str) -> f64 {
+    fn tokens(s: &str) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        let mut cur = String::new();
+        let flush = |cur: &mut String, m: &mut BTreeMap<String, usize>| {
+            if !cur.is_empty() {
+                *m.entry(std::mem::take(cur)).or_insert(0) += 1;
+            }
+        };
+        for c in s.chars() {
+            if inkquire::formatter::is_cjk(c) {
+                flush(&mut cur, &mut m);
+                *m.entry(c.to_string()).or_insert(0) += 1;
+            } else if c.is_alphanumeric() {
+                cur.extend(c.to_lowercase());
+            } else {
+                flush(&mut cur, &mut m);
+            }
+        }
+        flush(&mut cur, &mut m);
+        m
+    }
+    let (g, w) = (tokens(got), tokens(want));
+    let total_g: usize = g.values().sum();
+    let total_w: usize = w.values().sum();
+    if total_g == 0 || total_w == 0 {
+        return if total_g == total_w { 1.0 } else { 0.0 };
+    }
+    let common: usize = g
+        .iter()
+        .map(|(k, n)| (*n).min(*w.get(k).unwrap_or(&0)))
+        .sum();
+    let p = common as f64 / total_g as f64;
+    let r = common as f64 / total_w as f64;
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+#[test]
+fn token_f1_scores() {
+    assert_eq!(token_f1("a b c", "a b c"), 1.0);
+    assert_eq!(token_f1("", "a"), 0.0);
+    let f = token_f1("the cat sat", "the cat sat down");
+    assert!((f - 6.0 / 7.0).abs() < 1e-9, "{f}");
+    assert!((token_f1("宇航员", "宇航") - 0.8).abs() < 1e-9);
+}
