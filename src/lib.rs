@@ -22,7 +22,7 @@ pub mod styles;
 
 use std::path::PathBuf;
 
-use crate::formatter::{FormatOptions, LocalImages};
+use crate::formatter::{FormatOptions, ImageCache, LocalImages};
 use crate::model::FormattedArticle;
 use crate::packager::IssueOptions;
 use crate::report::Report;
@@ -80,17 +80,26 @@ pub fn build(req: &BuildRequest) -> anyhow::Result<BuildOutcome> {
     Ok(outcome)
 }
 
-/// Format every article, in order, collecting each one's warnings under its origin.
+/// Format every article, in parallel but keeping their order, collecting each one's warnings under
+/// its origin.
 fn format_all(articles: Vec<model::Article>, report: &mut Report) -> Vec<FormattedArticle> {
+    use rayon::prelude::*;
+    let cache = ImageCache::default();
     let opts = FormatOptions {
         default_lang: "en",
         images: &LocalImages,
+        image_cache: &cache,
     };
-    articles
-        .into_iter()
+    let done: Vec<(String, FormattedArticle, Vec<String>)> = articles
+        .into_par_iter()
         .map(|a| {
             let origin = a.origin.clone();
             let (f, warnings) = formatter::format(a, &opts);
+            (origin, f, warnings)
+        })
+        .collect();
+    done.into_iter()
+        .map(|(origin, f, warnings)| {
             for w in warnings {
                 report.warn(&origin, w);
             }

@@ -81,8 +81,9 @@ pub struct Asset {
     /// Path inside the book's content folder, e.g. `images/3f2a….jpg`.
     pub href: String,
     pub media_type: &'static str,
+    /// The file's bytes, shared: the same image in many articles is one allocation.
     #[serde(skip)]
-    pub data: Vec<u8>,
+    pub data: std::sync::Arc<Vec<u8>>,
 }
 
 /// An article after the formatter: safe, well-formed XHTML and the files it needs.

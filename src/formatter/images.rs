@@ -5,7 +5,9 @@
 //! folder). Remote images are not fetched when building from local files; they are dropped with a
 //! warning, never left pointing outside the book.
 
+use std::collections::HashMap;
 use std::io::Cursor;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use image::{ImageFormat, ImageReader, Limits};
 use url::Url;
@@ -17,9 +19,11 @@ use crate::model::Asset;
 const MAX_FILE_BYTES: u64 = 40 * 1024 * 1024;
 /// Largest width or height decoded.
 const MAX_SIDE: u32 = 16_384;
+/// Converted images are made at most this wide and high (the largest e-reader screens).
+const MAX_CONVERTED_SIDE: u32 = 1920;
 
 /// Where image bytes come from.
-pub trait ImageSource {
+pub trait ImageSource: Sync {
     /// The bytes behind `url`, or a reason they could not be had.
     fn load(&self, url: &Url) -> Result<Vec<u8>, String>;
 }
@@ -30,7 +34,7 @@ pub struct LocalImages;
 impl ImageSource for LocalImages {
     fn load(&self, url: &Url) -> Result<Vec<u8>, String> {
         if url.scheme() != "file" {
-            return Err("remote image not fetched when building from local files".into());
+            return Err(format!("{REMOTE_SKIPPED} when building from local files"));
         }
         let path = url
             .to_file_path()
@@ -50,9 +54,37 @@ impl ImageSource for LocalImages {
     }
 }
 
+/// Images already loaded and prepared in this build, by address: an image that many articles show
+/// is read and converted once.
+/// Each address has a cell filled once; threads that want the same image wait for the one
+/// that is preparing it instead of decoding it again.
+#[derive(Default)]
+pub struct ImageCache {
+    cells: Mutex<HashMap<String, Arc<OnceLock<Outcome>>>>,
+}
+
+type Outcome = Result<Option<Asset>, String>;
+
+impl ImageCache {
+    fn get(&self, src: &str, make: impl FnOnce() -> Outcome) -> Outcome {
+        let cell = self
+            .cells
+            .lock()
+            .expect("image cache")
+            .entry(src.to_owned())
+            .or_default()
+            .clone();
+        cell.get_or_init(make).clone()
+    }
+}
+
 /// Replace each `<img>` source in `nodes` with an image stored in the book, or remove the image.
 /// Returns the images (deduplicated by content) and one warning per dropped image.
-pub fn embed(nodes: &mut Vec<Node>, source: &dyn ImageSource) -> (Vec<Asset>, Vec<String>) {
+pub fn embed(
+    nodes: &mut Vec<Node>,
+    source: &dyn ImageSource,
+    cache: &ImageCache,
+) -> (Vec<Asset>, Vec<String>) {
     let mut assets: Vec<Asset> = Vec::new();
     let mut warnings = Vec::new();
     let mut remote_skipped = 0;
@@ -61,36 +93,22 @@ pub fn embed(nodes: &mut Vec<Node>, source: &dyn ImageSource) -> (Vec<Asset>, Ve
             warnings.push(format!("image dropped: `{src}` is not an address"));
             return None;
         };
-        let bytes = match source.load(&url) {
-            Ok(b) => b,
-            Err(e) if url.scheme() != "file" && e.starts_with("remote image not fetched") => {
-                remote_skipped += 1;
-                return None;
-            }
-            Err(e) => {
-                warnings.push(format!("image dropped: {e}"));
-                return None;
-            }
-        };
-        match prepare(&bytes) {
-            Ok(Some(Prepared {
-                data,
-                ext,
-                media_type,
-            })) => {
-                let href = format!("images/{}.{ext}", crate::collector::short_hash_bytes(&data));
+        let result = cache.get(src, || load_and_prepare(&url, source));
+        match result {
+            Ok(Some(asset)) => {
+                let href = asset.href.clone();
                 if !assets.iter().any(|a| a.href == href) {
-                    assets.push(Asset {
-                        href: href.clone(),
-                        media_type,
-                        data,
-                    });
+                    assets.push(asset);
                 }
                 Some(href)
             }
             Ok(None) => None,
+            Err(e) if e.starts_with(REMOTE_SKIPPED) => {
+                remote_skipped += 1;
+                None
+            }
             Err(e) => {
-                warnings.push(format!("image dropped: {} ({e})", display_url(&url)));
+                warnings.push(format!("image dropped: {e}"));
                 None
             }
         }
@@ -102,6 +120,25 @@ pub fn embed(nodes: &mut Vec<Node>, source: &dyn ImageSource) -> (Vec<Asset>, Ve
         ));
     }
     (assets, warnings)
+}
+
+const REMOTE_SKIPPED: &str = "remote image not fetched";
+
+fn load_and_prepare(url: &Url, source: &dyn ImageSource) -> Result<Option<Asset>, String> {
+    let bytes = source.load(url)?;
+    match prepare(&bytes) {
+        Ok(Some(p)) => Ok(Some(Asset {
+            href: format!(
+                "images/{}.{}",
+                crate::collector::short_hash_bytes(&p.data),
+                p.ext
+            ),
+            media_type: p.media_type,
+            data: Arc::new(p.data),
+        })),
+        Ok(None) => Ok(None),
+        Err(e) => Err(format!("{} ({e})", display_url(url))),
+    }
 }
 
 fn display_url(u: &Url) -> String {
@@ -182,6 +219,11 @@ pub fn prepare(bytes: &[u8]) -> Result<Option<Prepared>, String> {
             })
             .map_err(|_| "the decoder failed on this file".to_owned())?
             .map_err(|e| e.to_string())?;
+            let decoded = if decoded.width().max(decoded.height()) > MAX_CONVERTED_SIDE {
+                decoded.thumbnail(MAX_CONVERTED_SIDE, MAX_CONVERTED_SIDE)
+            } else {
+                decoded
+            };
             let mut out = Vec::new();
             if decoded.color().has_alpha() {
                 decoded

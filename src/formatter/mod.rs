@@ -17,7 +17,7 @@ mod sanitize;
 pub mod tree;
 mod typography;
 
-pub use images::{ImageSource, LocalImages, prepare as prepare_image};
+pub use images::{ImageCache, ImageSource, LocalImages, prepare as prepare_image};
 pub use sanitize::Removed;
 pub use typography::typeset;
 
@@ -33,6 +33,7 @@ pub struct FormatOptions<'a> {
     /// Language assumed for articles that do not say (BCP 47).
     pub default_lang: &'a str,
     pub images: &'a dyn ImageSource,
+    pub image_cache: &'a ImageCache,
 }
 
 /// Format one article. Returns it with the warnings it raised (each about this article).
@@ -51,7 +52,7 @@ pub fn format(article: Article, opts: &FormatOptions) -> (FormattedArticle, Vec<
     footnotes(&mut nodes);
     let prefix = format!("a{}-", article.id);
     repair::fix_ids(&mut nodes, &prefix);
-    let (assets, image_warnings) = images::embed(&mut nodes, opts.images);
+    let (assets, image_warnings) = images::embed(&mut nodes, opts.images, opts.image_cache);
     warnings.extend(image_warnings);
     typography::typeset_nodes(&mut nodes, typography::Quotes::for_lang(&lang));
 
@@ -374,6 +375,7 @@ mod tests {
         let opts = FormatOptions {
             default_lang: "en",
             images: &LocalImages,
+            image_cache: &ImageCache::default(),
         };
         let (f, warnings) = format(article(&md), &opts);
         assert!(warnings.is_empty(), "{warnings:?}");

@@ -16,6 +16,7 @@
 //! same issue gives the same bytes.
 
 use std::io::{Cursor, Write};
+use std::sync::Arc;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
@@ -91,8 +92,8 @@ pub fn render(issue: &Issue) -> anyhow::Result<Vec<u8>> {
         }
     }
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut add = |name: &str, data: Vec<u8>| files.push((format!("OEBPS/{name}"), data));
+    let mut files: Vec<(String, Arc<Vec<u8>>)> = Vec::new();
+    let mut add = |name: &str, data: Vec<u8>| files.push((format!("OEBPS/{name}"), Arc::new(data)));
     add(
         "content.opf",
         opf(issue, &full_title, &spine, &section_docs, &placed, &assets).into_bytes(),
@@ -122,14 +123,17 @@ pub fn render(issue: &Issue) -> anyhow::Result<Vec<u8>> {
             article_page(issue, i, &section_docs, &placed).into_bytes(),
         );
     }
-    add(&issue.cover.href, issue.cover.data.clone());
+    files.push((
+        format!("OEBPS/{}", issue.cover.href),
+        issue.cover.data.clone(),
+    ));
     for a in &assets {
-        add(&a.href, a.data.clone());
+        files.push((format!("OEBPS/{}", a.href), a.data.clone()));
     }
     zip_it(m.date, files)
 }
 
-fn zip_it(date: chrono::NaiveDate, files: Vec<(String, Vec<u8>)>) -> anyhow::Result<Vec<u8>> {
+fn zip_it(date: chrono::NaiveDate, files: Vec<(String, Arc<Vec<u8>>)>) -> anyhow::Result<Vec<u8>> {
     use chrono::Datelike;
     let stamp = zip::DateTime::from_date_and_time(
         date.year().clamp(1980, 2107) as u16,

@@ -98,7 +98,7 @@ pub fn assemble(articles: Vec<FormattedArticle>, opts: &IssueOptions) -> Issue {
         cover: Asset {
             href: "images/cover.png".into(),
             media_type: "image/png",
-            data: cover_png,
+            data: std::sync::Arc::new(cover_png),
         },
     }
 }
