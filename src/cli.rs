@@ -1,26 +1,33 @@
 //! The command line: `inkquire build …` and friends. Parsing and printing only; the work is in
 //! [`crate::build`].
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 
+use crate::collector::Kind;
+use crate::collector::feed::{self, DocKind, sniff};
+use crate::config::{Config, SourceConfig};
 use crate::dates::{parse_instant, parse_issue_date};
+use crate::fetch::{Fetched, Fetcher, HttpFetcher};
 use crate::packager::{GroupBy, IssueOptions};
 use crate::report::{EXIT_NOTHING, Report};
 use crate::select::Selection;
-use crate::{BuildRequest, build, styles};
+use crate::store::Store;
+use crate::{BuildRequest, build, collect, styles};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "inkquire",
     version,
     about = "Turn the day's reading into a well-made EPUB issue for your e-reader.",
-    long_about = "Turn the day's reading — Markdown notes, saved web pages, plain-text news copy — into \
-one EPUB issue, like a morning newspaper, to read offline on a Kindle, Kobo, PocketBook or phone.",
-    after_help = "Start with:  inkquire build examples/ -o issue.epub\nMore:        inkquire build --help"
+    long_about = "Turn the day's reading — feeds, web pages, Markdown notes, saved pages, plain-text news \
+copy — into one EPUB issue, like a morning newspaper, to read offline on a Kindle, Kobo, PocketBook or phone.",
+    after_help = "Start with:  inkquire build examples/ -o issue.epub\n\
+Feeds:       inkquire init, edit the config, then inkquire collect && inkquire build --since last-issue\n\
+More:        inkquire help build"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -29,9 +36,18 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Build an EPUB issue from files and folders.
+    /// Build an EPUB issue from files, folders, feeds and the ledger.
     #[command(after_help = BUILD_EXAMPLES)]
     Build(Box<BuildArgs>),
+    /// Fetch every source (config and command line) into the ledger.
+    #[command(after_help = COLLECT_EXAMPLES)]
+    Collect(CollectArgs),
+    /// List the articles in the ledger.
+    List(ListArgs),
+    /// Write a commented starter config.
+    Init(InitArgs),
+    /// Check the config and try every source, writing nothing.
+    Check(CheckArgs),
     /// List the built-in style themes.
     Styles,
 }
@@ -44,36 +60,66 @@ Examples:
   # Only what was published in the last 36 hours, about science or tech, at most 20 articles:
   inkquire build ~/reading --since 36h --topic science --topic tech --limit 20 -o today.epub
 
+  # A feed, fetched now (with each item's full text), plus a saved page:
+  inkquire build https://example.org/feed.xml saved/page.html -o today.epub
+
+  # From the ledger that `inkquire collect` fills: everything not yet delivered in an issue:
+  inkquire build --config ~/.config/inkquire/config.toml --since last-issue
+
   # A fixed date makes the book byte-for-byte reproducible:
   inkquire build notes/ --title \"Weekend Reader\" --date 2026-11-28 --group-by source -o weekend.epub
 
-  # Your own CSS on top of the default theme:
-  inkquire build notes/ --style my.css -o issue.epub
-
 Inputs: .md/.markdown (optional YAML --- or TOML +++ front matter: title, date, author, tags,
 source, url, lang, summary), .html/.htm (full pages are reduced to the article; fragments are kept
-whole), .txt (news copy: headline, body paragraphs separated by blank lines). Folders are read
-recursively; other files in them (images, configs) are skipped.
+whole), .txt (news copy: headline, body paragraphs separated by blank lines), feeds (RSS, Atom,
+JSON Feed) and OPML lists by URL or file, and web pages by URL. Folders are read recursively;
+other files in them (images, configs) are skipped.
+
+With --store or a config, collected articles are kept in the ledger, the issue is recorded there,
+and its number counts up; without, build keeps no state and the issue is number 1.
 
 Exit codes:
   0  the issue was written with every input
-  1  the issue was written, but some inputs failed (each is named on stderr)
+  1  the issue was written, but some inputs or sources failed (each is named on stderr)
   2  nothing was written: no input could be read, nothing was selected, or bad usage";
+
+const COLLECT_EXAMPLES: &str = "\
+Examples:
+  inkquire collect                                   # every [[source]] of the config
+  inkquire collect https://example.org/feed.xml      # one more feed, with the config's settings
+  inkquire collect --store /tmp/l.db feeds.opml      # an OPML list into a given ledger
+
+A second collect asks each server only for what changed (ETag / Last-Modified) and never fetches
+an article page it already has.
+
+Exit codes: 0 every source was read; 1 some sources failed; 2 none could be read, or bad usage.";
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct StateArgs {
+    /// The config file (default: $INKQUIRE_CONFIG, else the XDG config folder's inkquire/config.toml).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// The article ledger (SQLite; default: the config's `store`, else the XDG data folder).
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+}
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
-    /// Files and folders to read (folders recursively).
-    #[arg(value_name = "INPUT", required = true)]
-    pub inputs: Vec<PathBuf>,
+    /// Files, folders, feed or page URLs, feed or OPML files.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
 
     /// Where to write the EPUB: a file, or a folder to put `<Title>-<date>.epub` in.
-    /// Default: `<Title>-<date>.epub` in the current folder.
+    /// Default: the config's output folder, else the current folder.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// The publication's name, shown on the cover and as "<Title> — <date>".
-    #[arg(long, default_value = "Morning Digest")]
-    pub title: String,
+    /// The publication's name, shown on the cover and as "<Title> — <date>" [default: the
+    /// config's, else "Morning Digest"].
+    #[arg(long)]
+    pub title: Option<String>,
 
     /// The issue's date, YYYY-MM-DD (default: today). With a fixed date the same inputs give a
     /// byte-identical book.
@@ -83,19 +129,64 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub select: SelectArgs,
 
-    /// How to divide the issue into sections.
-    #[arg(long, value_enum, default_value_t = GroupBy::Topic)]
-    pub group_by: GroupBy,
+    /// How to divide the issue into sections [default: the config's, else topic].
+    #[arg(long, value_enum)]
+    pub group_by: Option<GroupBy>,
 
     /// A built-in theme (see `inkquire styles`) or a .css file added on top of the default theme.
     #[arg(long, value_name = "NAME|FILE.css")]
     pub style: Option<String>,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CollectArgs {
+    /// More sources: feed, page or OPML URLs, or feed files.
+    #[arg(value_name = "SOURCE")]
+    pub sources: Vec<String>,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Print JSON (one array) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Where to write it (default: the XDG config folder's inkquire/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Replace a config that is already there.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The config file to check (default as for the other commands).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Default)]
 pub struct SelectArgs {
     /// Only articles published since then: a duration back from now (36h, 3d, 2w), a date
-    /// (2026-11-01), or `all`. Inputs named on the command line have no date window otherwise.
+    /// (2026-11-01), `last-issue` (not yet delivered in an issue; needs a ledger), or `all`.
+    /// Inputs named on the command line have no date window otherwise.
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 
@@ -117,24 +208,30 @@ pub struct SelectArgs {
 }
 
 impl SelectArgs {
+    /// The selection, and whether `--since last-issue` was asked for.
     pub fn to_selection(
         &self,
         now: chrono::DateTime<chrono::FixedOffset>,
-    ) -> Result<Selection, String> {
-        let from = match self.since.as_deref().or(self.from.as_deref()) {
-            None | Some("all") => None,
+    ) -> Result<(Selection, bool), String> {
+        let since = self.since.as_deref().or(self.from.as_deref());
+        let last_issue = since == Some("last-issue");
+        let from = match since {
+            None | Some("all") | Some("last-issue") => None,
             Some(s) => Some(parse_instant(s, now, false)?),
         };
         let to = match self.to.as_deref() {
             None => None,
             Some(s) => Some(parse_instant(s, now, true)?),
         };
-        Ok(Selection {
-            from,
-            to,
-            topics: self.topics.clone(),
-            limit: self.limit,
-        })
+        Ok((
+            Selection {
+                from,
+                to,
+                topics: self.topics.clone(),
+                limit: self.limit,
+            },
+            last_issue,
+        ))
     }
 }
 
@@ -147,75 +244,389 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_NOTHING } else { 0 };
         }
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Build(args) => run_build(*args),
+        Command::Collect(args) => run_collect(args),
+        Command::List(args) => run_list(args),
+        Command::Init(args) => run_init(args),
+        Command::Check(args) => run_check(args),
         Command::Styles => {
             for (name, about, _) in styles::THEMES {
                 println!("{name:<8} {about}");
             }
-            0
+            Ok(0)
         }
-    }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        EXIT_NOTHING
+    })
 }
 
-fn run_build(args: BuildArgs) -> i32 {
+/// A config and, when the user asked for state (a `--store`, or a config file), the ledger.
+fn load_state(state: &StateArgs, need_store: bool) -> anyhow::Result<(Config, Option<Store>)> {
+    let config = Config::load(state.config.as_deref())?;
+    let stateful = need_store || state.store.is_some() || config.path.is_some();
+    let store = if stateful {
+        let path = config
+            .store_path(state.store.as_deref())
+            .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))?;
+        Some(Store::open(&path)?)
+    } else {
+        None
+    };
+    Ok((config, store))
+}
+
+/// Split command-line inputs into local files and folders, and sources to collect (URLs, and
+/// files whose content is a feed or an OPML list).
+fn classify(inputs: &[String]) -> (Vec<PathBuf>, Vec<SourceConfig>) {
+    let mut local = Vec::new();
+    let mut sources = Vec::new();
+    for arg in inputs {
+        if arg.starts_with("http://") || arg.starts_with("https://") {
+            sources.push(SourceConfig::from_arg(arg));
+            continue;
+        }
+        let path = PathBuf::from(arg);
+        let is_feed_file = path.is_file()
+            && !matches!(Kind::of(&path), Some(Kind::Markdown | Kind::Text))
+            && std::fs::File::open(&path)
+                .and_then(|mut f| {
+                    use std::io::Read;
+                    let mut head = vec![0; 2048];
+                    let n = f.read(&mut head)?;
+                    head.truncate(n);
+                    Ok(head)
+                })
+                .is_ok_and(|head| sniff(&head) != DocKind::Page);
+        if is_feed_file {
+            sources.push(SourceConfig::from_arg(arg));
+        } else {
+            local.push(path);
+        }
+    }
+    (local, sources)
+}
+
+fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
     let now = Local::now().fixed_offset();
-    let selection = match args.select.to_selection(now) {
+    let (selection, since_last_issue) = match args.select.to_selection(now) {
         Ok(s) => s,
-        Err(e) => return usage_error(&e),
+        Err(e) => return Ok(usage_error(&e)),
     };
-    let css = match styles::resolve(args.style.as_deref()) {
+    let (config, mut store) = load_state(&args.state, false)?;
+    if since_last_issue && store.is_none() {
+        return Ok(usage_error(
+            "--since last-issue needs a ledger: give --store FILE or --config FILE",
+        ));
+    }
+    if args.inputs.is_empty() && store.is_none() {
+        return Ok(usage_error(
+            "nothing to build from: name files, folders or feeds, or give --store/--config to build from the ledger",
+        ));
+    }
+    let style = args.style.clone().or(config.issue.style.clone());
+    let css = match styles::resolve(style.as_deref()) {
         Ok(css) => css,
-        Err(e) => return usage_error(&format!("{e:#}")),
+        Err(e) => return Ok(usage_error(&format!("{e:#}"))),
     };
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| config.issue.title.clone());
     let date = args.date.unwrap_or_else(|| now.date_naive());
     let modified = match args.date {
         Some(d) => format!("{d}T00:00:00Z"),
         None => Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };
-    let output = output_path(args.output.as_deref(), &args.title, date);
+    let out_dir = args.output.clone().or(config.issue.output.clone());
+    let output = output_path(out_dir.as_deref(), &title, date, args.output.is_none());
+    let (inputs, mut sources) = classify(&args.inputs);
+    for s in sources.iter_mut() {
+        // Sources named on the command line take the settings of a configured source at the same
+        // address, if there is one.
+        if let Some(c) = config.sources.iter().find(|c| c.location() == s.location()) {
+            *s = c.clone();
+        }
+    }
+    let fetcher = HttpFetcher::new(config.fetch.clone());
+    let mut selection = selection;
+    if selection.limit.is_none() {
+        selection.limit = config.issue.limit;
+    }
     let req = BuildRequest {
-        inputs: args.inputs,
+        inputs,
+        sources,
         output,
         selection,
+        since_last_issue,
         issue: IssueOptions {
-            title: args.title,
+            title,
             date,
             number: 1,
-            group_by: args.group_by,
+            group_by: args.group_by.unwrap_or(config.issue.group_by),
             css,
             modified,
         },
+        store: store.as_mut(),
+        config: &config,
+        fetcher: &fetcher,
     };
-    match build(&req) {
-        Ok(outcome) => {
-            print_report(&outcome.report);
-            match &outcome.written {
-                Some(path) => eprintln!(
-                    "Wrote {}: {} article{} in {} section{}, {} image{}, {}.",
-                    path.display(),
-                    outcome.articles,
-                    plural(outcome.articles),
-                    outcome.sections,
-                    plural(outcome.sections),
-                    outcome.images,
-                    plural(outcome.images),
-                    human_bytes(outcome.bytes)
-                ),
-                None if outcome.report.failures.is_empty() => {
-                    eprintln!(
-                        "No EPUB written: no article matched the selection (see --since, --from, --to, --topic)."
-                    )
-                }
-                None => eprintln!("No EPUB written: none of the inputs could be read."),
+    let outcome = build(req)?;
+    print_report(&outcome.report);
+    match &outcome.written {
+        Some(path) => eprintln!(
+            "Wrote {}: issue {}, {} article{} in {} section{}, {} image{}, {}.",
+            path.display(),
+            outcome.number,
+            outcome.articles,
+            plural(outcome.articles),
+            outcome.sections,
+            plural(outcome.sections),
+            outcome.images,
+            plural(outcome.images),
+            human_bytes(outcome.bytes)
+        ),
+        None if outcome.report.failures.is_empty() => eprintln!(
+            "No EPUB written: no article matched the selection (see --since, --from, --to, --topic)."
+        ),
+        None => eprintln!("No EPUB written: none of the inputs could be read."),
+    }
+    Ok(outcome.report.exit_code(outcome.written.is_some()))
+}
+
+fn run_collect(args: CollectArgs) -> anyhow::Result<i32> {
+    let (config, store) = load_state(&args.state, true)?;
+    let mut store = store.expect("collect always opens the ledger");
+    let mut sources = config.sources.clone();
+    for s in &args.sources {
+        let extra = SourceConfig::from_arg(s);
+        if !sources.iter().any(|c| c.location() == extra.location()) {
+            sources.push(extra);
+        }
+    }
+    if sources.is_empty() {
+        return Ok(usage_error(
+            "no sources: add [[source]] entries to the config (inkquire init writes one) or name feeds here",
+        ));
+    }
+    let fetcher = HttpFetcher::new(config.fetch.clone());
+    let progress = Progress::new(sources.len() as u64, "collecting");
+    let reports = collect(&sources, &config, &mut store, &fetcher, &|r| {
+        progress.tick(&r.name)
+    })?;
+    progress.finish();
+    let (mut new, mut failed) = (0, 0);
+    for r in &reports {
+        for w in &r.warnings {
+            eprintln!("warning: {}: {w}", r.location);
+        }
+        match &r.failed {
+            Some(e) => {
+                failed += 1;
+                eprintln!("error: {}: {e}", r.location);
             }
-            outcome.report.exit_code(outcome.written.is_some())
+            None if r.not_modified => eprintln!("{}: not modified since the last collect", r.name),
+            None => {
+                new += r.new;
+                eprintln!(
+                    "{}: {} new, {} updated, {} unchanged",
+                    r.name, r.new, r.updated, r.unchanged
+                )
+            }
         }
-        Err(e) => {
-            print_report(&Report::default());
-            eprintln!("error: {e:#}");
-            EXIT_NOTHING
+    }
+    eprintln!(
+        "Collected {} source{}: {new} new article{}, {failed} failed.",
+        reports.len(),
+        plural(reports.len()),
+        plural(new)
+    );
+    Ok(match failed {
+        0 => 0,
+        f if f == reports.len() => EXIT_NOTHING,
+        _ => 1,
+    })
+}
+
+fn run_list(args: ListArgs) -> anyhow::Result<i32> {
+    let now = Local::now().fixed_offset();
+    let (selection, last_issue) = match args.select.to_selection(now) {
+        Ok(s) => s,
+        Err(e) => return Ok(usage_error(&e)),
+    };
+    let (_, store) = load_state(&args.state, true)?;
+    let store = store.expect("list always opens the ledger");
+    let last = store.last_issue()?;
+    let rows: Vec<_> = store
+        .articles()?
+        .into_iter()
+        .filter(|s| !last_issue || (!s.delivered && last.is_none_or(|(_, at)| s.first_seen > at)))
+        .filter(|s| selection.keeps(&s.article))
+        .take(selection.limit.unwrap_or(usize::MAX))
+        .collect();
+    if args.json {
+        let items: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "id": s.article.id,
+                    "title": s.article.title,
+                    "url": s.article.url,
+                    "source": s.article.source,
+                    "topics": s.article.topics,
+                    "published": s.article.published.map(|p| p.at.to_rfc3339()),
+                    "first_seen": s.first_seen.to_rfc3339(),
+                    "delivered": s.delivered,
+                })
+            })
+            .collect();
+        // A closed pipe (`inkquire list | head`) is not an error: stop writing.
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&items)?
+        );
+    } else {
+        let mut out = std::io::stdout().lock();
+        for s in &rows {
+            let when = s
+                .article
+                .published
+                .map(|p| p.at.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|| "undated         ".into());
+            let line = writeln!(
+                out,
+                "{when}  {}{:<20}  {:<16}  {}",
+                if s.delivered { "✓ " } else { "  " },
+                truncate(&s.article.source, 20),
+                truncate(&s.article.topics.join(","), 16),
+                s.article.title
+            );
+            if line.is_err() {
+                break;
+            }
         }
+        eprintln!("{} article{}", rows.len(), plural(rows.len()));
+    }
+    Ok(0)
+}
+
+fn run_init(args: InitArgs) -> anyhow::Result<i32> {
+    let path = match args.config.or_else(crate::config::default_config_path) {
+        Some(p) => p,
+        None => {
+            return Ok(usage_error(
+                "no config folder known here: give --config FILE",
+            ));
+        }
+    };
+    if path.exists() && !args.force {
+        return Ok(usage_error(&format!(
+            "{} already exists (use --force to replace it)",
+            path.display()
+        )));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&path, crate::config::STARTER)?;
+    eprintln!(
+        "Wrote {}. Edit its [[source]] entries, then run: inkquire collect && inkquire build --since last-issue",
+        path.display()
+    );
+    Ok(0)
+}
+
+fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
+    let config = Config::load(args.config.as_deref())?;
+    match &config.path {
+        Some(p) => eprintln!("{}: the config is valid", p.display()),
+        None => eprintln!("no config file: using the defaults"),
+    }
+    let fetcher = HttpFetcher::new(config.fetch.clone());
+    let mut failed = 0;
+    for s in &config.sources {
+        let loc = s.location();
+        let bytes = match (&s.url, &s.path) {
+            (Some(u), _) => match fetcher.get(u, &Default::default()) {
+                Ok(Fetched::Body(p)) => Ok(p.body),
+                Ok(Fetched::NotModified) => Err("answered 304 to a plain request".to_owned()),
+                Err(e) => Err(e.to_string()),
+            },
+            (None, Some(p)) => std::fs::read(p).map_err(|e| format!("cannot read: {e}")),
+            (None, None) => Err("no url or path".into()),
+        };
+        let verdict = bytes.and_then(|b| match sniff(&b) {
+            DocKind::Feed => feed::parse(&b, s.url.as_deref()).map(|d| {
+                format!(
+                    "feed \"{}\", {} item{}{}",
+                    d.title.unwrap_or_default(),
+                    d.items.len(),
+                    plural(d.items.len()),
+                    d.repaired
+                        .map(|r| format!(" (repaired: {r})"))
+                        .unwrap_or_default()
+                )
+            }),
+            DocKind::Opml => {
+                feed::parse_opml(&b).map(|f| format!("OPML list of {} feeds", f.len()))
+            }
+            DocKind::Page => Ok("a web page (one article)".to_owned()),
+        });
+        match verdict {
+            Ok(v) => eprintln!("ok: {loc}: {v}"),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {loc}: {e}");
+            }
+        }
+    }
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// A progress bar on a terminal; plain lines otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(len: u64, what: &str) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress { bar: None };
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(what.to_owned());
+        Progress { bar: Some(bar) }
+    }
+
+    fn tick(&self, name: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(name.to_owned());
+            b.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
     }
 }
 
@@ -240,10 +651,11 @@ fn print_report(report: &Report) {
 }
 
 /// `-o` as given (a folder gets the default name inside it), else the default name here.
-fn output_path(given: Option<&Path>, title: &str, date: NaiveDate) -> PathBuf {
+/// `is_folder` says the path is a folder even when it does not exist yet (the config's output).
+fn output_path(given: Option<&Path>, title: &str, date: NaiveDate, is_folder: bool) -> PathBuf {
     let name = format!("{}-{date}.epub", slug(title));
     match given {
-        Some(p) if p.is_dir() => p.join(name),
+        Some(p) if p.is_dir() || is_folder => p.join(name),
         Some(p) => p.to_path_buf(),
         None => PathBuf::from(name),
     }

@@ -3,7 +3,8 @@
 //!
 //! The pipeline, in the order [`build`] runs it:
 //!
-//! 1. [`collector`] reads inputs into [`model::Article`]s;
+//! 1. [`collector`] reads local files into [`model::Article`]s, and fetches feeds and pages
+//!    ([`collect`]) into the ledger ([`store`]);
 //! 2. [`select`] keeps those in the date window and topics asked for;
 //! 3. [`formatter`] makes each one safe, valid, typeset XHTML ([`model::FormattedArticle`]);
 //! 4. [`packager`] groups them into an [`model::Issue`] and writes the EPUB.
@@ -12,31 +13,47 @@
 
 pub mod cli;
 pub mod collector;
+pub mod config;
 pub mod dates;
+pub mod fetch;
 pub mod formatter;
 pub mod model;
 pub mod packager;
 pub mod report;
 pub mod select;
+pub mod store;
 pub mod styles;
 
 use std::path::PathBuf;
 
-use crate::formatter::{FormatOptions, ImageCache, LocalImages};
+use chrono::Utc;
+
+use crate::collector::remote::{self, SourceResult};
+use crate::config::{Config, SourceConfig};
+use crate::fetch::Fetcher;
+use crate::formatter::{FetchedImages, FormatOptions, ImageCache};
 use crate::model::FormattedArticle;
 use crate::packager::IssueOptions;
 use crate::report::Report;
 use crate::select::Selection;
+use crate::store::{Store, Stored};
 
 /// Everything one `build` needs.
-#[derive(Debug, Clone)]
-pub struct BuildRequest {
-    /// Files and folders to read.
+pub struct BuildRequest<'a> {
+    /// Local files and folders to read.
     pub inputs: Vec<PathBuf>,
+    /// Feeds, pages and OPML lists (URLs or files) to collect first.
+    pub sources: Vec<SourceConfig>,
     /// Where the EPUB goes.
     pub output: PathBuf,
     pub selection: Selection,
+    /// Leave out articles already delivered in an issue and those seen before the last one.
+    pub since_last_issue: bool,
     pub issue: IssueOptions,
+    /// The ledger; `None` keeps no state (collected sources live in memory for this build).
+    pub store: Option<&'a mut Store>,
+    pub config: &'a Config,
+    pub fetcher: &'a dyn Fetcher,
 }
 
 /// What a build did.
@@ -48,24 +65,141 @@ pub struct BuildOutcome {
     pub sections: usize,
     pub images: usize,
     pub bytes: usize,
+    pub number: u32,
+    pub sources: Vec<SourceReport>,
     pub report: Report,
 }
 
-/// The whole pipeline: collect → select → format → package → write.
+/// What collecting one source did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SourceReport {
+    pub location: String,
+    pub name: String,
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// The source answered 304 Not Modified.
+    pub not_modified: bool,
+    pub failed: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Collect `sources` into `store`: fetch, read, and save each source's articles in one
+/// transaction. Failures are per source, in the reports.
+pub fn collect(
+    sources: &[SourceConfig],
+    config: &Config,
+    store: &mut Store,
+    fetcher: &dyn Fetcher,
+    on_done: &(dyn Fn(&SourceResult) + Sync),
+) -> anyhow::Result<Vec<SourceReport>> {
+    let known = store.known()?;
+    let ctx = remote::Collect {
+        fetcher,
+        config,
+        known: &known,
+        workers: config.fetch.global.max(1),
+        on_done,
+    };
+    let results = remote::collect_sources(sources, &ctx);
+    let mut reports = Vec::new();
+    for r in results {
+        let mut rep = SourceReport {
+            location: r.location.clone(),
+            name: r.name.clone(),
+            warnings: r.warnings.clone(),
+            ..Default::default()
+        };
+        match r.outcome {
+            Err(e) => rep.failed = Some(e),
+            Ok(h) => {
+                rep.not_modified = h.not_modified;
+                rep.unchanged = h.known;
+                let stored = store.save_batch(&h.validators, &h.articles, Utc::now())?;
+                for s in stored {
+                    match s {
+                        Stored::New => rep.new += 1,
+                        Stored::Updated => rep.updated += 1,
+                        Stored::Unchanged | Stored::Duplicate => rep.unchanged += 1,
+                    }
+                }
+            }
+        }
+        reports.push(rep);
+    }
+    Ok(reports)
+}
+
+/// The whole pipeline: collect → select → format → package → write (→ record the issue).
 ///
-/// An `Err` is a failure of the build itself (the book could not be written); problems with
-/// single inputs are in the outcome's report.
-pub fn build(req: &BuildRequest) -> anyhow::Result<BuildOutcome> {
+/// An `Err` is a failure of the build itself (the book or the ledger could not be written);
+/// problems with single inputs are in the outcome's report.
+pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
     let mut outcome = BuildOutcome::default();
-    let articles = collector::collect_local(&req.inputs, &mut outcome.report);
+    let mut memory;
+    let has_ledger = req.store.is_some();
+    let store: &mut Store = match req.store {
+        Some(s) => s,
+        None => {
+            memory = Store::memory()?;
+            &mut memory
+        }
+    };
+
+    // 1. Collect: named sources into the ledger, local files straight in.
+    if !req.sources.is_empty() {
+        outcome.sources = collect(&req.sources, req.config, store, req.fetcher, &|_| {})?;
+        for s in &outcome.sources {
+            for w in &s.warnings {
+                outcome.report.warn(&s.location, w);
+            }
+            if let Some(e) = &s.failed {
+                outcome.report.fail(&s.location, e);
+            }
+        }
+    }
+    let mut articles = collector::collect_local(&req.inputs, &mut outcome.report);
+    let last = store.last_issue()?;
+    for s in store.articles()? {
+        let fresh =
+            !req.since_last_issue || (!s.delivered && last.is_none_or(|(_, at)| s.first_seen > at));
+        if fresh {
+            articles.push(s.article);
+        }
+    }
+
+    // 2. Select.
     let selected = select::apply(articles, &req.selection);
     if selected.is_empty() {
         return Ok(outcome);
     }
-    let formatted = format_all(selected, &mut outcome.report);
-    let issue = packager::assemble(formatted, &req.issue);
+
+    // 3. Format, 4. package.
+    let formatted = format_all(selected, req.fetcher, &mut outcome.report);
+    let number = if has_ledger {
+        last.map_or(1, |(n, _)| n + 1)
+    } else {
+        req.issue.number
+    };
+    let opts = IssueOptions {
+        number,
+        ..req.issue.clone()
+    };
+    let issue = packager::assemble(formatted, &opts);
     let bytes = packager::epub::render(&issue)?;
     packager::write_atomic(&req.output, &bytes)?;
+    if has_ledger {
+        let ids: Vec<&str> = issue.articles().map(|a| a.id.as_str()).collect();
+        store.record_issue(
+            number,
+            &opts.title,
+            opts.date,
+            &req.output,
+            &ids,
+            Utc::now(),
+        )?;
+    }
+    outcome.number = number;
     outcome.articles = issue.articles().count();
     outcome.sections = issue.sections.len();
     let mut images: Vec<&str> = issue
@@ -82,12 +216,17 @@ pub fn build(req: &BuildRequest) -> anyhow::Result<BuildOutcome> {
 
 /// Format every article, in parallel but keeping their order, collecting each one's warnings under
 /// its origin.
-fn format_all(articles: Vec<model::Article>, report: &mut Report) -> Vec<FormattedArticle> {
+fn format_all(
+    articles: Vec<model::Article>,
+    fetcher: &dyn Fetcher,
+    report: &mut Report,
+) -> Vec<FormattedArticle> {
     use rayon::prelude::*;
     let cache = ImageCache::default();
+    let images = FetchedImages { fetcher };
     let opts = FormatOptions {
         default_lang: "en",
-        images: &LocalImages,
+        images: &images,
         image_cache: &cache,
     };
     let done: Vec<(String, FormattedArticle, Vec<String>)> = articles

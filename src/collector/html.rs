@@ -16,9 +16,44 @@ pub(crate) fn read(text: &str, abs_path: &Path) -> anyhow::Result<Parsed> {
         .map(|u| u.to_string())
         .ok();
     if is_full_page(text) {
-        Ok(read_page(text, file_url.as_deref()))
+        Ok(read_page(text, file_url.as_deref(), &[], &[]))
     } else {
         Ok(read_fragment(text))
+    }
+}
+
+/// A web page reduced to its article.
+#[derive(Debug, Clone, Default)]
+pub struct PageArticle {
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<crate::model::Published>,
+    pub lang: Option<String>,
+    pub site_name: Option<String>,
+    pub summary: Option<String>,
+    /// The page's canonical address, when it names one.
+    pub url: Option<String>,
+    pub body_html: String,
+}
+
+/// Extract the article of a fetched page at `url`. `remove` selectors are taken out first; when
+/// any `keep` selector matches, the article is exactly what they match.
+pub fn extract_page(
+    text: &str,
+    url: Option<&str>,
+    keep: &[String],
+    remove: &[String],
+) -> PageArticle {
+    let p = read_page(text, url, keep, remove);
+    PageArticle {
+        title: p.title,
+        byline: p.byline,
+        published: p.published,
+        lang: p.lang,
+        site_name: p.source,
+        summary: p.summary,
+        url: p.url,
+        body_html: p.body_html,
     }
 }
 
@@ -34,8 +69,24 @@ fn is_full_page(text: &str) -> bool {
         .any(|t| head.contains(t))
 }
 
-fn read_page(text: &str, file_url: Option<&str>) -> Parsed {
+fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[String]) -> Parsed {
     let doc = Document::from(text);
+    for sel in remove {
+        if let Some(found) = doc.try_select(sel) {
+            found.remove();
+        }
+    }
+    let kept: Vec<String> = keep
+        .iter()
+        .filter_map(|sel| doc.try_select(sel))
+        .flat_map(|found| {
+            found
+                .nodes()
+                .iter()
+                .map(|n| n.html().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let mut parsed = Parsed {
         lang: attr(&doc, "html", "lang").or_else(|| attr(&doc, "html", "xml:lang")),
         base_url: attr(&doc, "base", "href").filter(|u| is_web(u)),
@@ -80,6 +131,11 @@ fn read_page(text: &str, file_url: Option<&str>) -> Parsed {
                 .or_else(|| meta_date.as_deref().and_then(parse_published));
             parsed.body_html = a.content.to_string();
         }
+        _ if !kept.is_empty() => {
+            parsed.title = title_of(&doc);
+            parsed.url = canonical;
+            parsed.published = meta_date.as_deref().and_then(parse_published);
+        }
         _ => {
             // Too little for Readability: the page is short; keep its main element whole.
             let fallback = read_fragment(&main_html(&doc));
@@ -91,6 +147,9 @@ fn read_page(text: &str, file_url: Option<&str>) -> Parsed {
             parsed.published = meta_date.as_deref().and_then(parse_published);
             parsed.body_html = fallback.body_html;
         }
+    }
+    if !kept.is_empty() {
+        parsed.body_html = kept.join("\n");
     }
     parsed
 }

@@ -8,8 +8,10 @@
 //! One unreadable input never stops the others: it is reported in the [`Report`] and skipped.
 
 mod decode;
-mod html;
+pub mod feed;
+pub mod html;
 mod markdown;
+pub mod remote;
 mod text;
 
 use std::fs;

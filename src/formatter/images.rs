@@ -78,6 +78,24 @@ impl ImageCache {
     }
 }
 
+/// Reads `file:` URLs like [`LocalImages`] and fetches web images through a [`Fetcher`].
+pub struct FetchedImages<'a> {
+    pub fetcher: &'a dyn crate::fetch::Fetcher,
+}
+
+impl ImageSource for FetchedImages<'_> {
+    fn load(&self, url: &Url) -> Result<Vec<u8>, String> {
+        if url.scheme() == "file" {
+            return LocalImages.load(url);
+        }
+        match self.fetcher.get(url.as_str(), &Default::default()) {
+            Ok(crate::fetch::Fetched::Body(p)) => Ok(p.body),
+            Ok(crate::fetch::Fetched::NotModified) => Err(format!("{url}: answered 304")),
+            Err(e) => Err(format!("{url}: {e}")),
+        }
+    }
+}
+
 /// Replace each `<img>` source in `nodes` with an image stored in the book, or remove the image.
 /// Returns the images (deduplicated by content) and one warning per dropped image.
 pub fn embed(

@@ -17,7 +17,7 @@ mod sanitize;
 pub mod tree;
 mod typography;
 
-pub use images::{ImageCache, ImageSource, LocalImages, prepare as prepare_image};
+pub use images::{FetchedImages, ImageCache, ImageSource, LocalImages, prepare as prepare_image};
 pub use sanitize::Removed;
 pub use typography::typeset;
 

@@ -80,9 +80,18 @@ fn examples_make_a_valid_issue_with_sections_articles_and_cover() {
 
     // The saved page's metadata reaches the header.
     let header = book.doc_text(&arts[2], Some("article-header"));
-    assert!(header.contains("By Priya Raman") && header.contains("The Inkquire Examples"), "{header}");
-    assert!(book.text(&format!("OEBPS/{}", arts[2])).contains("<time datetime=\"2026-11-27T18:05:00-05:00\">"));
-    assert!(header.contains("example.org/tech/e-ink-refresh"), "canonical link: {header}");
+    assert!(
+        header.contains("By Priya Raman") && header.contains("The Inkquire Examples"),
+        "{header}"
+    );
+    assert!(
+        book.text(&format!("OEBPS/{}", arts[2]))
+            .contains("<time datetime=\"2026-11-27T18:05:00-05:00\">")
+    );
+    assert!(
+        header.contains("example.org/tech/e-ink-refresh"),
+        "canonical link: {header}"
+    );
 
     // The local image made it in and is referenced.
     let tech = book.text(&format!("OEBPS/{}", arts[2]));

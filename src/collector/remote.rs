@@ -1,0 +1,546 @@
+//! Sources: feeds, OPML lists and single web pages, by URL or by file path.
+//!
+//! Each source is fetched (conditionally, with the validators the ledger kept), recognised by its
+//! content, and read into articles. Items that carry only a summary get their linked page fetched
+//! and reduced to the article (`full-text = "auto"`); per-source `keep`/`remove` selectors
+//! override extraction. Sources are worked on in parallel; a failing source is a result like any
+//! other, never a stop. Nothing here writes: the caller stores the results.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::Utc;
+
+use super::feed::{self, DocKind, Item};
+use super::{html, normalize_lang, short_hash};
+use crate::config::{Config, FullText, SourceConfig};
+use crate::fetch::{Fetched, Fetcher, Validators};
+use crate::model::{Article, Base};
+
+/// Items whose text is shorter than this (characters) are summaries: `auto` fetches their page.
+const SUMMARY_CHARS: usize = 600;
+
+/// What the ledger already knows, so workers can ask without a database handle.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// Validators by URL.
+    pub validators: HashMap<String, Validators>,
+    /// Keys of stored articles.
+    pub keys: HashSet<String>,
+}
+
+/// One source's harvest.
+#[derive(Debug)]
+pub struct SourceResult {
+    /// The source as configured (its location is the report's name for it).
+    pub location: String,
+    /// The name shown for its articles.
+    pub name: String,
+    pub outcome: Result<Harvest, String>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Harvest {
+    /// The source itself answered 304: nothing new.
+    pub not_modified: bool,
+    /// Items in the source that are already in the ledger and were not fetched again.
+    pub known: usize,
+    /// Validators of every address fetched.
+    pub validators: Vec<(String, Validators)>,
+    /// (key, article, source URL).
+    pub articles: Vec<(String, Article, Option<String>)>,
+}
+
+pub struct Collect<'a> {
+    pub fetcher: &'a dyn Fetcher,
+    pub config: &'a Config,
+    pub known: &'a Known,
+    /// Workers fetching sources at once.
+    pub workers: usize,
+    /// Called as each source finishes (for progress).
+    pub on_done: &'a (dyn Fn(&SourceResult) + Sync),
+}
+
+/// Collect every source; results come back in the order of `sources`.
+pub fn collect_sources(sources: &[SourceConfig], ctx: &Collect) -> Vec<SourceResult> {
+    // OPML lists expand into the feeds they list (fetched once, here).
+    let mut expanded: Vec<SourceConfig> = Vec::new();
+    let mut early: Vec<SourceResult> = Vec::new();
+    for s in sources {
+        match opml_children(s, ctx) {
+            Ok(Some(children)) => expanded.extend(children),
+            Ok(None) => expanded.push(s.clone()),
+            Err(e) => early.push(SourceResult {
+                location: s.location(),
+                name: s.name.clone().unwrap_or_else(|| s.location()),
+                outcome: Err(e),
+                warnings: Vec::new(),
+            }),
+        }
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<SourceResult>>> =
+        Mutex::new((0..expanded.len()).map(|_| None).collect());
+    let workers = ctx.workers.clamp(1, expanded.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(src) = expanded.get(i) else { break };
+                    let r = collect_one(src, ctx);
+                    (ctx.on_done)(&r);
+                    results.lock().expect("results")[i] = Some(r);
+                }
+            });
+        }
+    });
+    early
+        .into_iter()
+        .chain(results.into_inner().expect("results").into_iter().flatten())
+        .collect()
+}
+
+/// If `s` is an OPML list, the sources it names (inheriting its topics and settings).
+fn opml_children(s: &SourceConfig, ctx: &Collect) -> Result<Option<Vec<SourceConfig>>, String> {
+    let looks_opml = s.url.as_deref().is_some_and(|u| u.ends_with(".opml"))
+        || s.path
+            .as_ref()
+            .is_some_and(|p| p.extension().is_some_and(|e| e == "opml"));
+    if !looks_opml {
+        return Ok(None);
+    }
+    let (bytes, _) = match read_source(s, ctx, &Validators::default())? {
+        Some(x) => x,
+        None => return Ok(None),
+    };
+    if feed::sniff(&bytes) != DocKind::Opml {
+        return Ok(None);
+    }
+    let feeds = feed::parse_opml(&bytes)?;
+    Ok(Some(
+        feeds
+            .into_iter()
+            .map(|(url, title, category)| {
+                let mut topics = s.topics.clone();
+                topics.extend(category);
+                let resolved = match &s.url {
+                    Some(base) => url::Url::parse(base)
+                        .and_then(|b| b.join(&url))
+                        .map(|u| u.to_string())
+                        .unwrap_or(url),
+                    None => url,
+                };
+                SourceConfig {
+                    url: Some(resolved),
+                    path: None,
+                    name: title,
+                    topics,
+                    ..s.clone()
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// The source's bytes and its final address; `None` when the server said 304.
+#[allow(clippy::type_complexity)]
+fn read_source(
+    s: &SourceConfig,
+    ctx: &Collect,
+    v: &Validators,
+) -> Result<Option<(Vec<u8>, Option<(String, Validators)>)>, String> {
+    if let Some(url) = &s.url {
+        return match ctx.fetcher.get(url, v) {
+            Ok(Fetched::NotModified) => Ok(None),
+            Ok(Fetched::Body(page)) => Ok(Some((page.body, Some((page.url, page.validators))))),
+            Err(e) => Err(e.to_string()),
+        };
+    }
+    let path = s.path.as_ref().ok_or("no url or path")?;
+    std::fs::read(path)
+        .map(|b| Some((b, None)))
+        .map_err(|e| format!("cannot read: {e}"))
+}
+
+fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
+    let mut warnings = Vec::new();
+    let location = s.location();
+    let v = s
+        .url
+        .as_ref()
+        .and_then(|u| ctx.known.validators.get(u).cloned())
+        .unwrap_or_default();
+    let mut harvest = Harvest::default();
+    let fetched = match read_source(s, ctx, &v) {
+        Ok(Some(x)) => x,
+        Ok(None) => {
+            harvest.not_modified = true;
+            return SourceResult {
+                name: s.name.clone().unwrap_or_else(|| location.clone()),
+                location,
+                outcome: Ok(harvest),
+                warnings,
+            };
+        }
+        Err(e) => {
+            return SourceResult {
+                name: s.name.clone().unwrap_or_else(|| location.clone()),
+                location,
+                outcome: Err(e),
+                warnings,
+            };
+        }
+    };
+    let (bytes, final_and_validators) = fetched;
+    let base_url = final_and_validators
+        .as_ref()
+        .map(|(u, _)| u.clone())
+        .or_else(|| s.url.clone());
+    if let (Some(url), Some((_, val))) = (&s.url, &final_and_validators) {
+        harvest.validators.push((url.clone(), val.clone()));
+    }
+    let mut name = s.name.clone();
+    let outcome = match feed::sniff(&bytes) {
+        DocKind::Opml => Err("an OPML list inside a list is not followed".to_owned()),
+        DocKind::Page => {
+            let page_url = base_url.clone();
+            match page_article(&bytes, page_url.as_deref(), s, ctx.config) {
+                Ok(a) => {
+                    name = name.or(Some(a.source.clone()));
+                    let key = a.url.clone().unwrap_or_else(|| location.clone());
+                    if ctx.known.keys.contains(&key) {
+                        harvest.known += 1;
+                    } else {
+                        harvest.articles.push((key, a, s.url.clone()));
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        }
+        DocKind::Feed => match feed::parse(&bytes, base_url.as_deref()) {
+            Err(e) => Err(e),
+            Ok(doc) => {
+                if let Some(what) = &doc.repaired {
+                    warnings.push(format!("repaired the feed to read it: {what}"));
+                }
+                let source_name = s
+                    .name
+                    .clone()
+                    .or(doc.title.clone())
+                    .unwrap_or_else(|| host_or(&location));
+                name = Some(source_name.clone());
+                items_to_articles(
+                    &doc,
+                    s,
+                    &source_name,
+                    base_url.as_deref(),
+                    ctx,
+                    &mut harvest,
+                    &mut warnings,
+                );
+                Ok(())
+            }
+        },
+    };
+    SourceResult {
+        name: name.unwrap_or_else(|| location.clone()),
+        location,
+        outcome: outcome.map(|_| harvest),
+        warnings,
+    }
+}
+
+fn host_or(location: &str) -> String {
+    url::Url::parse(location)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| location.to_owned())
+}
+
+/// Canonical form of an article address: no fragment, no tracking parameters.
+pub fn canonical_url(u: &str) -> String {
+    let Ok(mut url) = url::Url::parse(u) else {
+        return u.to_owned();
+    };
+    url.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !k.starts_with("utm_") && k != "fbclid" && k != "gclid")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    url.to_string()
+}
+
+fn text_len(html: &str) -> usize {
+    let mut n = 0;
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && !c.is_whitespace() => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+fn items_to_articles(
+    doc: &feed::FeedDoc,
+    s: &SourceConfig,
+    source_name: &str,
+    feed_url: Option<&str>,
+    ctx: &Collect,
+    harvest: &mut Harvest,
+    warnings: &mut Vec<String>,
+) {
+    let now = Utc::now().fixed_offset();
+    let mut page_failures: Vec<String> = Vec::new();
+    // Items are independent; fetch their pages a few at a time.
+    let items: Vec<&Item> = doc.items.iter().collect();
+    let prepared: Vec<Option<(String, Article)>> = {
+        let next = AtomicUsize::new(0);
+        let out: Mutex<Vec<Option<(String, Article)>>> = Mutex::new(vec![None; items.len()]);
+        let fails: Mutex<Vec<String>> = Mutex::new(Vec::new());
+        let known_count = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..4.min(items.len().max(1)) {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::SeqCst);
+                        let Some(item) = items.get(i) else { break };
+                        match item_article(item, doc, s, source_name, feed_url, ctx, now) {
+                            ItemOutcome::Article(key, a, fail) => {
+                                if let Some(f) = fail {
+                                    fails.lock().expect("fails").push(f);
+                                }
+                                out.lock().expect("out")[i] = Some((key, *a));
+                            }
+                            ItemOutcome::Known => {
+                                known_count.fetch_add(1, Ordering::SeqCst);
+                            }
+                            ItemOutcome::Skip(why) => fails.lock().expect("fails").push(why),
+                        }
+                    }
+                });
+            }
+        });
+        harvest.known += known_count.into_inner();
+        page_failures.extend(fails.into_inner().expect("fails"));
+        out.into_inner().expect("out")
+    };
+    for (key, a) in prepared.into_iter().flatten() {
+        harvest.articles.push((key, a, s.url.clone()));
+    }
+    warnings.extend(page_failures);
+}
+
+enum ItemOutcome {
+    Article(String, Box<Article>, Option<String>),
+    Known,
+    Skip(String),
+}
+
+fn item_article(
+    item: &Item,
+    doc: &feed::FeedDoc,
+    s: &SourceConfig,
+    source_name: &str,
+    feed_url: Option<&str>,
+    ctx: &Collect,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> ItemOutcome {
+    let link = item.link.as_deref().map(canonical_url);
+    let key = match (&link, &item.guid) {
+        (Some(l), _) => l.clone(),
+        (None, Some(g)) => g.clone(),
+        (None, None) => match &item.title {
+            Some(t) => format!("{}#{}", feed_url.unwrap_or(source_name), short_hash(t)),
+            None => {
+                return ItemOutcome::Skip("an item with no link, id or title was left out".into());
+            }
+        },
+    };
+    if ctx.known.keys.contains(&key) {
+        return ItemOutcome::Known;
+    }
+    let feed_html = item
+        .content
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| item.summary.clone())
+        .unwrap_or_default();
+    let web_link = link
+        .as_deref()
+        .filter(|l| l.starts_with("http://") || l.starts_with("https://"));
+    let want_page = match s.full_text {
+        FullText::Never => false,
+        FullText::Always => web_link.is_some(),
+        FullText::Auto => web_link.is_some() && text_len(&feed_html) < SUMMARY_CHARS,
+    };
+    let mut page = None;
+    let mut failure = None;
+    if let (true, Some(l)) = (want_page, web_link) {
+        match fetch_page(l, s, ctx) {
+            Ok(p) => page = Some(p),
+            Err(e) => {
+                failure = Some(format!(
+                    "full text of {l} not fetched ({e}); kept the feed's own text"
+                ))
+            }
+        }
+    }
+    let summary_text = item
+        .summary
+        .as_deref()
+        .map(feed::plain_text)
+        .filter(|t| !t.is_empty());
+    let title = item
+        .title
+        .clone()
+        .or_else(|| {
+            page.as_ref()
+                .and_then(|p: &html::PageArticle| p.title.clone())
+        })
+        .unwrap_or_else(|| {
+            let t = feed::plain_text(&feed_html);
+            let short: String = t.chars().take(80).collect();
+            if short.is_empty() {
+                "Untitled".to_owned()
+            } else {
+                short
+            }
+        });
+    let body_html = match &page {
+        Some(p) if text_len(&p.body_html) >= text_len(&feed_html) / 2 => p.body_html.clone(),
+        _ => feed_html.clone(),
+    };
+    let mut topics: Vec<String> = s.topics.iter().map(|t| t.to_lowercase()).collect();
+    for c in &item.categories {
+        let c = c.trim().to_lowercase();
+        if !c.is_empty() && !topics.contains(&c) {
+            topics.push(c);
+        }
+    }
+    for t in ctx
+        .config
+        .keyword_topics(&format!("{title} {}", feed::plain_text(&body_html)))
+    {
+        if !topics.contains(&t) {
+            topics.push(t);
+        }
+    }
+    let byline = Some(item.authors.join(", "))
+        .filter(|b| !b.is_empty())
+        .or_else(|| page.as_ref().and_then(|p| p.byline.clone()));
+    let lang = item
+        .lang
+        .as_deref()
+        .or(page.as_ref().and_then(|p| p.lang.as_deref()))
+        .or(doc.lang.as_deref())
+        .and_then(normalize_lang);
+    let published = item.published.or(page.as_ref().and_then(|p| p.published));
+    let article = Article {
+        id: short_hash(&key),
+        title,
+        byline,
+        published,
+        topics,
+        source: source_name.to_owned(),
+        url: web_link.map(str::to_owned),
+        lang,
+        summary: summary_text,
+        body_html,
+        base: Base {
+            url: web_link
+                .map(str::to_owned)
+                .or_else(|| feed_url.map(str::to_owned)),
+            dir: None,
+            root: None,
+        },
+        origin: web_link.map(str::to_owned).unwrap_or_else(|| key.clone()),
+        seen: Some(now),
+    };
+    ItemOutcome::Article(key, Box::new(article), failure)
+}
+
+/// Fetch an article page and reduce it to the article.
+fn fetch_page(url: &str, s: &SourceConfig, ctx: &Collect) -> Result<html::PageArticle, String> {
+    let page = match ctx.fetcher.get(url, &Validators::default()) {
+        Ok(Fetched::Body(p)) => p,
+        Ok(Fetched::NotModified) => return Err("the server answered 304 to a plain request".into()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let text = super::decode(&page.body).map_err(|e| e.to_string())?.text;
+    Ok(html::extract_page(
+        &text,
+        Some(&page.url),
+        &s.keep,
+        &s.remove,
+    ))
+}
+
+/// A single web page as an article.
+fn page_article(
+    bytes: &[u8],
+    url: Option<&str>,
+    s: &SourceConfig,
+    config: &Config,
+) -> Result<Article, String> {
+    let text = super::decode(bytes).map_err(|e| e.to_string())?.text;
+    let p = html::extract_page(&text, url, &s.keep, &s.remove);
+    let key = url.map(canonical_url).unwrap_or_else(|| s.location());
+    let title = p.title.clone().unwrap_or_else(|| s.location());
+    let mut topics: Vec<String> = s.topics.iter().map(|t| t.to_lowercase()).collect();
+    for t in config.keyword_topics(&format!("{title} {}", feed::plain_text(&p.body_html))) {
+        if !topics.contains(&t) {
+            topics.push(t);
+        }
+    }
+    Ok(Article {
+        id: short_hash(&key),
+        title,
+        byline: p.byline,
+        published: p.published,
+        topics,
+        source: s
+            .name
+            .clone()
+            .or(p.site_name)
+            .unwrap_or_else(|| host_or(&s.location())),
+        url: url.map(str::to_owned).or(p.url.clone()),
+        lang: p.lang.as_deref().and_then(normalize_lang),
+        summary: p.summary,
+        body_html: p.body_html,
+        base: Base {
+            url: url.map(str::to_owned),
+            dir: None,
+            root: None,
+        },
+        origin: s.location(),
+        seen: Some(Utc::now().fixed_offset()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_urls_drop_tracking() {
+        assert_eq!(
+            canonical_url("https://e.x/a?utm_source=rss&id=3#top"),
+            "https://e.x/a?id=3"
+        );
+        assert_eq!(canonical_url("https://e.x/a?utm_medium=x"), "https://e.x/a");
+    }
+}

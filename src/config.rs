@@ -1,0 +1,290 @@
+//! The config file (TOML): where the ledger is, what the issue looks like, which sources to read.
+//!
+//! Found at `--config`, else `$INKQUIRE_CONFIG`, else `<XDG config dir>/inkquire/config.toml`.
+//! Keys are kebab-case; an unknown key is an error that names it (a typo never passes silently).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::fetch::FetchOptions;
+use crate::packager::GroupBy;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    /// The article ledger (SQLite). Default: `<XDG data dir>/inkquire/ledger.db`.
+    pub store: Option<PathBuf>,
+    #[serde(default)]
+    pub issue: IssueConfig,
+    #[serde(default)]
+    pub fetch: FetchOptions,
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceConfig>,
+    /// Keyword rules: an article whose title or text mentions a keyword gets the topic.
+    #[serde(default)]
+    pub topics: BTreeMap<String, TopicRule>,
+    /// Where this config was read from (not a key in the file).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct IssueConfig {
+    pub title: String,
+    /// `last-issue`, a duration (`24h`, `3d`), a date, or `all`.
+    pub since: Option<String>,
+    pub group_by: GroupBy,
+    /// Folder that issues are written to (named from title and date).
+    pub output: Option<PathBuf>,
+    /// A built-in theme name or a CSS file.
+    pub style: Option<String>,
+    /// Most articles in one issue.
+    pub limit: Option<usize>,
+}
+
+impl Default for IssueConfig {
+    fn default() -> Self {
+        IssueConfig {
+            title: "Morning Digest".into(),
+            since: None,
+            group_by: GroupBy::Topic,
+            output: None,
+            style: None,
+            limit: None,
+        }
+    }
+}
+
+/// Whether to fetch an item's linked page for its full text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FullText {
+    /// When the feed carries only a summary.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SourceConfig {
+    /// A feed, OPML list or web page address.
+    pub url: Option<String>,
+    /// … or a local file (a feed, an OPML list, or an article).
+    pub path: Option<PathBuf>,
+    /// Shown as the source; default: the feed's title.
+    pub name: Option<String>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub full_text: FullText,
+    /// CSS selectors: when any matches a fetched page, the article is exactly those elements.
+    #[serde(default)]
+    pub keep: Vec<String>,
+    /// CSS selectors removed from fetched pages before extraction.
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
+impl SourceConfig {
+    /// The address or path, for messages and as the ledger's key.
+    pub fn location(&self) -> String {
+        match (&self.url, &self.path) {
+            (Some(u), _) => u.clone(),
+            (None, Some(p)) => p.display().to_string(),
+            (None, None) => "(source without url or path)".into(),
+        }
+    }
+
+    /// A source from a command-line argument: a URL or a path.
+    pub fn from_arg(arg: &str) -> SourceConfig {
+        if arg.starts_with("http://") || arg.starts_with("https://") {
+            SourceConfig {
+                url: Some(arg.to_owned()),
+                ..Default::default()
+            }
+        } else {
+            SourceConfig {
+                path: Some(PathBuf::from(arg)),
+                ..Default::default()
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct TopicRule {
+    pub keywords: Vec<String>,
+}
+
+/// Standard places: the config file and the ledger.
+pub fn default_config_path() -> Option<PathBuf> {
+    use etcetera::BaseStrategy;
+    etcetera::choose_base_strategy()
+        .ok()
+        .map(|s| s.config_dir().join("inkquire/config.toml"))
+}
+
+pub fn default_store_path() -> Option<PathBuf> {
+    use etcetera::BaseStrategy;
+    etcetera::choose_base_strategy()
+        .ok()
+        .map(|s| s.data_dir().join("inkquire/ledger.db"))
+}
+
+impl Config {
+    /// Load the config: `explicit` (must exist), else `$INKQUIRE_CONFIG` (must exist), else the
+    /// XDG file if there is one, else the defaults.
+    pub fn load(explicit: Option<&Path>) -> anyhow::Result<Config> {
+        if let Some(p) = explicit {
+            return Config::read(p);
+        }
+        if let Some(p) = std::env::var_os("INKQUIRE_CONFIG").filter(|p| !p.is_empty()) {
+            return Config::read(Path::new(&p));
+        }
+        match default_config_path() {
+            Some(p) if p.exists() => Config::read(&p),
+            _ => Ok(Config::default()),
+        }
+    }
+
+    pub fn read(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config {}", path.display()))?;
+        let mut cfg: Config = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?;
+        cfg.path = Some(path.to_path_buf());
+        // Relative paths in the file are relative to the file.
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let rel = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = dir.join(&*p);
+            }
+        };
+        if let Some(s) = cfg.store.as_mut() {
+            rel(s);
+        }
+        if let Some(o) = cfg.issue.output.as_mut() {
+            rel(o);
+        }
+        for s in cfg.sources.iter_mut() {
+            if let Some(p) = s.path.as_mut() {
+                rel(p);
+            }
+            if s.url.is_none() && s.path.is_none() {
+                anyhow::bail!("{}: a [[source]] needs `url` or `path`", path.display());
+            }
+        }
+        if let Some(style) = cfg.issue.style.as_mut()
+            && style.ends_with(".css")
+            && Path::new(style.as_str()).is_relative()
+        {
+            *style = dir.join(&*style).display().to_string();
+        }
+        Ok(cfg)
+    }
+
+    /// The ledger to use: `explicit`, else the config's `store`, else the XDG default.
+    pub fn store_path(&self, explicit: Option<&Path>) -> Option<PathBuf> {
+        explicit
+            .map(Path::to_path_buf)
+            .or_else(|| self.store.clone())
+            .or_else(default_store_path)
+    }
+
+    /// Topics from keyword rules that `text` matches (case-insensitive, whole words).
+    pub fn keyword_topics(&self, text: &str) -> Vec<String> {
+        let lower = text.to_lowercase();
+        let words: std::collections::HashSet<&str> = lower
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .filter(|w| !w.is_empty())
+            .collect();
+        self.topics
+            .iter()
+            .filter(|(_, rule)| {
+                rule.keywords.iter().any(|k| {
+                    let k = k.to_lowercase();
+                    if k.contains(' ') {
+                        lower.contains(&k)
+                    } else {
+                        words.contains(k.as_str())
+                    }
+                })
+            })
+            .map(|(name, _)| name.to_lowercase())
+            .collect()
+    }
+}
+
+/// The starter config `inkquire init` writes.
+pub const STARTER: &str = r#"# inkquire configuration — see `inkquire --help`.
+# Paths are relative to this file.
+
+# Where collected articles are remembered (SQLite). Default: the XDG data folder.
+# store = "ledger.db"
+
+[issue]
+title = "Morning Digest"
+# Which articles: "last-issue" (everything not yet delivered), "24h", "3d", a date, or "all".
+since = "last-issue"
+# Sections: "topic", "source", "date" or "none".
+group-by = "topic"
+# Folder for the issues; each is named from the title and the date.
+output = "issues"
+# style = "sans"            # or a .css file
+# limit = 60                # most articles in one issue
+
+# [fetch]                   # network manners (defaults shown)
+# connect-timeout = 10.0
+# read-timeout = 15.0
+# total-timeout = 30.0
+# retries = 1
+# per-host = 4
+# global = 8
+
+# One [[source]] per feed, OPML list or web page.
+[[source]]
+url = "https://example.org/feed.xml"    # or: path = "saved/feed.xml"
+# name = "Example"                      # default: the feed's own title
+topics = ["world"]
+full-text = "auto"                      # "auto": fetch the page when the feed has only a summary; "always"; "never"
+# keep = ["article .story-body"]        # CSS selectors that hold the article on this site
+# remove = [".newsletter-signup"]       # CSS selectors to drop before extraction
+
+# Keyword rules: articles mentioning any keyword also get the topic.
+[topics.science]
+keywords = ["physics", "biology", "astronomy"]
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starter_config_parses() {
+        let cfg: Config = toml::from_str(STARTER).unwrap();
+        assert_eq!(cfg.issue.since.as_deref(), Some("last-issue"));
+        assert_eq!(cfg.sources.len(), 1);
+        assert_eq!(cfg.sources[0].full_text, FullText::Auto);
+        assert_eq!(cfg.keyword_topics("New Physics results"), ["science"]);
+        assert!(cfg.keyword_topics("physical").is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = toml::from_str::<Config>("[issue]\ntitel = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("titel"), "{err}");
+        let err = toml::from_str::<Config>("[[source]]\nurl = \"x\"\nfull-txt = \"auto\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("full-txt"), "{err}");
+    }
+}

@@ -1,0 +1,423 @@
+//! The ledger: a SQLite file that remembers every article collected, the HTTP validators of every
+//! address fetched, and which issue delivered which article.
+//!
+//! Articles are keyed by canonical URL (or GUID when an item has no link); a hash of the text
+//! catches the same story reached through two addresses. Every write is a transaction and the
+//! database runs in WAL mode, so a run killed at any moment leaves a ledger that opens and keeps
+//! everything committed. The schema is versioned (`PRAGMA user_version`) and migrated forward.
+
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::fetch::Validators;
+use crate::model::{Article, Base, Published};
+
+/// The schema this build writes.
+pub const SCHEMA_VERSION: i32 = 1;
+
+const SCHEMA_V1: &str = r#"
+CREATE TABLE IF NOT EXISTS articles (
+    id           TEXT PRIMARY KEY,
+    key          TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    source_url   TEXT,
+    url          TEXT,
+    title        TEXT NOT NULL,
+    byline       TEXT,
+    published    TEXT,
+    has_time     INTEGER NOT NULL DEFAULT 0,
+    lang         TEXT,
+    summary      TEXT,
+    topics       TEXT NOT NULL DEFAULT '[]',
+    raw_html     TEXT,
+    body_html    TEXT NOT NULL,
+    base_url     TEXT,
+    first_seen   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    fetch_status TEXT NOT NULL DEFAULT 'ok'
+);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_first_seen ON articles(first_seen);
+CREATE TABLE IF NOT EXISTS http_cache (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    fetched_at    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS issues (
+    number   INTEGER PRIMARY KEY,
+    title    TEXT NOT NULL,
+    date     TEXT NOT NULL,
+    path     TEXT,
+    built_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS issue_articles (
+    issue   INTEGER NOT NULL REFERENCES issues(number),
+    article TEXT NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (issue, article)
+);
+"#;
+
+/// What storing an article did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    New,
+    Updated,
+    Unchanged,
+    /// The same text is already stored under another address.
+    Duplicate,
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+/// A stored article with the ledger's own fields.
+#[derive(Debug, Clone)]
+pub struct StoredArticle {
+    pub article: Article,
+    pub first_seen: DateTime<FixedOffset>,
+    pub delivered: bool,
+}
+
+impl Store {
+    /// Open (creating if needed) the ledger at `path`, migrating an older schema.
+    pub fn open(path: &Path) -> anyhow::Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the ledger's folder {}", dir.display()))?;
+        }
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot open the ledger {}", path.display()))?;
+        let store = Store { conn };
+        store
+            .init()
+            .with_context(|| format!("the ledger {} cannot be used", path.display()))?;
+        Ok(store)
+    }
+
+    /// An in-memory ledger (for builds without `--store`).
+    pub fn memory() -> anyhow::Result<Store> {
+        let store = Store {
+            conn: Connection::open_in_memory()?,
+        };
+        store.init()?;
+        Ok(store)
+    }
+
+    fn init(&self) -> anyhow::Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        let version: i32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            anyhow::bail!(
+                "it was written by a newer inkquire (schema {version}, this one knows {SCHEMA_VERSION})"
+            );
+        }
+        if version < 1 {
+            let tx = self.conn.unchecked_transaction()?;
+            tx.execute_batch(SCHEMA_V1)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
+        }
+        // Check that it really is our ledger (a file of the right name but other content fails here).
+        self.conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))?;
+        Ok(())
+    }
+
+    /// Validators of the last answer from `url`.
+    pub fn validators(&self, url: &str) -> anyhow::Result<Validators> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
+                [url],
+                |r| {
+                    Ok(Validators {
+                        etag: r.get(0)?,
+                        last_modified: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// What workers need to know of the ledger: validators and the keys of stored articles.
+    pub fn known(&self) -> anyhow::Result<crate::collector::remote::Known> {
+        let mut known = crate::collector::remote::Known::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT url, etag, last_modified FROM http_cache")?;
+        for row in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                Validators {
+                    etag: r.get(1)?,
+                    last_modified: r.get(2)?,
+                },
+            ))
+        })? {
+            let (u, v) = row?;
+            known.validators.insert(u, v);
+        }
+        let mut stmt = self.conn.prepare("SELECT key FROM articles")?;
+        for key in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            known.keys.insert(key?);
+        }
+        Ok(known)
+    }
+
+    /// Is an article with this key stored, and with which content hash?
+    pub fn hash_of(&self, key: &str) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT content_hash FROM articles WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Store one source's results in one transaction: validators for the addresses fetched, then
+    /// the articles. Returns what happened to each article, in order.
+    pub fn save_batch(
+        &mut self,
+        validators: &[(String, Validators)],
+        articles: &[(String, Article, Option<String>)],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<Stored>> {
+        let tx = self.conn.transaction()?;
+        let now_s = now.to_rfc3339();
+        for (url, v) in validators {
+            tx.execute(
+                "INSERT INTO http_cache (url, etag, last_modified, fetched_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,
+                   last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+                params![url, v.etag, v.last_modified, now_s],
+            )?;
+        }
+        let mut out = Vec::with_capacity(articles.len());
+        for (key, a, source_url) in articles {
+            let hash = content_hash(a);
+            let existing: Option<(String, String, String)> = tx
+                .query_row(
+                    "SELECT id, content_hash, topics FROM articles WHERE key = ?1",
+                    [key],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let topics_json = |extra: &str| -> String {
+                let mut t: Vec<String> = serde_json::from_str(extra).unwrap_or_default();
+                for x in &a.topics {
+                    if !t.contains(x) {
+                        t.push(x.clone());
+                    }
+                }
+                serde_json::to_string(&t).expect("strings serialize")
+            };
+            match existing {
+                Some((_, old_hash, old_topics)) if old_hash == hash => {
+                    // Same text; a second feed may still add topics.
+                    let merged = topics_json(&old_topics);
+                    if merged != old_topics {
+                        tx.execute(
+                            "UPDATE articles SET topics = ?1 WHERE key = ?2",
+                            params![merged, key],
+                        )?;
+                    }
+                    out.push(Stored::Unchanged);
+                }
+                Some((_, _, old_topics)) => {
+                    tx.execute(
+                        "UPDATE articles SET content_hash = ?1, title = ?2, byline = ?3, published = ?4,
+                           has_time = ?5, lang = ?6, summary = ?7, topics = ?8, body_html = ?9,
+                           base_url = ?10, url = ?11, updated_at = ?12, source = ?13
+                         WHERE key = ?14",
+                        params![
+                            hash,
+                            a.title,
+                            a.byline,
+                            a.published.map(|p| p.at.to_rfc3339()),
+                            a.published.is_some_and(|p| p.has_time),
+                            a.lang,
+                            a.summary,
+                            topics_json(&old_topics),
+                            a.body_html,
+                            a.base.url,
+                            a.url,
+                            now_s,
+                            a.source,
+                            key
+                        ],
+                    )?;
+                    out.push(Stored::Updated);
+                }
+                None => {
+                    let dup: Option<String> = tx
+                        .query_row(
+                            "SELECT topics FROM articles WHERE content_hash = ?1",
+                            [&hash],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    if let Some(old_topics) = dup {
+                        let merged = topics_json(&old_topics);
+                        tx.execute(
+                            "UPDATE articles SET topics = ?1 WHERE content_hash = ?2",
+                            params![merged, hash],
+                        )?;
+                        out.push(Stored::Duplicate);
+                        continue;
+                    }
+                    tx.execute(
+                        "INSERT INTO articles (id, key, content_hash, source, source_url, url, title, byline,
+                           published, has_time, lang, summary, topics, raw_html, body_html, base_url,
+                           first_seen, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL, ?14, ?15, ?16, ?16)",
+                        params![
+                            a.id,
+                            key,
+                            hash,
+                            a.source,
+                            source_url,
+                            a.url,
+                            a.title,
+                            a.byline,
+                            a.published.map(|p| p.at.to_rfc3339()),
+                            a.published.is_some_and(|p| p.has_time),
+                            a.lang,
+                            a.summary,
+                            topics_json("[]"),
+                            a.body_html,
+                            a.base.url,
+                            now_s,
+                        ],
+                    )?;
+                    out.push(Stored::New);
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Every stored article, newest first.
+    pub fn articles(&self) -> anyhow::Result<Vec<StoredArticle>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, key, title, byline, published, has_time, topics, source, url, lang, summary,
+                    body_html, base_url, first_seen,
+                    EXISTS (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id)
+             FROM articles ORDER BY coalesce(published, first_seen) DESC, title",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let published: Option<String> = r.get(4)?;
+            let has_time: bool = r.get(5)?;
+            let topics: String = r.get(6)?;
+            let first_seen: String = r.get(13)?;
+            let first_seen = DateTime::parse_from_rfc3339(&first_seen).unwrap_or_default();
+            Ok(StoredArticle {
+                article: Article {
+                    id: r.get(0)?,
+                    origin: r.get::<_, Option<String>>(8)?.unwrap_or(r.get(1)?),
+                    title: r.get(2)?,
+                    byline: r.get(3)?,
+                    published: published
+                        .and_then(|p| DateTime::parse_from_rfc3339(&p).ok())
+                        .map(|at| Published { at, has_time }),
+                    topics: serde_json::from_str(&topics).unwrap_or_default(),
+                    source: r.get(7)?,
+                    url: r.get(8)?,
+                    lang: r.get(9)?,
+                    summary: r.get(10)?,
+                    body_html: r.get(11)?,
+                    base: Base {
+                        url: r.get(12)?,
+                        dir: None,
+                        root: None,
+                    },
+                    seen: Some(first_seen),
+                },
+                first_seen,
+                delivered: r.get(14)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The last issue: number and when it was built.
+    pub fn last_issue(&self) -> anyhow::Result<Option<(u32, DateTime<FixedOffset>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT number, built_at FROM issues ORDER BY number DESC LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .map(|(n, at)| (n, DateTime::parse_from_rfc3339(&at).unwrap_or_default())))
+    }
+
+    /// Record that issue `number` held `article_ids`.
+    pub fn record_issue(
+        &mut self,
+        number: u32,
+        title: &str,
+        date: chrono::NaiveDate,
+        path: &Path,
+        article_ids: &[&str],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO issues (number, title, date, path, built_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                number,
+                title,
+                date.to_string(),
+                path.display().to_string(),
+                now.to_rfc3339()
+            ],
+        )?;
+        for id in article_ids {
+            tx.execute(
+                "INSERT OR IGNORE INTO issue_articles (issue, article) VALUES (?1, ?2)",
+                params![number, id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Hash of what makes two copies the same story: the title and the body's words.
+pub fn content_hash(a: &Article) -> String {
+    let mut text = a.title.to_lowercase();
+    let mut in_tag = false;
+    for c in a.body_html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    crate::collector::short_hash(&words.join(" "))
+}
