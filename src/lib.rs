@@ -84,14 +84,15 @@ pub struct SourceReport {
     pub warnings: Vec<String>,
 }
 
-/// Collect `sources` into `store`: fetch, read, and save each source's articles in one
-/// transaction. Failures are per source, in the reports.
+/// Collect `sources` into `store`: fetch and read them in parallel, and save each source's
+/// articles in one transaction as soon as that source is done (a run killed half-way keeps the
+/// sources it finished). Failures are per source, in the reports, in the order of `sources`.
 pub fn collect(
     sources: &[SourceConfig],
     config: &Config,
     store: &mut Store,
     fetcher: &dyn Fetcher,
-    on_done: &(dyn Fn(&SourceResult) + Sync),
+    on_done: &dyn Fn(&SourceReport),
 ) -> anyhow::Result<Vec<SourceReport>> {
     let known = store.known()?;
     let ctx = remote::Collect {
@@ -99,11 +100,10 @@ pub fn collect(
         config,
         known: &known,
         workers: config.fetch.global.max(1),
-        on_done,
     };
-    let results = remote::collect_sources(sources, &ctx);
-    let mut reports = Vec::new();
-    for r in results {
+    let mut reports: Vec<(usize, SourceReport)> = Vec::new();
+    let mut store_error = None;
+    remote::collect_sources(sources, &ctx, &mut |i, r: SourceResult| {
         let mut rep = SourceReport {
             location: r.location.clone(),
             name: r.name.clone(),
@@ -115,19 +115,31 @@ pub fn collect(
             Ok(h) => {
                 rep.not_modified = h.not_modified;
                 rep.unchanged = h.known;
-                let stored = store.save_batch(&h.validators, &h.articles, Utc::now())?;
-                for s in stored {
-                    match s {
-                        Stored::New => rep.new += 1,
-                        Stored::Updated => rep.updated += 1,
-                        Stored::Unchanged | Stored::Duplicate => rep.unchanged += 1,
+                match store.save_batch(&h.validators, &h.articles, Utc::now()) {
+                    Ok(stored) => {
+                        for s in stored {
+                            match s {
+                                Stored::New => rep.new += 1,
+                                Stored::Updated => rep.updated += 1,
+                                Stored::Unchanged | Stored::Duplicate => rep.unchanged += 1,
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        rep.failed = Some(format!("could not be stored: {e:#}"));
+                        store_error.get_or_insert(e);
                     }
                 }
             }
         }
-        reports.push(rep);
+        on_done(&rep);
+        reports.push((i, rep));
+    });
+    if let Some(e) = store_error {
+        return Err(e.context("the ledger could not be written"));
     }
-    Ok(reports)
+    reports.sort_by_key(|(i, _)| *i);
+    Ok(reports.into_iter().map(|(_, r)| r).collect())
 }
 
 /// The whole pipeline: collect → select → format → package → write (→ record the issue).

@@ -59,12 +59,16 @@ pub struct Collect<'a> {
     pub known: &'a Known,
     /// Workers fetching sources at once.
     pub workers: usize,
-    /// Called as each source finishes (for progress).
-    pub on_done: &'a (dyn Fn(&SourceResult) + Sync),
 }
 
-/// Collect every source; results come back in the order of `sources`.
-pub fn collect_sources(sources: &[SourceConfig], ctx: &Collect) -> Vec<SourceResult> {
+/// Collect every source. Each result is handed to `sink` on the calling thread as soon as its
+/// source is done (so the caller can store it at once), with the source's position in the
+/// expanded list; OPML lists count as the feeds they list.
+pub fn collect_sources(
+    sources: &[SourceConfig],
+    ctx: &Collect,
+    sink: &mut dyn FnMut(usize, SourceResult),
+) {
     // OPML lists expand into the feeds they list (fetched once, here).
     let mut expanded: Vec<SourceConfig> = Vec::new();
     let mut early: Vec<SourceResult> = Vec::new();
@@ -80,27 +84,32 @@ pub fn collect_sources(sources: &[SourceConfig], ctx: &Collect) -> Vec<SourceRes
             }),
         }
     }
+    let n_early = early.len();
+    for (i, r) in early.into_iter().enumerate() {
+        sink(i, r);
+    }
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<SourceResult>>> =
-        Mutex::new((0..expanded.len()).map(|_| None).collect());
     let workers = ctx.workers.clamp(1, expanded.len().max(1));
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, SourceResult)>();
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| {
+            let tx = tx.clone();
+            let (next, expanded) = (&next, &expanded);
+            scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(src) = expanded.get(i) else { break };
-                    let r = collect_one(src, ctx);
-                    (ctx.on_done)(&r);
-                    results.lock().expect("results")[i] = Some(r);
+                    if tx.send((n_early + i, collect_one(src, ctx))).is_err() {
+                        break;
+                    }
                 }
             });
         }
+        drop(tx);
+        for (i, r) in rx {
+            sink(i, r);
+        }
     });
-    early
-        .into_iter()
-        .chain(results.into_inner().expect("results").into_iter().flatten())
-        .collect()
 }
 
 /// If `s` is an OPML list, the sources it names (inheriting its topics and settings).

@@ -1,5 +1,8 @@
-//! The integration test suite: one binary, a module per area. See `util` for the harness.
+//! The integration test suite: one binary, a module per area. See `util` for the harness and
+//! `server` for the loopback HTTP server.
 
+mod collect;
 mod corpus;
 mod pipeline;
+mod server;
 mod util;

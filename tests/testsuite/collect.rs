@@ -1,0 +1,570 @@
+//! Collecting over HTTP into the ledger, against a server on 127.0.0.1 started by each test.
+
+use std::time::Duration;
+
+use crate::server::{Resp, TestServer};
+use crate::util::*;
+
+/// Paragraphs of an article page, distinct per article.
+fn paragraphs(n: usize) -> Vec<String> {
+    (0..6)
+        .map(|p| {
+            format!(
+                "Paragraph {p} of story number {n} tells how the harbour committee met on a windy \
+                 morning, counted the ferries that came in, and agreed that the walkway number {n} \
+                 would stay open through the winter season for everyone who wanted to walk there."
+            )
+        })
+        .collect()
+}
+
+fn page(n: usize) -> String {
+    let body: String = paragraphs(n)
+        .iter()
+        .map(|p| format!("<p>{p}</p>\n"))
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><title>Story {n} | Loop News</title>\
+         <meta property=\"og:site_name\" content=\"Loop News\"></head><body>\
+         <nav><a href=\"/\">Home</a> <a href=\"/sub\">Subscribe</a></nav>\
+         <article><h1>Story {n}</h1>{body}</article><footer>Copyright Loop News</footer></body></html>"
+    )
+}
+
+fn content(n: usize) -> String {
+    paragraphs(n)
+        .iter()
+        .map(|p| format!("<p>{p}</p>"))
+        .collect()
+}
+
+fn rfc2822(hours_ago: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::hours(hours_ago)).to_rfc2822()
+}
+
+fn rfc3339(hours_ago: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::hours(hours_ago)).to_rfc3339()
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A site with one feed of each kind. Story 2 is in the RSS and the Atom feed.
+fn news_site() -> TestServer {
+    let srv = TestServer::start();
+    let u = |p: &str| srv.url(p);
+    for n in 1..=6 {
+        srv.route(
+            &format!("/a/{n}.html"),
+            Resp::ok("text/html; charset=utf-8", page(n)),
+        );
+    }
+    srv.route(
+        "/feeds/rss.xml",
+        Resp::ok(
+            "application/rss+xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Loop News</title><link>{home}</link>
+<item><title>Story 1</title><link>{a1}</link><guid>{a1}</guid><pubDate>{d1}</pubDate>
+<description>Short summary one.</description><category>Harbours</category></item>
+<item><title>Story 2</title><link>{a2}?utm_source=rss</link><pubDate>{d2}</pubDate>
+<description>Short summary two.</description></item>
+</channel></rss>"#,
+                home = u("/"),
+                a1 = u("/a/1.html"),
+                a2 = u("/a/2.html"),
+                d1 = rfc2822(2),
+                d2 = rfc2822(5)
+            ),
+        ),
+    );
+    srv.route(
+        "/feeds/atom.xml",
+        Resp::ok(
+            "application/atom+xml",
+            format!(
+                r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Loop Atom</title><id>tag:loop,2026:atom</id><updated>{d2}</updated>
+<entry><title>Story 2</title><link href="{a2}"/><id>tag:loop,2026:2</id><updated>{d2}</updated>
+<author><name>Ann Writer</name></author><content type="html">{c2}</content></entry>
+<entry><title>Story 3</title><link href="{a3}"/><id>tag:loop,2026:3</id><published>{d3}</published><updated>{d3}</updated>
+<content type="html">{c3}</content></entry>
+</feed>"#,
+                a2 = u("/a/2.html"),
+                a3 = u("/a/3.html"),
+                d2 = rfc3339(5),
+                d3 = rfc3339(30),
+                c2 = xml_escape(&content(2)),
+                c3 = xml_escape(&content(3)),
+            ),
+        ),
+    );
+    srv.route(
+        "/feeds/feed.json",
+        Resp::ok(
+            "application/feed+json",
+            serde_json::json!({
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "Loop JSON",
+                "items": [{
+                    "id": "4", "url": u("/a/4.html"), "title": "Story 4",
+                    "content_html": content(4), "date_published": rfc3339(50), "tags": ["Ports"]
+                }]
+            })
+            .to_string(),
+        ),
+    );
+    srv.route(
+        "/feeds/rdf.xml",
+        Resp::ok(
+            "application/rdf+xml",
+            format!(
+                r#"<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="{home}"><title>Loop RDF</title><link>{home}</link><description>d</description>
+<items><rdf:Seq><rdf:li rdf:resource="{a5}"/></rdf:Seq></items></channel>
+<item rdf:about="{a5}"><title>Story 5</title><link>{a5}</link><description>Summary five.</description><dc:date>{d5}</dc:date></item>
+</rdf:RDF>"#,
+                home = u("/"),
+                a5 = u("/a/5.html"),
+                d5 = rfc3339(70)
+            ),
+        ),
+    );
+    srv
+}
+
+fn write_config(dir: &Dir, srv: &TestServer, sources: &str, fetch: &str) -> String {
+    let cfg = format!(
+        "store = \"ledger.db\"\n[issue]\ntitle = \"Loop Digest\"\noutput = \"issues\"\n[fetch]\n{fetch}\n{sources}\n\
+         [topics.maritime]\nkeywords = [\"ferries\"]\n",
+    );
+    let cfg = cfg.replace("BASE", &srv.url(""));
+    dir.write("inkquire.toml", cfg).to_str().unwrap().to_owned()
+}
+
+fn list(config: &str) -> Vec<serde_json::Value> {
+    let o = inkquire(&["list", "--config", config, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("list --json prints JSON")
+}
+
+const FOUR_FEEDS: &str = r#"
+[[source]]
+url = "BASE/feeds/rss.xml"
+topics = ["World"]
+[[source]]
+url = "BASE/feeds/atom.xml"
+name = "Atom Desk"
+topics = ["tech"]
+[[source]]
+url = "BASE/feeds/feed.json"
+[[source]]
+url = "BASE/feeds/rdf.xml"
+full-text = "never"
+"#;
+
+#[test]
+fn each_feed_format_full_text_dedupe_and_conditional_get() {
+    let srv = news_site();
+    let dir = Dir::new();
+    let cfg = write_config(&dir, &srv, FOUR_FEEDS, "");
+    let o = inkquire(&["collect", "--config", &cfg]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("Collected 4 sources: 5 new articles, 0 failed."),
+        "{err}"
+    );
+
+    let items = list(&cfg);
+    let mut titles: Vec<&str> = items.iter().map(|i| i["title"].as_str().unwrap()).collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        ["Story 1", "Story 2", "Story 3", "Story 4", "Story 5"],
+        "story 2 stored once"
+    );
+    let get = |t: &str| items.iter().find(|i| i["title"] == t).unwrap();
+    let topics = |t: &str| -> Vec<String> {
+        get(t)["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        topics("Story 1").contains(&"world".to_owned())
+            && topics("Story 1").contains(&"harbours".to_owned())
+    );
+    assert!(
+        topics("Story 1").contains(&"maritime".to_owned()),
+        "keyword rule: {:?}",
+        topics("Story 1")
+    );
+    let t2 = topics("Story 2");
+    assert!(
+        t2.contains(&"world".to_owned()) && t2.contains(&"tech".to_owned()),
+        "both feeds' topics: {t2:?}"
+    );
+    assert!(topics("Story 4").contains(&"ports".to_owned()));
+    assert_eq!(
+        get("Story 2")["url"],
+        srv.url("/a/2.html"),
+        "tracking parameters dropped"
+    );
+    assert!(get("Story 3")["published"].as_str().is_some());
+
+    // Full text: fetched for summary-only items, not for items with content, never when told.
+    assert_eq!(srv.downloads("/a/1.html"), 1);
+    assert_eq!(srv.downloads("/a/3.html"), 0);
+    assert_eq!(srv.downloads("/a/4.html"), 0);
+    assert_eq!(srv.downloads("/a/5.html"), 0, "full-text = never");
+
+    // A second collect downloads nothing again: feeds answer 304, pages are not asked for.
+    let before = srv.requests().len();
+    let o = inkquire(&["collect", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let again: Vec<String> = srv.requests()[before..].to_vec();
+    assert_eq!(again.len(), 4, "{again:?}");
+    assert!(
+        again
+            .iter()
+            .all(|r| r.starts_with("GET /feeds/") && r.ends_with(" 304")),
+        "{again:?}"
+    );
+
+    // The book holds the page's full text for story 1 and the feed's summary for story 5.
+    let out = dir.path("book.epub");
+    let o = inkquire(&[
+        "build",
+        "--config",
+        &cfg,
+        "-o",
+        out.to_str().unwrap(),
+        "--group-by",
+        "none",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&out);
+    let book = Book::open(&out);
+    let by_title = |t: &str| {
+        book.articles()
+            .into_iter()
+            .find(|a| book.title_of(a) == t)
+            .unwrap()
+    };
+    let one = book.doc_text(&by_title("Story 1"), Some("article-body"));
+    assert!(one.contains("Paragraph 5 of story number 1"), "{one}");
+    assert!(
+        !one.contains("Subscribe") && !one.contains("Copyright"),
+        "{one}"
+    );
+    assert!(
+        book.doc_text(&by_title("Story 5"), Some("article-body"))
+            .contains("Summary five.")
+    );
+    assert!(
+        book.doc_text(&by_title("Story 2"), Some("article-header"))
+            .contains("Ann Writer")
+    );
+}
+
+#[test]
+fn failing_sources_are_named_and_the_rest_are_collected() {
+    let srv = news_site();
+    srv.route(
+        "/slow.xml",
+        Resp {
+            delay: Duration::from_secs(6),
+            ..Resp::ok(
+                "application/rss+xml",
+                "<rss version=\"2.0\"><channel><title>Slow</title></channel></rss>",
+            )
+        },
+    );
+    srv.route("/error.xml", Resp::status(500));
+    srv.route(
+        "/loop",
+        Resp {
+            location: Some("/loop".into()),
+            ..Resp::status(302)
+        },
+    );
+    srv.route(
+        "/huge.xml",
+        Resp::ok("application/rss+xml", vec![b'x'; 3 * 1024 * 1024]),
+    );
+    srv.route(
+        "/bad.xml",
+        Resp::ok("application/rss+xml", "this is not a feed <at all"),
+    );
+    let sources = r#"
+[[source]]
+url = "BASE/feeds/rss.xml"
+[[source]]
+url = "BASE/slow.xml"
+[[source]]
+url = "BASE/missing.xml"
+[[source]]
+url = "BASE/error.xml"
+[[source]]
+url = "BASE/loop"
+[[source]]
+url = "BASE/huge.xml"
+[[source]]
+url = "http://127.0.0.1:1/refused.xml"
+"#;
+    let dir = Dir::new();
+    let cfg = write_config(
+        &dir,
+        &srv,
+        sources,
+        "total-timeout = 2.0\nread-timeout = 1.0\nretries = 0\nmax-bytes = 1000000",
+    );
+    let started = std::time::Instant::now();
+    let o = inkquire(&["collect", "--config", &cfg]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    for (path, why) in [
+        ("/slow.xml", "timed out"),
+        ("/missing.xml", "404"),
+        ("/error.xml", "500"),
+        ("/loop", "too many redirects"),
+        ("/huge.xml", "larger than"),
+        ("127.0.0.1:1/refused.xml", "connect"),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("error:") && l.contains(path) && l.contains(why)),
+            "{path} should fail with `{why}`:\n{err}"
+        );
+    }
+    assert!(err.contains("Loop News: 2 new"), "{err}");
+    assert_eq!(list(&cfg).len(), 2);
+}
+
+#[test]
+fn since_last_issue_holds_only_what_came_after_the_last_build() {
+    let srv = news_site();
+    let dir = Dir::new();
+    let first = "[[source]]\nurl = \"BASE/feeds/atom.xml\"\n";
+    let cfg = write_config(&dir, &srv, first, "");
+    assert!(inkquire(&["collect", "--config", &cfg]).status.success());
+    let one = dir.path("one.epub");
+    let o = inkquire(&[
+        "build",
+        "--config",
+        &cfg,
+        "--since",
+        "last-issue",
+        "-o",
+        one.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("issue 1,"), "{}", stderr(&o));
+    let b1 = Book::open(&one);
+    let mut t1: Vec<String> = b1.articles().iter().map(|a| b1.title_of(a)).collect();
+    t1.sort();
+    assert_eq!(t1, ["Story 2", "Story 3"]);
+
+    // Nothing new: no book.
+    let none = dir.path("none.epub");
+    let o = inkquire(&[
+        "build",
+        "--config",
+        &cfg,
+        "--since",
+        "last-issue",
+        "-o",
+        none.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!none.exists());
+
+    // More sources later: only their articles are in the next issue, which is number 2.
+    std::thread::sleep(Duration::from_millis(1100));
+    let more = format!(
+        "{first}[[source]]\nurl = \"BASE/feeds/feed.json\"\n[[source]]\nurl = \"BASE/feeds/rss.xml\"\n"
+    );
+    let cfg = write_config(&dir, &srv, &more, "");
+    assert!(inkquire(&["collect", "--config", &cfg]).status.success());
+    let two = dir.path("two.epub");
+    let o = inkquire(&[
+        "build",
+        "--config",
+        &cfg,
+        "--since",
+        "last-issue",
+        "-o",
+        two.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("issue 2,"), "{}", stderr(&o));
+    epubcheck(&two);
+    let b2 = Book::open(&two);
+    let mut t2: Vec<String> = b2.articles().iter().map(|a| b2.title_of(a)).collect();
+    t2.sort();
+    assert_eq!(
+        t2,
+        ["Story 1", "Story 4"],
+        "story 2 was delivered in issue 1"
+    );
+    assert!(
+        b2.opf()
+            .contains("<meta name=\"calibre:series_index\" content=\"2\"/>")
+    );
+    // A plain build still selects by window and topic only.
+    let all = dir.path("all.epub");
+    let o = inkquire(&["build", "--config", &cfg, "-o", all.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(Book::open(&all).articles().len(), 4);
+}
+
+#[test]
+fn a_killed_collect_leaves_a_ledger_with_what_it_committed() {
+    let srv = news_site();
+    srv.route(
+        "/slow.xml",
+        Resp {
+            delay: Duration::from_secs(60),
+            ..Resp::status(200)
+        },
+    );
+    let dir = Dir::new();
+    let sources =
+        "[[source]]\nurl = \"BASE/feeds/atom.xml\"\n[[source]]\nurl = \"BASE/slow.xml\"\n";
+    let cfg = write_config(
+        &dir,
+        &srv,
+        sources,
+        "total-timeout = 120.0\nread-timeout = 120.0",
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        .args(["collect", "--config", &cfg])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the fast source is committed, then kill -9 while the slow one is in flight.
+    let db = dir.path("ledger.db");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the fast source was never committed"
+        );
+        if db.exists() {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            let n: i64 = conn
+                .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+                .unwrap_or(0);
+            if n == 2 {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "collect is still waiting for the slow source"
+    );
+    unsafe_kill(child.id());
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "killed");
+    let items = list(&cfg);
+    assert_eq!(items.len(), 2, "committed articles kept");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
+
+fn unsafe_kill(pid: u32) {
+    let o = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+}
+
+#[test]
+fn a_feed_file_whose_links_are_unreachable_builds_from_its_own_text() {
+    let dir = Dir::new();
+    let feed = dir.write(
+        "offline.xml",
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Offline</title>
+<item><title>Refused</title><link>http://127.0.0.1:1/story</link><description>Text kept from the feed, one.</description></item>
+<item><title>Nowhere</title><link>http://news.example.invalid/story</link><description>Text kept from the feed, two.</description></item>
+</channel></rss>"#,
+    );
+    let out = dir.path("offline.epub");
+    let started = std::time::Instant::now();
+    let o = inkquire(&["build", feed.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(err.matches("not fetched").count(), 2, "{err}");
+    epubcheck(&out);
+    let book = Book::open(&out);
+    let texts: Vec<String> = book
+        .articles()
+        .iter()
+        .map(|a| book.doc_text(a, Some("article-body")))
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Text kept from the feed, one."))
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Text kept from the feed, two."))
+    );
+}
+
+#[test]
+fn config_errors_name_the_key_and_init_and_check_help() {
+    let dir = Dir::new();
+    let bad = dir.write("bad.toml", "[issue]\ntitel = \"typo\"\n");
+    let o = inkquire(&["collect", "--config", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("titel") && stderr(&o).contains("bad.toml"),
+        "{}",
+        stderr(&o)
+    );
+
+    let fresh = dir.path("conf/inkquire.toml");
+    let o = inkquire(&["init", "--config", fresh.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(fresh.exists());
+    let o = inkquire(&["init", "--config", fresh.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "no overwrite without --force");
+
+    let srv = news_site();
+    let cfg = write_config(
+        &dir,
+        &srv,
+        "[[source]]\nurl = \"BASE/feeds/rss.xml\"\n[[source]]\nurl = \"BASE/nope.xml\"\n",
+        "retries = 0",
+    );
+    let o = inkquire(&["check", "--config", &cfg]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("the config is valid"));
+    assert!(err.contains("feed \"Loop News\", 2 items"), "{err}");
+    assert!(err.contains("nope.xml: the server answered 404"), "{err}");
+    assert!(!dir.path("ledger.db").exists(), "check writes nothing");
+}
