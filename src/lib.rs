@@ -167,6 +167,10 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
             }
             if let Some(e) = &s.failed {
                 outcome.report.fail(&s.location, e);
+            } else if !s.not_modified && s.new + s.updated + s.unchanged == 0 {
+                outcome
+                    .report
+                    .fail(&s.location, "holds no articles (the feed has no items)");
             }
         }
     }

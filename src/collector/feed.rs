@@ -172,10 +172,18 @@ pub fn repair(bytes: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
         let mut text = String::from_utf8_lossy(trimmed).into_owned();
         if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&text)
             && v.get("items").is_some()
-            && v.get("version").is_none()
         {
-            v["version"] = "https://jsonfeed.org/version/1.1".into();
-            done.push("added the JSON Feed version");
+            match v.get("version").and_then(|x| x.as_str()).map(str::to_owned) {
+                None => {
+                    v["version"] = "https://jsonfeed.org/version/1.1".into();
+                    done.push("added the JSON Feed version");
+                }
+                Some(old) if old.starts_with("http://jsonfeed.org/") => {
+                    v["version"] = old.replacen("http://", "https://", 1).into();
+                    done.push("corrected the JSON Feed version");
+                }
+                Some(_) => {}
+            }
             text = v.to_string();
         }
         return (text.into_bytes(), done);
@@ -227,6 +235,19 @@ pub fn repair(bytes: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
         }
     }
 
+    // Atom 0.3 is close enough to Atom 1.0 to read as it.
+    if text.contains("http://purl.org/atom/ns#") {
+        text = text
+            .replace("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom")
+            .replace("type=\"text/html\"", "type=\"html\"")
+            .replace("type=\"text/plain\"", "type=\"text\"")
+            .replace("<issued>", "<published>")
+            .replace("</issued>", "</published>")
+            .replace("<modified>", "<updated>")
+            .replace("</modified>", "</updated>");
+        done.push("read Atom 0.3 as Atom 1.0");
+    }
+
     // <rss> with no version, or one feed-rs does not know.
     if let Some(start) = text.find("<rss") {
         let end = text[start..].find('>').map(|e| start + e).unwrap_or(start);
@@ -266,7 +287,11 @@ pub fn repair(bytes: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
     text = fixed;
 
     // A truncated feed: close what is open.
-    let lower_tail: String = text[text.len().saturating_sub(64)..].to_ascii_lowercase();
+    let mut tail_start = text.len().saturating_sub(64);
+    while !text.is_char_boundary(tail_start) {
+        tail_start -= 1;
+    }
+    let lower_tail: String = text[tail_start..].to_ascii_lowercase();
     if text.contains("<rss") && !lower_tail.contains("</rss>") {
         if let Some(cut) = text.rfind("</item>") {
             text.truncate(cut + "</item>".len());

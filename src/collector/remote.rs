@@ -99,7 +99,24 @@ pub fn collect_sources(
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(src) = expanded.get(i) else { break };
-                    if tx.send((n_early + i, collect_one(src, ctx))).is_err() {
+                    // A bug met on one source's content must not cost the others.
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        collect_one(src, ctx)
+                    }))
+                    .unwrap_or_else(|panic| SourceResult {
+                        location: src.location(),
+                        name: src.name.clone().unwrap_or_else(|| src.location()),
+                        outcome: Err(format!(
+                            "inkquire failed on this source (a bug; please report it): {}",
+                            panic
+                                .downcast_ref::<String>()
+                                .map(String::as_str)
+                                .or(panic.downcast_ref::<&str>().copied())
+                                .unwrap_or("panic")
+                        )),
+                        warnings: Vec::new(),
+                    });
+                    if tx.send((n_early + i, r)).is_err() {
                         break;
                     }
                 }
@@ -270,12 +287,12 @@ fn host_or(location: &str) -> String {
         .unwrap_or_else(|| location.to_owned())
 }
 
-/// Canonical form of an article address: no fragment, no tracking parameters.
+/// Canonical form of an article address: no tracking parameters. The fragment stays: blogs like
+/// Scripting News give each post of a day's page its own `#anchor`.
 pub fn canonical_url(u: &str) -> String {
     let Ok(mut url) = url::Url::parse(u) else {
         return u.to_owned();
     };
-    url.set_fragment(None);
     let kept: Vec<(String, String)> = url
         .query_pairs()
         .filter(|(k, _)| !k.starts_with("utm_") && k != "fbclid" && k != "gclid")
@@ -391,11 +408,14 @@ fn item_article(
     let web_link = link
         .as_deref()
         .filter(|l| l.starts_with("http://") || l.starts_with("https://"));
-    let want_page = match s.full_text {
-        FullText::Never => false,
-        FullText::Always => web_link.is_some(),
-        FullText::Auto => web_link.is_some() && text_len(&feed_html) < SUMMARY_CHARS,
-    };
+    // A link to a part of a page (`#post-3`) is not a page of its own: its full text is the item.
+    let whole_page = web_link.is_some_and(|l| !l.contains('#'));
+    let want_page = whole_page
+        && match s.full_text {
+            FullText::Never => false,
+            FullText::Always => true,
+            FullText::Auto => text_len(&feed_html) < SUMMARY_CHARS,
+        };
     let mut page = None;
     let mut failure = None;
     if let (true, Some(l)) = (want_page, web_link) {
@@ -548,7 +568,7 @@ mod tests {
     fn canonical_urls_drop_tracking() {
         assert_eq!(
             canonical_url("https://e.x/a?utm_source=rss&id=3#top"),
-            "https://e.x/a?id=3"
+            "https://e.x/a?id=3#top"
         );
         assert_eq!(canonical_url("https://e.x/a?utm_medium=x"), "https://e.x/a");
     }

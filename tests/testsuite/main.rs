@@ -3,6 +3,7 @@
 
 mod collect;
 mod corpus;
+mod corpus_feeds;
 mod pipeline;
 mod server;
 mod util;
