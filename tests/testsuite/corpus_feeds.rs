@@ -155,17 +155,20 @@ impl CorpusServer {
             .spawn()
             .expect("python3 runs the corpus server");
         for _ in 0..200 {
-            if let Ok(p) = std::fs::read_to_string(&port_file) {
-                if !p.trim().is_empty() {
-                    return CorpusServer {
-                        child,
-                        base: format!("http://127.0.0.1:{}", p.trim()),
-                        _dir: dir,
-                    };
-                }
+            if let Ok(p) = std::fs::read_to_string(&port_file)
+                && !p.trim().is_empty()
+            {
+                return CorpusServer {
+                    child,
+                    base: format!("http://127.0.0.1:{}", p.trim()),
+                    _dir: dir,
+                };
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("the corpus server did not start");
     }
 }
@@ -197,7 +200,7 @@ fn corpus_site_feeds_collect_all_articles_and_build_by_window_and_topic() {
     else {
         return;
     };
-    let server = CorpusServer::start(&corpus.parent().unwrap().to_path_buf());
+    let server = CorpusServer::start(corpus.parent().unwrap());
     let manifest: serde_json::Value = serde_json::from_str(
         &ureq::get(format!("{}/manifest.json", server.base))
             .call()
