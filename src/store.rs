@@ -194,7 +194,7 @@ impl Store {
     pub fn save_batch(
         &mut self,
         validators: &[(String, Validators)],
-        articles: &[(String, Article, Option<String>)],
+        articles: &[crate::collector::remote::Harvested],
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<Stored>> {
         let tx = self.conn.transaction()?;
@@ -208,7 +208,8 @@ impl Store {
             )?;
         }
         let mut out = Vec::with_capacity(articles.len());
-        for (key, a, source_url) in articles {
+        for h in articles {
+            let (key, a, source_url) = (&h.key, &h.article, &h.source_url);
             let hash = content_hash(a);
             let existing: Option<(String, String, String)> = tx
                 .query_row(
@@ -242,7 +243,8 @@ impl Store {
                     tx.execute(
                         "UPDATE articles SET content_hash = ?1, title = ?2, byline = ?3, published = ?4,
                            has_time = ?5, lang = ?6, summary = ?7, topics = ?8, body_html = ?9,
-                           base_url = ?10, url = ?11, updated_at = ?12, source = ?13
+                           base_url = ?10, url = ?11, updated_at = ?12, source = ?13,
+                           raw_html = ?15, fetch_status = ?16
                          WHERE key = ?14",
                         params![
                             hash,
@@ -258,7 +260,9 @@ impl Store {
                             a.url,
                             now_s,
                             a.source,
-                            key
+                            key,
+                            h.raw_html,
+                            h.status
                         ],
                     )?;
                     out.push(Stored::Updated);
@@ -283,8 +287,8 @@ impl Store {
                     tx.execute(
                         "INSERT INTO articles (id, key, content_hash, source, source_url, url, title, byline,
                            published, has_time, lang, summary, topics, raw_html, body_html, base_url,
-                           first_seen, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL, ?14, ?15, ?16, ?16)",
+                           first_seen, updated_at, fetch_status)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?17, ?14, ?15, ?16, ?16, ?18)",
                         params![
                             a.id,
                             key,
@@ -302,6 +306,8 @@ impl Store {
                             a.body_html,
                             a.base.url,
                             now_s,
+                            h.raw_html,
+                            h.status,
                         ],
                     )?;
                     out.push(Stored::New);

@@ -49,8 +49,21 @@ pub struct Harvest {
     pub known: usize,
     /// Validators of every address fetched.
     pub validators: Vec<(String, Validators)>,
-    /// (key, article, source URL).
-    pub articles: Vec<(String, Article, Option<String>)>,
+    pub articles: Vec<Harvested>,
+}
+
+/// One article as collected, with what the ledger keeps beside it.
+#[derive(Debug, Clone)]
+pub struct Harvested {
+    /// Canonical URL, else GUID.
+    pub key: String,
+    pub article: Article,
+    /// The feed or page address it came from.
+    pub source_url: Option<String>,
+    /// What was fetched: the article page's HTML, else the feed item's.
+    pub raw_html: Option<String>,
+    /// `ok`, or why the full text could not be had.
+    pub status: String,
 }
 
 pub struct Collect<'a> {
@@ -240,7 +253,13 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
                     if ctx.known.keys.contains(&key) {
                         harvest.known += 1;
                     } else {
-                        harvest.articles.push((key, a, s.url.clone()));
+                        harvest.articles.push(Harvested {
+                            key,
+                            article: a,
+                            source_url: s.url.clone(),
+                            raw_html: None,
+                            status: "ok".into(),
+                        });
                     }
                     Ok(())
                 }
@@ -333,9 +352,9 @@ fn items_to_articles(
     let mut page_failures: Vec<String> = Vec::new();
     // Items are independent; fetch their pages a few at a time.
     let items: Vec<&Item> = doc.items.iter().collect();
-    let prepared: Vec<Option<(String, Article)>> = {
+    let prepared: Vec<Option<Harvested>> = {
         let next = AtomicUsize::new(0);
-        let out: Mutex<Vec<Option<(String, Article)>>> = Mutex::new(vec![None; items.len()]);
+        let out: Mutex<Vec<Option<Harvested>>> = Mutex::new(vec![None; items.len()]);
         let fails: Mutex<Vec<String>> = Mutex::new(Vec::new());
         let known_count = AtomicUsize::new(0);
         std::thread::scope(|scope| {
@@ -345,11 +364,11 @@ fn items_to_articles(
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(item) = items.get(i) else { break };
                         match item_article(item, doc, s, source_name, feed_url, ctx, now) {
-                            ItemOutcome::Article(key, a, fail) => {
-                                if let Some(f) = fail {
-                                    fails.lock().expect("fails").push(f);
+                            ItemOutcome::Article(h) => {
+                                if h.status != "ok" {
+                                    fails.lock().expect("fails").push(h.status.clone());
                                 }
-                                out.lock().expect("out")[i] = Some((key, *a));
+                                out.lock().expect("out")[i] = Some(*h);
                             }
                             ItemOutcome::Known => {
                                 known_count.fetch_add(1, Ordering::SeqCst);
@@ -364,14 +383,12 @@ fn items_to_articles(
         page_failures.extend(fails.into_inner().expect("fails"));
         out.into_inner().expect("out")
     };
-    for (key, a) in prepared.into_iter().flatten() {
-        harvest.articles.push((key, a, s.url.clone()));
-    }
+    harvest.articles.extend(prepared.into_iter().flatten());
     warnings.extend(page_failures);
 }
 
 enum ItemOutcome {
-    Article(String, Box<Article>, Option<String>),
+    Article(Box<Harvested>),
     Known,
     Skip(String),
 }
@@ -417,14 +434,16 @@ fn item_article(
             FullText::Auto => text_len(&feed_html) < SUMMARY_CHARS,
         };
     let mut page = None;
-    let mut failure = None;
+    let mut status = "ok".to_owned();
+    let mut raw_html = Some(feed_html.clone());
     if let (true, Some(l)) = (want_page, web_link) {
         match fetch_page(l, s, ctx) {
-            Ok(p) => page = Some(p),
+            Ok((p, raw)) => {
+                page = Some(p);
+                raw_html = Some(raw);
+            }
             Err(e) => {
-                failure = Some(format!(
-                    "full text of {l} not fetched ({e}); kept the feed's own text"
-                ))
+                status = format!("full text of {l} not fetched ({e}); kept the feed's own text")
             }
         }
     }
@@ -499,23 +518,29 @@ fn item_article(
         origin: web_link.map(str::to_owned).unwrap_or_else(|| key.clone()),
         seen: Some(now),
     };
-    ItemOutcome::Article(key, Box::new(article), failure)
+    ItemOutcome::Article(Box::new(Harvested {
+        key,
+        article,
+        source_url: s.url.clone(),
+        raw_html,
+        status,
+    }))
 }
 
 /// Fetch an article page and reduce it to the article.
-fn fetch_page(url: &str, s: &SourceConfig, ctx: &Collect) -> Result<html::PageArticle, String> {
+fn fetch_page(
+    url: &str,
+    s: &SourceConfig,
+    ctx: &Collect,
+) -> Result<(html::PageArticle, String), String> {
     let page = match ctx.fetcher.get(url, &Validators::default()) {
         Ok(Fetched::Body(p)) => p,
         Ok(Fetched::NotModified) => return Err("the server answered 304 to a plain request".into()),
         Err(e) => return Err(e.to_string()),
     };
     let text = super::decode(&page.body).map_err(|e| e.to_string())?.text;
-    Ok(html::extract_page(
-        &text,
-        Some(&page.url),
-        &s.keep,
-        &s.remove,
-    ))
+    let article = html::extract_page(&text, Some(&page.url), &s.keep, &s.remove);
+    Ok((article, text))
 }
 
 /// A single web page as an article.

@@ -226,6 +226,26 @@ fn each_feed_format_full_text_dedupe_and_conditional_get() {
     assert_eq!(srv.downloads("/a/4.html"), 0);
     assert_eq!(srv.downloads("/a/5.html"), 0, "full-text = never");
 
+    // The ledger keeps what was fetched beside what was extracted.
+    let conn = rusqlite::Connection::open(dir.path("ledger.db")).unwrap();
+    let (raw, body, status): (String, String, String) = conn
+        .query_row(
+            "SELECT raw_html, body_html, fetch_status FROM articles WHERE title = 'Story 1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(
+        raw.contains("<nav>") && !body.contains("<nav>"),
+        "raw page kept, extracted body stored"
+    );
+    assert_eq!(status, "ok");
+    let version: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, inkquire::store::SCHEMA_VERSION);
+    drop(conn);
+
     // A second collect downloads nothing again: feeds answer 304, pages are not asked for.
     let before = srv.requests().len();
     let o = inkquire(&["collect", "--config", &cfg]);
