@@ -588,3 +588,60 @@ fn config_errors_name_the_key_and_init_and_check_help() {
     assert!(err.contains("nope.xml: the server answered 404"), "{err}");
     assert!(!dir.path("ledger.db").exists(), "check writes nothing");
 }
+
+#[test]
+fn retries_after_a_server_error_and_site_selectors_override_extraction() {
+    let srv = news_site();
+    srv.route(
+        "/flaky.xml",
+        Resp {
+            fail_first: 1,
+            ..Resp::ok(
+                "application/rss+xml",
+                format!(
+                    "<rss version=\"2.0\"><channel><title>Flaky</title><item><title>Picky page</title>\
+                     <link>{}</link><description>x</description></item></channel></rss>",
+                    srv.url("/picky.html")
+                ),
+            )
+        },
+    );
+    srv.route(
+        "/picky.html",
+        Resp::ok(
+            "text/html",
+            format!(
+                "<html><body><div class=\"story\"><p>The story text that matters.</p>\
+                 <p class=\"ad\">Buy our newsletter now.</p></div>\
+                 <div class=\"sidebar\">{}</div></body></html>",
+                content(9)
+            ),
+        ),
+    );
+    let dir = Dir::new();
+    let sources = "[[source]]\nurl = \"BASE/flaky.xml\"\nkeep = [\".story\"]\nremove = [\".ad\"]\n";
+    let cfg = write_config(&dir, &srv, sources, "retries = 1");
+    let o = inkquire(&["collect", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let flaky: Vec<String> = srv
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with("GET /flaky.xml"))
+        .collect();
+    assert_eq!(
+        flaky,
+        ["GET /flaky.xml 503", "GET /flaky.xml 200"],
+        "one retry after the 503"
+    );
+    let out = dir.path("picky.epub");
+    let o = inkquire(&["build", "--config", &cfg, "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let book = Book::open(&out);
+    let body = book.doc_text(&book.articles()[0], Some("article-body"));
+    assert!(body.contains("The story text that matters."), "{body}");
+    assert!(!body.contains("newsletter"), "removed by selector: {body}");
+    assert!(
+        !body.contains("Paragraph 0 of story number 9"),
+        "kept only .story: {body}"
+    );
+}

@@ -17,6 +17,8 @@ pub struct Resp {
     /// Send this ETag and answer 304 to a matching If-None-Match.
     pub etag: Option<String>,
     pub location: Option<String>,
+    /// Answer 503 to this many requests before answering as above.
+    pub fail_first: usize,
 }
 
 impl Resp {
@@ -111,13 +113,17 @@ impl TestServer {
             }
         }
         let path = target.split('?').next().unwrap_or("/").to_owned();
-        let resp = self
-            .routes
-            .lock()
-            .unwrap()
-            .get(&path)
-            .cloned()
-            .unwrap_or_else(|| Resp::status(404));
+        let resp = {
+            let mut routes = self.routes.lock().unwrap();
+            match routes.get_mut(&path) {
+                Some(r) if r.fail_first > 0 => {
+                    r.fail_first -= 1;
+                    Resp::status(503)
+                }
+                Some(r) => r.clone(),
+                None => Resp::status(404),
+            }
+        };
         std::thread::sleep(resp.delay);
         let not_modified =
             resp.etag.is_some() && headers.get("if-none-match") == resp.etag.as_ref();
