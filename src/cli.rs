@@ -50,6 +50,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List the built-in style themes.
     Styles,
+    /// List the device profiles (screen sizes) for --profile.
+    Profiles,
 }
 
 const BUILD_EXAMPLES: &str = "\
@@ -136,6 +138,27 @@ pub struct BuildArgs {
     /// A built-in theme (see `inkquire styles`) or a .css file added on top of the default theme.
     #[arg(long, value_name = "NAME|FILE.css")]
     pub style: Option<String>,
+
+    /// The reader's screen (see `inkquire profiles`): images are fitted to it, grayscale on
+    /// e-ink [default: the config's, else generic-eink].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// `epub`, or `kepub` for Kobo (written as .kepub.epub unless -o names the file).
+    #[arg(long, value_enum)]
+    pub format: Option<crate::packager::BookFormat>,
+
+    /// Largest book, e.g. 50MB: images are made smaller, then the largest left out, to fit.
+    #[arg(long, value_name = "SIZE", value_parser = crate::parse_size)]
+    pub max_size: Option<u64>,
+
+    /// JPEG quality of pictures, 1–100 [default: 80].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub image_quality: Option<u8>,
+
+    /// Your own cover picture instead of the drawn front page.
+    #[arg(long, value_name = "FILE")]
+    pub cover: Option<PathBuf>,
 
     #[command(flatten)]
     pub state: StateArgs,
@@ -250,6 +273,19 @@ pub fn main() -> i32 {
         Command::List(args) => run_list(args),
         Command::Init(args) => run_init(args),
         Command::Check(args) => run_check(args),
+        Command::Profiles => {
+            for p in crate::profiles::PROFILES {
+                println!(
+                    "{:<18} {:>4}×{:<4} {:<9} {}",
+                    p.name,
+                    p.width,
+                    p.height,
+                    if p.gray { "grayscale" } else { "colour" },
+                    p.about
+                );
+            }
+            Ok(0)
+        }
         Command::Styles => {
             for (name, about, _) in styles::THEMES {
                 println!("{name:<8} {about}");
@@ -340,8 +376,62 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
         Some(d) => format!("{d}T00:00:00Z"),
         None => Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };
+    let profile = match crate::profiles::find(
+        args.profile
+            .as_deref()
+            .or(config.issue.profile.as_deref())
+            .unwrap_or(crate::profiles::DEFAULT),
+    ) {
+        Ok(p) => p,
+        Err(e) => return Ok(usage_error(&e)),
+    };
+    let format = args.format.unwrap_or(config.issue.format);
+    let max_size = match (args.max_size, config.issue.max_size.as_deref()) {
+        (Some(m), _) => Some(m),
+        (None, Some(s)) => match crate::parse_size(s) {
+            Ok(m) => Some(m),
+            Err(e) => return Ok(usage_error(&format!("max-size in the config: {e}"))),
+        },
+        (None, None) => None,
+    };
+    let image_quality = args
+        .image_quality
+        .or(config.issue.image_quality)
+        .unwrap_or(80)
+        .clamp(1, 100);
+    let cover = match args.cover.as_ref().or(config.issue.cover.as_ref()) {
+        None => None,
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| anyhow::anyhow!("cannot read the cover {}: {e}", path.display()))?;
+            let settings = crate::imaging::Settings {
+                max_width: profile.width,
+                max_height: profile.height,
+                gray: profile.gray,
+                quality: image_quality.max(85),
+            };
+            match crate::imaging::prepare(&bytes, &settings) {
+                Ok(p) => Some(crate::model::Asset {
+                    href: format!("images/cover.{}", p.ext),
+                    media_type: p.media_type,
+                    data: std::sync::Arc::new(p.data),
+                }),
+                Err(r) => {
+                    return Ok(usage_error(&format!(
+                        "the cover {}: {}",
+                        path.display(),
+                        r.detail
+                    )));
+                }
+            }
+        }
+    };
     let out_dir = args.output.clone().or(config.issue.output.clone());
-    let output = output_path(out_dir.as_deref(), &title, date, args.output.is_none());
+    let ext = match format {
+        crate::packager::BookFormat::Epub => "epub",
+        crate::packager::BookFormat::Kepub => "kepub.epub",
+    };
+    let output = output_path(out_dir.as_deref(), &title, date, args.output.is_none(), ext);
     let (inputs, mut sources) = classify(&args.inputs);
     for s in sources.iter_mut() {
         // Sources named on the command line take the settings of a configured source at the same
@@ -368,13 +458,41 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
             group_by: args.group_by.unwrap_or(config.issue.group_by),
             css,
             modified,
+            profile,
+            cover,
+            format,
         },
         store: store.as_mut(),
         config: &config,
         fetcher: &fetcher,
+        max_size,
+        image_quality,
     };
     let outcome = build(req)?;
     print_report(&outcome.report);
+    for step in &outcome.budget {
+        eprintln!("size budget: {step}");
+    }
+    let im = &outcome.images_report;
+    if outcome.written.is_some() && (im.kept + im.converted + im.resized + im.dropped.len()) > 0 {
+        let dropped: Vec<String> = im.dropped.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        eprintln!(
+            "Images for {}: {} kept as they were, {} converted, {} resized, {} shared, {} dropped{}; {} → {}.",
+            profile.name,
+            im.kept,
+            im.converted,
+            im.resized,
+            im.deduplicated,
+            im.dropped.values().sum::<usize>(),
+            if dropped.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", dropped.join(", "))
+            },
+            crate::human_size(im.bytes_in as u64),
+            crate::human_size(im.bytes_out as u64),
+        );
+    }
     match &outcome.written {
         Some(path) => eprintln!(
             "Wrote {}: issue {}, {} article{} in {} section{}, {} image{}, {}.",
@@ -652,8 +770,14 @@ fn print_report(report: &Report) {
 
 /// `-o` as given (a folder gets the default name inside it), else the default name here.
 /// `is_folder` says the path is a folder even when it does not exist yet (the config's output).
-fn output_path(given: Option<&Path>, title: &str, date: NaiveDate, is_folder: bool) -> PathBuf {
-    let name = format!("{}-{date}.epub", slug(title));
+fn output_path(
+    given: Option<&Path>,
+    title: &str,
+    date: NaiveDate,
+    is_folder: bool,
+    ext: &str,
+) -> PathBuf {
+    let name = format!("{}-{date}.{ext}", slug(title));
     match given {
         Some(p) if p.is_dir() || is_folder => p.join(name),
         Some(p) => p.to_path_buf(),

@@ -44,6 +44,16 @@ pub struct IssueConfig {
     pub style: Option<String>,
     /// Most articles in one issue.
     pub limit: Option<usize>,
+    /// Device profile (see `inkquire profiles`).
+    pub profile: Option<String>,
+    /// `epub` or `kepub`.
+    pub format: crate::packager::BookFormat,
+    /// Largest book, e.g. "50MB" (Send to Kindle's limit).
+    pub max_size: Option<String>,
+    /// JPEG quality for pictures, 1–100.
+    pub image_quality: Option<u8>,
+    /// Your own cover picture instead of the drawn front page.
+    pub cover: Option<PathBuf>,
 }
 
 impl Default for IssueConfig {
@@ -55,6 +65,11 @@ impl Default for IssueConfig {
             output: None,
             style: None,
             limit: None,
+            profile: None,
+            format: crate::packager::BookFormat::Epub,
+            max_size: None,
+            image_quality: None,
+            cover: None,
         }
     }
 }
@@ -173,6 +188,9 @@ impl Config {
         if let Some(o) = cfg.issue.output.as_mut() {
             rel(o);
         }
+        if let Some(c) = cfg.issue.cover.as_mut() {
+            rel(c);
+        }
         for s in cfg.sources.iter_mut() {
             if let Some(p) = s.path.as_mut() {
                 rel(p);
@@ -238,6 +256,11 @@ group-by = "topic"
 # Folder for the issues; each is named from the title and the date.
 output = "issues"
 # style = "sans"            # or a .css file
+# profile = "kobo-clara"    # the reader's screen: see `inkquire profiles` (default generic-eink)
+# format = "kepub"          # Kobo's flavour; default "epub"
+# max-size = "50MB"         # shrink, then leave out, images to stay under (Send to Kindle: 50MB)
+# image-quality = 80        # JPEG quality of pictures
+# cover = "my-cover.jpg"    # instead of the drawn front page
 # limit = 60                # most articles in one issue
 
 # [fetch]                   # network manners (defaults shown)

@@ -108,6 +108,12 @@ impl FetchError {
 /// Something that can GET a URL.
 pub trait Fetcher: Sync {
     fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError>;
+
+    /// GET a resource shown on the page at `referer` (images: some sites want to see where).
+    fn get_from(&self, url: &str, referer: Option<&str>) -> Result<Fetched, FetchError> {
+        let _ = referer;
+        self.get(url, &Validators::default())
+    }
 }
 
 /// Counting semaphore over hosts: at most `per_host` per host and `global` in all.
@@ -182,8 +188,16 @@ impl HttpFetcher {
         }
     }
 
-    fn once(&self, url: &str, v: &Validators) -> Result<Fetched, FetchError> {
+    fn once(
+        &self,
+        url: &str,
+        v: &Validators,
+        referer: Option<&str>,
+    ) -> Result<Fetched, FetchError> {
         let mut req = self.agent.get(url).header("Accept-Encoding", "gzip");
+        if let Some(r) = referer {
+            req = req.header("Referer", r);
+        }
         if let Some(e) = &v.etag {
             req = req.header("If-None-Match", e);
         }
@@ -267,6 +281,21 @@ impl HttpFetcher {
 
 impl Fetcher for HttpFetcher {
     fn get(&self, url: &str, v: &Validators) -> Result<Fetched, FetchError> {
+        self.fetch(url, v, None)
+    }
+
+    fn get_from(&self, url: &str, referer: Option<&str>) -> Result<Fetched, FetchError> {
+        self.fetch(url, &Validators::default(), referer)
+    }
+}
+
+impl HttpFetcher {
+    fn fetch(
+        &self,
+        url: &str,
+        v: &Validators,
+        referer: Option<&str>,
+    ) -> Result<Fetched, FetchError> {
         let parsed = url::Url::parse(url).map_err(|_| FetchError::BadUrl(url.to_owned()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(FetchError::BadUrl(url.to_owned()));
@@ -278,7 +307,7 @@ impl Fetcher for HttpFetcher {
         let mut attempt = 0;
         loop {
             self.limiter.acquire(&host);
-            let r = self.once(url, v);
+            let r = self.once(url, v, referer);
             self.limiter.release(&host);
             match r {
                 Err(e @ FetchError::Connect(_)) if e.to_string().contains("host not found") => {

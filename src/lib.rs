@@ -17,8 +17,10 @@ pub mod config;
 pub mod dates;
 pub mod fetch;
 pub mod formatter;
+pub mod imaging;
 pub mod model;
 pub mod packager;
+pub mod profiles;
 pub mod report;
 pub mod select;
 pub mod store;
@@ -54,6 +56,10 @@ pub struct BuildRequest<'a> {
     pub store: Option<&'a mut Store>,
     pub config: &'a Config,
     pub fetcher: &'a dyn Fetcher,
+    /// Largest book, in bytes: images are made smaller, then left out, to stay under it.
+    pub max_size: Option<u64>,
+    /// JPEG quality for pictures, 1–100.
+    pub image_quality: u8,
 }
 
 /// What a build did.
@@ -68,6 +74,10 @@ pub struct BuildOutcome {
     pub number: u32,
     pub sources: Vec<SourceReport>,
     pub report: Report,
+    /// What became of the images.
+    pub images_report: formatter::ImageStats,
+    /// What was done to meet `--max-size`, step by step.
+    pub budget: Vec<String>,
 }
 
 /// What collecting one source did.
@@ -190,8 +200,7 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
         return Ok(outcome);
     }
 
-    // 3. Format, 4. package.
-    let formatted = format_all(selected, req.fetcher, &mut outcome.report);
+    // 3. Format, 4. package — within the size budget, if there is one.
     let number = if has_ledger {
         last.map_or(1, |(n, _)| n + 1)
     } else {
@@ -201,8 +210,87 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
         number,
         ..req.issue.clone()
     };
-    let issue = packager::assemble(formatted, &opts);
-    let bytes = packager::epub::render(&issue)?;
+    let cache = ImageCache::default();
+    let images = FetchedImages {
+        fetcher: req.fetcher,
+    };
+    let base = imaging::Settings {
+        max_width: opts.profile.width,
+        max_height: opts.profile.height,
+        gray: opts.profile.gray,
+        quality: req.image_quality,
+    };
+    // Each step down: a fraction of the screen size and a JPEG quality.
+    let steps: &[(f64, u8)] = match req.max_size {
+        None => &[(1.0, 0)],
+        Some(_) => &[
+            (1.0, 0),
+            (1.0, 65),
+            (0.8, 55),
+            (0.6, 45),
+            (0.45, 35),
+            (0.3, 30),
+        ],
+    };
+    let mut done = None;
+    for (n, &(scale, quality)) in steps.iter().enumerate() {
+        let settings = imaging::Settings {
+            max_width: ((f64::from(base.max_width) * scale) as u32).max(64),
+            max_height: ((f64::from(base.max_height) * scale) as u32).max(64),
+            quality: if quality == 0 {
+                base.quality
+            } else {
+                quality.min(base.quality)
+            },
+            ..base
+        };
+        let mut report = Report::default();
+        let formatted = format_all(selected.clone(), &images, &cache, settings, &mut report);
+        let refs: usize = formatted.iter().map(|a| a.image_refs).sum();
+        let issue = packager::assemble(formatted, &opts);
+        let bytes = packager::epub::render(&issue)?;
+        let over = req.max_size.is_some_and(|m| bytes.len() as u64 > m);
+        if n > 0 {
+            outcome.budget.push(format!(
+                "images at {:.0}% of the screen, JPEG quality {}: {}",
+                scale * 100.0,
+                settings.quality,
+                human_size(bytes.len() as u64)
+            ));
+        }
+        let last_step = n + 1 == steps.len();
+        if !over || last_step {
+            outcome.images_report = cache.stats(&settings, refs);
+            done = Some((issue, bytes, report));
+            break;
+        }
+    }
+    let (mut issue, mut bytes, report) = done.expect("at least one step runs");
+    outcome.report.extend(report);
+    // Still over: leave out the largest images, one at a time.
+    if let Some(max) = req.max_size {
+        while bytes.len() as u64 > max {
+            let Some(biggest) = largest_image(&issue) else {
+                break;
+            };
+            drop_image(&mut issue, &biggest);
+            bytes = packager::epub::render(&issue)?;
+            outcome.budget.push(format!(
+                "left out {biggest}: {}",
+                human_size(bytes.len() as u64)
+            ));
+        }
+        if bytes.len() as u64 > max {
+            outcome.report.warn(
+                req.output.display().to_string(),
+                format!(
+                    "the book is {} even without images, over the {} budget",
+                    human_size(bytes.len() as u64),
+                    human_size(max)
+                ),
+            );
+        }
+    }
     packager::write_atomic(&req.output, &bytes)?;
     if has_ledger {
         let ids: Vec<&str> = issue.articles().map(|a| a.id.as_str()).collect();
@@ -230,20 +318,82 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
     Ok(outcome)
 }
 
+/// The href of the largest image in the issue.
+fn largest_image(issue: &model::Issue) -> Option<String> {
+    issue
+        .articles()
+        .flat_map(|a| a.assets.iter())
+        .max_by_key(|a| (a.data.len(), a.href.clone()))
+        .map(|a| a.href.clone())
+}
+
+/// Take an image out of every article that shows it.
+fn drop_image(issue: &mut model::Issue, href: &str) {
+    let needle = format!("<img src=\"{href}\"");
+    for s in issue.sections.iter_mut() {
+        for a in s.articles.iter_mut() {
+            a.assets.retain(|x| x.href != href);
+            while let Some(start) = a.xhtml.find(&needle) {
+                let end = a.xhtml[start..]
+                    .find("/>")
+                    .map_or(a.xhtml.len(), |e| start + e + 2);
+                a.xhtml.replace_range(start..end, "");
+            }
+        }
+    }
+}
+
+/// "3.2 MB" (decimal, as e-mail limits are given).
+pub fn human_size(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1} MB", n as f64 / 1e6)
+    } else {
+        format!("{} kB", n.div_ceil(1000))
+    }
+}
+
+/// Parse a size: `50MB`, `800kB`, `1.5 GB`, `120000` (bytes).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size: write it like 50MB or 800kB"))?;
+    let mult = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "kib" => 1024.0,
+        "m" | "mb" => 1e6,
+        "mib" => 1048576.0,
+        "g" | "gb" => 1e9,
+        "gib" => 1073741824.0,
+        _ => {
+            return Err(format!(
+                "`{s}`: unknown unit `{unit}` (use B, kB, MB or GB)"
+            ));
+        }
+    };
+    Ok((n * mult) as u64)
+}
+
 /// Format every article, in parallel but keeping their order, collecting each one's warnings under
 /// its origin.
 fn format_all(
     articles: Vec<model::Article>,
-    fetcher: &dyn Fetcher,
+    images: &dyn formatter::ImageSource,
+    cache: &ImageCache,
+    settings: imaging::Settings,
     report: &mut Report,
 ) -> Vec<FormattedArticle> {
     use rayon::prelude::*;
-    let cache = ImageCache::default();
-    let images = FetchedImages { fetcher };
     let opts = FormatOptions {
         default_lang: "en",
-        images: &images,
-        image_cache: &cache,
+        images,
+        image_cache: cache,
+        image_settings: settings,
     };
     let done: Vec<(String, FormattedArticle, Vec<String>)> = articles
         .into_par_iter()

@@ -32,6 +32,8 @@ pub struct Article {
     pub lang: Option<String>,
     /// A one-line summary from the source (meta description, excerpt, front matter).
     pub summary: Option<String>,
+    /// The page's lead picture (`og:image`), shown when the body has none.
+    pub lead_image: Option<String>,
     /// The body as HTML. Untrusted: the formatter sanitizes it.
     pub body_html: String,
     /// Where the body's relative references point.
@@ -106,6 +108,8 @@ pub struct FormattedArticle {
     pub xhtml: String,
     /// Images the fragment refers to, by `href`.
     pub assets: Vec<Asset>,
+    /// How many `<img>` the fragment has (several may share an asset).
+    pub image_refs: usize,
 }
 
 /// A section of an issue: a topic, a source or a day.
@@ -144,6 +148,8 @@ pub struct Issue {
     /// The cover image (PNG or JPEG) and its media type.
     #[serde(skip)]
     pub cover: Asset,
+    /// Write Kobo's KEPUB flavour.
+    pub kepub: bool,
 }
 
 impl Issue {

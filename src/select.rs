@@ -82,6 +82,7 @@ mod tests {
             url: None,
             lang: None,
             summary: None,
+            lead_image: None,
             body_html: String::new(),
             base: Base::default(),
             origin: title.to_owned(),

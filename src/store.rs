@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS articles (
     has_time     INTEGER NOT NULL DEFAULT 0,
     lang         TEXT,
     summary      TEXT,
+    lead_image   TEXT,
     topics       TEXT NOT NULL DEFAULT '[]',
     raw_html     TEXT,
     body_html    TEXT NOT NULL,
@@ -244,7 +245,7 @@ impl Store {
                         "UPDATE articles SET content_hash = ?1, title = ?2, byline = ?3, published = ?4,
                            has_time = ?5, lang = ?6, summary = ?7, topics = ?8, body_html = ?9,
                            base_url = ?10, url = ?11, updated_at = ?12, source = ?13,
-                           raw_html = ?15, fetch_status = ?16
+                           raw_html = ?15, fetch_status = ?16, lead_image = ?17
                          WHERE key = ?14",
                         params![
                             hash,
@@ -262,7 +263,8 @@ impl Store {
                             a.source,
                             key,
                             h.raw_html,
-                            h.status
+                            h.status,
+                            a.lead_image
                         ],
                     )?;
                     out.push(Stored::Updated);
@@ -287,8 +289,8 @@ impl Store {
                     tx.execute(
                         "INSERT INTO articles (id, key, content_hash, source, source_url, url, title, byline,
                            published, has_time, lang, summary, topics, raw_html, body_html, base_url,
-                           first_seen, updated_at, fetch_status)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?17, ?14, ?15, ?16, ?16, ?18)",
+                           first_seen, updated_at, fetch_status, lead_image)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?17, ?14, ?15, ?16, ?16, ?18, ?19)",
                         params![
                             a.id,
                             key,
@@ -308,6 +310,7 @@ impl Store {
                             now_s,
                             h.raw_html,
                             h.status,
+                            a.lead_image,
                         ],
                     )?;
                     out.push(Stored::New);
@@ -322,7 +325,7 @@ impl Store {
     pub fn articles(&self) -> anyhow::Result<Vec<StoredArticle>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, key, title, byline, published, has_time, topics, source, url, lang, summary,
-                    body_html, base_url, first_seen,
+                    body_html, base_url, first_seen, lead_image,
                     EXISTS (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id)
              FROM articles ORDER BY coalesce(published, first_seen) DESC, title",
         )?;
@@ -346,6 +349,7 @@ impl Store {
                     url: r.get(8)?,
                     lang: r.get(9)?,
                     summary: r.get(10)?,
+                    lead_image: r.get(14)?,
                     body_html: r.get(11)?,
                     base: Base {
                         url: r.get(12)?,
@@ -355,7 +359,7 @@ impl Store {
                     seen: Some(first_seen),
                 },
                 first_seen,
-                delivered: r.get(14)?,
+                delivered: r.get(15)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -31,6 +31,7 @@ pub struct PageArticle {
     pub lang: Option<String>,
     pub site_name: Option<String>,
     pub summary: Option<String>,
+    pub lead_image: Option<String>,
     /// The page's canonical address, when it names one.
     pub url: Option<String>,
     pub body_html: String,
@@ -52,6 +53,7 @@ pub fn extract_page(
         lang: p.lang,
         site_name: p.source,
         summary: p.summary,
+        lead_image: p.lead_image,
         url: p.url,
         body_html: p.body_html,
     }
@@ -105,6 +107,7 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
         ],
     )
     .or_else(|| attr(&doc, "time[datetime]", "datetime"));
+    let og_image = meta(&doc, &["og:image", "twitter:image", "og:image:url"]);
     let canonical = attr(&doc, "link[rel=canonical]", "href")
         .or_else(|| meta(&doc, &["og:url"]))
         .filter(|u| is_web(u));
@@ -130,6 +133,7 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
                 .and_then(parse_published)
                 .or_else(|| meta_date.as_deref().and_then(parse_published));
             parsed.body_html = a.content.to_string();
+            parsed.lead_image = a.image.clone().or(og_image);
         }
         _ if !kept.is_empty() => {
             parsed.title = title_of(&doc);
@@ -146,6 +150,7 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
             parsed.url = canonical;
             parsed.published = meta_date.as_deref().and_then(parse_published);
             parsed.body_html = fallback.body_html;
+            parsed.lead_image = og_image;
         }
     }
     if !kept.is_empty() {

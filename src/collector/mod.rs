@@ -35,6 +35,7 @@ pub(crate) struct Parsed {
     pub url: Option<String>,
     pub lang: Option<String>,
     pub summary: Option<String>,
+    pub lead_image: Option<String>,
     pub body_html: String,
     /// The page's own base address (e.g. `<base href>`), if any.
     pub base_url: Option<String>,
@@ -232,6 +233,7 @@ fn finish(p: Parsed, local: Local) -> Article {
         url,
         lang,
         summary: p.summary.filter(|s| !s.trim().is_empty()),
+        lead_image: p.lead_image,
         body_html: p.body_html,
         base: Base {
             url: p.base_url.or(web_base),

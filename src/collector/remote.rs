@@ -507,6 +507,7 @@ fn item_article(
         url: web_link.map(str::to_owned),
         lang,
         summary: summary_text,
+        lead_image: page.as_ref().and_then(|p| p.lead_image.clone()),
         body_html,
         base: Base {
             url: web_link
@@ -574,6 +575,7 @@ fn page_article(
         url: url.map(str::to_owned).or(p.url.clone()),
         lang: p.lang.as_deref().and_then(normalize_lang),
         summary: p.summary,
+        lead_image: p.lead_image,
         body_html: p.body_html,
         base: Base {
             url: url.map(str::to_owned),

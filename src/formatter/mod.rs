@@ -17,7 +17,7 @@ mod sanitize;
 pub mod tree;
 mod typography;
 
-pub use images::{FetchedImages, ImageCache, ImageSource, LocalImages, prepare as prepare_image};
+pub use images::{FetchedImages, ImageCache, ImageSource, ImageStats, LocalImages};
 pub use sanitize::Removed;
 pub use typography::typeset;
 
@@ -34,6 +34,8 @@ pub struct FormatOptions<'a> {
     pub default_lang: &'a str,
     pub images: &'a dyn ImageSource,
     pub image_cache: &'a ImageCache,
+    /// How pictures are made for the profile's screen.
+    pub image_settings: crate::imaging::Settings,
 }
 
 /// Format one article. Returns it with the warnings it raised (each about this article).
@@ -44,15 +46,22 @@ pub fn format(article: Article, opts: &FormatOptions) -> (FormattedArticle, Vec<
         .clone()
         .unwrap_or_else(|| opts.default_lang.to_owned());
 
-    let mut cleaner = sanitize::Sanitizer::new(&article.base);
-    let nodes = cleaner.clean(&article.body_html);
+    let mut cleaner = sanitize::Sanitizer::new(&article.base, opts.image_settings.max_width);
+    let mut nodes = cleaner.clean(&article.body_html);
+    lead_image(&mut nodes, &article, &mut cleaner);
     warnings.extend(cleaner.removed.describe());
     let mut nodes = repair::repair(nodes);
     drop_repeated_header(&mut nodes, &article);
     footnotes(&mut nodes);
     let prefix = format!("a{}-", article.id);
     repair::fix_ids(&mut nodes, &prefix);
-    let (assets, image_warnings) = images::embed(&mut nodes, opts.images, opts.image_cache);
+    let (assets, image_refs, image_warnings) = images::embed(
+        &mut nodes,
+        opts.images,
+        opts.image_cache,
+        &opts.image_settings,
+        article.url.as_deref(),
+    );
     warnings.extend(image_warnings);
     typography::typeset_nodes(&mut nodes, typography::Quotes::for_lang(&lang));
 
@@ -89,6 +98,7 @@ pub fn format(article: Article, opts: &FormatOptions) -> (FormattedArticle, Vec<
         reading_minutes,
         xhtml,
         assets,
+        image_refs,
     };
     (formatted, warnings)
 }
@@ -217,6 +227,31 @@ fn footnotes(nodes: &mut [Node]) {
             continue;
         }
         footnotes(&mut e.children);
+    }
+}
+
+/// The page's lead picture (`og:image`) at the top, when the article shows none of its own.
+fn lead_image(nodes: &mut Vec<Node>, a: &Article, cleaner: &mut sanitize::Sanitizer) {
+    fn has_img(nodes: &[Node]) -> bool {
+        nodes
+            .iter()
+            .any(|n| matches!(n, Node::El(e) if e.name == "img" || has_img(&e.children)))
+    }
+    let Some(lead) = a.lead_image.as_deref() else {
+        return;
+    };
+    if has_img(nodes) {
+        return;
+    }
+    let figure = cleaner.clean(&format!(
+        "<figure class=\"lead\"><img src=\"{}\" alt=\"\"></figure>",
+        tree::esc_attr(lead)
+    ));
+    if figure
+        .iter()
+        .any(|n| matches!(n, Node::El(e) if has_img(&e.children)))
+    {
+        nodes.splice(0..0, figure);
     }
 }
 
@@ -362,6 +397,7 @@ mod tests {
             url: Some("https://example.org/post".into()),
             lang: Some("en".into()),
             summary: None,
+            lead_image: None,
             body_html: body.into(),
             base: Base::default(),
             origin: "t.md".into(),
@@ -376,6 +412,7 @@ mod tests {
             default_lang: "en",
             images: &LocalImages,
             image_cache: &ImageCache::default(),
+            image_settings: Default::default(),
         };
         let (f, warnings) = format(article(&md), &opts);
         assert!(warnings.is_empty(), "{warnings:?}");

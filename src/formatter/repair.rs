@@ -292,7 +292,7 @@ mod tests {
 
     fn run(html: &str) -> String {
         let base = Base::default();
-        let mut s = Sanitizer::new(&base);
+        let mut s = Sanitizer::new(&base, 1072);
         let mut nodes = repair(s.clean(html));
         fix_ids(&mut nodes, "x-");
         let mut out = String::new();

@@ -155,6 +155,10 @@ const OWN_CLASSES: &[&str] = &[
 
 pub struct Sanitizer<'a> {
     base: &'a Base,
+    /// Screen width: the `srcset` candidate chosen is the smallest at least this wide.
+    target_width: u32,
+    /// `srcset`s of the `<source>`s of the `<picture>` being read.
+    picture_sources: Vec<String>,
     /// Relative links resolve against the page's web address, when it has one.
     link_base: Option<Url>,
     /// Relative images resolve against the file's folder for local inputs, else the web address.
@@ -163,7 +167,7 @@ pub struct Sanitizer<'a> {
 }
 
 impl<'a> Sanitizer<'a> {
-    pub fn new(base: &'a Base) -> Self {
+    pub fn new(base: &'a Base, target_width: u32) -> Self {
         let link_base = base.url.as_deref().and_then(|u| Url::parse(u).ok());
         let image_base = base
             .dir
@@ -172,6 +176,8 @@ impl<'a> Sanitizer<'a> {
             .or_else(|| link_base.clone());
         Sanitizer {
             base,
+            target_width,
+            picture_sources: Vec::new(),
             link_base,
             image_base,
             removed: Removed::default(),
@@ -231,6 +237,30 @@ impl<'a> Sanitizer<'a> {
                 "meta" if n.attr("http-equiv").is_some() => self.removed.scripts += 1,
                 _ => {}
             },
+            Action::Unwrap if name == "picture" => {
+                // Its <source>s offer the same picture in other sizes and formats.
+                let outer = std::mem::take(&mut self.picture_sources);
+                for c in n.children() {
+                    if c.node_name()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("source"))
+                    {
+                        let ty = c
+                            .attr("type")
+                            .map(|t| t.to_ascii_lowercase())
+                            .unwrap_or_default();
+                        if ty.contains("avif") || ty.contains("jxl") || ty.contains("svg") {
+                            continue;
+                        }
+                        if let Some(set) = c.attr("srcset").or_else(|| c.attr("data-srcset")) {
+                            self.picture_sources.push(set.to_string());
+                        }
+                    }
+                }
+                for c in n.children() {
+                    self.node(&c, out);
+                }
+                self.picture_sources = outer;
+            }
             Action::Unwrap => {
                 for c in n.children() {
                     self.node(&c, out);
@@ -343,6 +373,9 @@ impl<'a> Sanitizer<'a> {
                         p.at.date_naive().to_string()
                     };
                     el.set_attr("datetime", v);
+                } else {
+                    // Without a machine-readable time, <time> may hold only text: a plain span.
+                    el.name = "span";
                 }
             }
             _ => {}
@@ -406,15 +439,17 @@ impl<'a> Sanitizer<'a> {
                 candidates.push(v.trim().to_owned());
             }
         }
-        for k in ["srcset", "data-srcset"] {
-            if let Some(v) = n.attr(k)
-                && let Some(first) = v
-                    .split(',')
-                    .next()
-                    .and_then(|c| c.split_whitespace().next())
-            {
-                candidates.push(first.to_owned());
-            }
+        // The best `srcset` candidate for the screen comes first; `src` is the fallback.
+        let mut sets: Vec<String> = ["srcset", "data-srcset"]
+            .iter()
+            .filter_map(|k| n.attr(k).map(|v| v.to_string()))
+            .collect();
+        sets.extend(self.picture_sources.iter().cloned());
+        if let Some(best) = sets
+            .iter()
+            .find_map(|s| best_candidate(s, self.target_width))
+        {
+            candidates.insert(0, best);
         }
         for c in candidates.iter().filter(|c| !c.is_empty()) {
             let lower = c.to_ascii_lowercase();
@@ -449,6 +484,48 @@ impl<'a> Sanitizer<'a> {
     }
 }
 
+/// The `srcset` candidate to fetch for a screen `target` pixels wide: the smallest at least that
+/// wide (`640w`), else the largest; with density descriptors (`2x`), the densest up to 2x.
+pub fn best_candidate(srcset: &str, target: u32) -> Option<String> {
+    let mut widths: Vec<(u32, String)> = Vec::new();
+    let mut densities: Vec<(f32, String)> = Vec::new();
+    // Split on commas that end a candidate (URLs may hold commas; candidates are "url descriptor").
+    for cand in srcset.split(", ").flat_map(|c| c.split(",\n")) {
+        let mut parts = cand.split_whitespace();
+        let Some(url) = parts.next() else { continue };
+        if url.starts_with("data:") {
+            continue;
+        }
+        match parts.next() {
+            Some(d) if d.ends_with('w') => {
+                if let Ok(w) = d.trim_end_matches('w').parse() {
+                    widths.push((w, url.to_owned()));
+                }
+            }
+            Some(d) if d.ends_with('x') => {
+                if let Ok(x) = d.trim_end_matches('x').parse() {
+                    densities.push((x, url.to_owned()));
+                }
+            }
+            _ => densities.push((1.0, url.trim_end_matches(',').to_owned())),
+        }
+    }
+    if !widths.is_empty() {
+        widths.sort_by_key(|w| w.0);
+        return widths
+            .iter()
+            .find(|(w, _)| *w >= target)
+            .or(widths.last())
+            .map(|(_, u)| u.clone());
+    }
+    densities.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+    densities
+        .iter()
+        .rfind(|(x, _)| *x <= 2.0)
+        .or(densities.first())
+        .map(|(_, u)| u.clone())
+}
+
 /// Join adjacent text so typography sees whole runs.
 fn push_text(out: &mut Vec<Node>, t: &str) {
     if let Some(Node::Text(prev)) = out.last_mut() {
@@ -480,7 +557,7 @@ mod tests {
     use crate::formatter::tree::write_nodes;
 
     fn clean(html: &str, base: &Base) -> (String, Removed) {
-        let mut s = Sanitizer::new(base);
+        let mut s = Sanitizer::new(base, 1072);
         let nodes = s.clean(html);
         let mut out = String::new();
         write_nodes(&nodes, &mut out);
@@ -537,6 +614,31 @@ mod tests {
         assert!(out.contains(r#"href="https://news.example/a/other.md""#));
         let (out, _) = clean(r#"<a href="other.md">o</a>"#, &Base::default());
         assert_eq!(out, "o");
+    }
+
+    #[test]
+    fn srcset_picks_the_candidate_for_the_screen() {
+        assert_eq!(
+            best_candidate("a.jpg 320w, b.jpg 1080w, c.jpg 2000w", 1072).as_deref(),
+            Some("b.jpg")
+        );
+        assert_eq!(
+            best_candidate("a.jpg 320w, b.jpg 800w", 1072).as_deref(),
+            Some("b.jpg")
+        );
+        assert_eq!(
+            best_candidate("a.jpg 1x, b.jpg 2x, c.jpg 3x", 1072).as_deref(),
+            Some("b.jpg")
+        );
+        let base = Base {
+            url: Some("https://n.example/".into()),
+            ..Base::default()
+        };
+        let (out, _) = clean(
+            r#"<picture><source type="image/avif" srcset="x.avif"><source srcset="s.webp 400w, l.webp 1200w"><img src="fallback.jpg" alt="p"></picture>"#,
+            &base,
+        );
+        assert_eq!(out, r#"<img src="https://n.example/l.webp" alt="p"/>"#);
     }
 
     #[test]

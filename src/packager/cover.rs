@@ -14,77 +14,79 @@ use image::{GrayImage, ImageFormat, Luma};
 const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif-Bold.ttf");
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif.ttf");
 
-/// Cover size: the common 6" e-ink screen (Kindle, Kobo Clara).
-pub const WIDTH: u32 = 1072;
-pub const HEIGHT: u32 = 1448;
+/// The layout is designed at this width and scaled to the profile's screen.
+const BASE_WIDTH: f32 = 1072.0;
 
-/// What the cover shows.
+/// What the cover shows, and its size in pixels.
 pub struct CoverText<'a> {
     pub title: &'a str,
     pub date_line: &'a str,
     pub headlines: Vec<&'a str>,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// Draw the cover and return it as PNG bytes.
 pub fn render(text: &CoverText) -> Vec<u8> {
     let bold = FontRef::try_from_slice(BOLD).expect("bundled font parses");
     let regular = FontRef::try_from_slice(REGULAR).expect("bundled font parses");
-    let mut img = GrayImage::from_pixel(WIDTH, HEIGHT, Luma([255]));
-    let margin = 72.0;
-    let width = WIDTH as f32 - 2.0 * margin;
+    let mut img = GrayImage::from_pixel(text.width, text.height, Luma([255]));
+    let k = text.width as f32 / BASE_WIDTH;
+    let margin = 72.0 * k;
+    let width = text.width as f32 - 2.0 * margin;
 
     // Masthead: as large as fits on at most two lines.
-    let mut y = 110.0;
+    let mut y = 110.0 * k;
     let title = if covered(&bold, text.title) {
         text.title
     } else {
         "inkquire"
     };
-    let mut size = 150.0;
+    let mut size = 150.0 * k;
     let lines = loop {
         let lines = wrap(&bold, size, title, width);
         if (lines.len() <= 2 && lines.iter().all(|l| measure(&bold, size, l) <= width))
-            || size <= 48.0
+            || size <= 48.0 * k
         {
             break lines;
         }
-        size -= 6.0;
+        size -= 6.0 * k;
     };
     for line in &lines {
         y += size * 0.9;
         draw_centered(&mut img, &bold, size, line, y);
         y += size * 0.25;
     }
-    y += 24.0;
-    rule(&mut img, margin, width, y, 8.0);
-    y += 24.0 + 40.0;
-    draw_centered(&mut img, &regular, 40.0, text.date_line, y);
-    y += 28.0;
-    rule(&mut img, margin, width, y, 3.0);
-    y += 40.0;
+    y += 24.0 * k;
+    rule(&mut img, margin, width, y, 8.0 * k);
+    y += 64.0 * k;
+    draw_centered(&mut img, &regular, 40.0 * k, text.date_line, y);
+    y += 28.0 * k;
+    rule(&mut img, margin, width, y, 3.0 * k);
+    y += 40.0 * k;
 
     // Headlines, largest first, while they fit.
-    let bottom = HEIGHT as f32 - margin;
+    let bottom = text.height as f32 - margin;
     for (i, h) in text
         .headlines
         .iter()
         .filter(|h| covered(&bold, h))
         .enumerate()
     {
-        let size = if i == 0 { 64.0 } else { 46.0 };
+        let size = if i == 0 { 64.0 } else { 46.0 } * k;
         let lines = wrap(&bold, size, h, width);
         let lines = &lines[..lines.len().min(3)];
-        let needed = lines.len() as f32 * size * 1.2 + 40.0;
+        let needed = lines.len() as f32 * size * 1.2 + 40.0 * k;
         if y + needed > bottom {
             break;
         }
-        y += 20.0;
+        y += 20.0 * k;
         for line in lines {
             y += size * 1.15;
             draw_left(&mut img, &bold, size, line, margin, y);
         }
-        y += 26.0;
-        rule(&mut img, margin, width, y, 1.5);
+        y += 26.0 * k;
+        rule(&mut img, margin, width, y, 1.5 * k);
     }
 
     let mut out = Vec::new();
@@ -146,7 +148,7 @@ fn wrap(font: &FontRef, size: f32, s: &str, width: f32) -> Vec<String> {
 }
 
 fn draw_centered(img: &mut GrayImage, font: &FontRef, size: f32, s: &str, baseline: f32) {
-    let x = (WIDTH as f32 - measure(font, size, s)) / 2.0;
+    let x = (img.width() as f32 - measure(font, size, s)) / 2.0;
     draw_left(img, font, size, s, x.max(0.0), baseline);
 }
 
@@ -166,7 +168,7 @@ fn draw_left(img: &mut GrayImage, font: &FontRef, size: f32, s: &str, x0: f32, b
             outline.draw(|gx, gy, cov| {
                 let px = b.min.x as i32 + gx as i32;
                 let py = b.min.y as i32 + gy as i32;
-                if px >= 0 && py >= 0 && (px as u32) < WIDTH && (py as u32) < HEIGHT {
+                if px >= 0 && py >= 0 && (px as u32) < img.width() && (py as u32) < img.height() {
                     let p = img.get_pixel_mut(px as u32, py as u32);
                     let ink = (cov.clamp(0.0, 1.0) * 255.0) as u8;
                     p.0[0] = p.0[0].min(255 - ink);
@@ -181,8 +183,8 @@ fn draw_left(img: &mut GrayImage, font: &FontRef, size: f32, s: &str, x0: f32, b
 fn rule(img: &mut GrayImage, x: f32, width: f32, y: f32, thickness: f32) {
     let (x0, x1) = (x as u32, (x + width) as u32);
     let (y0, y1) = (y as u32, (y + thickness).ceil() as u32);
-    for py in y0..y1.min(HEIGHT) {
-        for px in x0..x1.min(WIDTH) {
+    for py in y0..y1.min(img.height()) {
+        for px in x0..x1.min(img.width()) {
             img.put_pixel(px, py, Luma([0]));
         }
     }
@@ -202,9 +204,11 @@ mod tests {
                 "宇航员",
                 "Second",
             ],
+            width: 1072,
+            height: 1448,
         });
         let img = image::load_from_memory(&png).unwrap().to_luma8();
-        assert_eq!(img.dimensions(), (WIDTH, HEIGHT));
+        assert_eq!(img.dimensions(), (1072, 1448));
         let dark = img.pixels().filter(|p| p.0[0] < 128).count();
         assert!(dark > 10_000, "too little ink: {dark}");
         assert_eq!(
@@ -217,6 +221,8 @@ mod tests {
                     "宇航员",
                     "Second"
                 ],
+                width: 1072,
+                height: 1448,
             })
         );
     }

@@ -535,9 +535,16 @@ fn article_page(issue: &Issue, i: usize, section_docs: &[Doc], placed: &[Placed]
             next.doc.href
         ));
     }
+    let content = if issue.kepub {
+        // The formatter wrote well-formed XHTML; a failure here is a bug, and the plain
+        // fragment is still a valid page.
+        super::kepub::kepubify(&a.xhtml).unwrap_or_else(|_| a.xhtml.clone())
+    } else {
+        a.xhtml.clone()
+    };
     let body = format!(
         "<div class=\"article\">\n{}</div>\n<p class=\"issue-nav\">{}</p>\n",
-        a.xhtml,
+        content,
         links.join(" · ")
     );
     xhtml(&a.lang, &a.title, " class=\"article-page\"", &body)

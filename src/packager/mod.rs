@@ -10,6 +10,7 @@
 
 pub mod cover;
 pub mod epub;
+pub mod kepub;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -57,6 +58,32 @@ pub struct IssueOptions {
     pub css: String,
     /// `dcterms:modified`, already formatted (`2026-11-28T06:00:00Z`).
     pub modified: String,
+    /// The screen the issue is made for (cover size, image fitting).
+    pub profile: crate::profiles::Profile,
+    /// The user's own cover, already prepared; `None` draws one.
+    pub cover: Option<Asset>,
+    pub format: BookFormat,
+}
+
+/// Which kind of EPUB to write.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Deserialize,
+    serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum BookFormat {
+    /// A standard EPUB 3 (with an EPUB 2 NCX): every reader.
+    #[default]
+    Epub,
+    /// Kobo's KEPUB (`.kepub.epub`): sentence spans for Kobo's reader; still a valid EPUB.
+    Kepub,
 }
 
 /// Group `articles` (already in reading order) into an issue.
@@ -71,10 +98,16 @@ pub fn assemble(articles: Vec<FormattedArticle>, opts: &IssueOptions) -> Issue {
         .take(8)
         .collect();
     let date_line = format!("{} · No. {}", long_date(opts.date), opts.number);
-    let cover_png = cover::render(&cover::CoverText {
-        title: &opts.title,
-        date_line: &date_line,
-        headlines,
+    let cover = opts.cover.clone().unwrap_or_else(|| Asset {
+        href: "images/cover.png".into(),
+        media_type: "image/png",
+        data: std::sync::Arc::new(cover::render(&cover::CoverText {
+            title: &opts.title,
+            date_line: &date_line,
+            headlines,
+            width: opts.profile.width,
+            height: opts.profile.height,
+        })),
     });
     let identifier = format!(
         "urn:uuid:{}",
@@ -95,11 +128,8 @@ pub fn assemble(articles: Vec<FormattedArticle>, opts: &IssueOptions) -> Issue {
         },
         sections,
         css: opts.css.clone(),
-        cover: Asset {
-            href: "images/cover.png".into(),
-            media_type: "image/png",
-            data: std::sync::Arc::new(cover_png),
-        },
+        cover,
+        kepub: opts.format == BookFormat::Kepub,
     }
 }
 

@@ -1,0 +1,410 @@
+//! Making one picture right for the reader's screen.
+//!
+//! [`prepare`] checks the header first (format, size: a file that declares 100000×100000 is
+//! refused before a byte of it is decoded), drops tracking pixels, decodes with memory limits and
+//! with a decoder panic contained, takes the first frame of animations, shrinks to fit the
+//! profile's screen with Lanczos3 (never enlarging), makes e-ink images grayscale with 16 levels
+//! and a gamma that lifts mid-tones (e-ink renders them dark), and encodes photos as baseline JPEG
+//! and line art or transparency as PNG. WebP and other formats never reach the book. An image
+//! that needs none of this is kept byte for byte.
+
+use std::io::Cursor;
+
+use fast_image_resize as fr;
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+/// How images are made for one issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Settings {
+    pub max_width: u32,
+    pub max_height: u32,
+    /// Grayscale, 16 levels.
+    pub gray: bool,
+    /// JPEG quality, 1–100.
+    pub quality: u8,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let p = crate::profiles::Profile::default();
+        Settings {
+            max_width: p.width,
+            max_height: p.height,
+            gray: p.gray,
+            quality: 80,
+        }
+    }
+}
+
+/// Largest width or height accepted.
+pub const MAX_SIDE: u32 = 16_384;
+/// Largest picture accepted, in pixels.
+pub const MAX_PIXELS: u64 = 50_000_000;
+
+/// A picture ready for the book.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub data: Vec<u8>,
+    /// `jpg`, `png` or `gif`.
+    pub ext: &'static str,
+    pub media_type: &'static str,
+    pub width: u32,
+    pub height: u32,
+    /// Re-encoded (format, colour or quality changed).
+    pub converted: bool,
+    /// Made smaller to fit the screen.
+    pub resized: bool,
+}
+
+/// Why a picture is left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// A short category for the build report: `tracker`, `too large`, `not an image`,
+    /// `undecodable`.
+    pub kind: &'static str,
+    pub detail: String,
+}
+
+fn refuse(kind: &'static str, detail: impl Into<String>) -> Refused {
+    Refused {
+        kind,
+        detail: detail.into(),
+    }
+}
+
+fn limits() -> Limits {
+    let mut l = Limits::default();
+    l.max_image_width = Some(MAX_SIDE);
+    l.max_image_height = Some(MAX_SIDE);
+    l.max_alloc = Some(512 * 1024 * 1024);
+    l
+}
+
+/// Prepare `bytes` for the book under `s`.
+pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
+    let format = image::guess_format(bytes).map_err(|_| {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).to_ascii_lowercase();
+        if head.contains("<html") || head.contains("<!doctype") {
+            refuse("not an image", "an HTML page, not a picture")
+        } else {
+            refuse("not an image", "not a picture format inkquire reads")
+        }
+    })?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::Gif | ImageFormat::WebP
+    ) {
+        return Err(refuse(
+            "not an image",
+            format!("{format:?} pictures are not supported"),
+        ));
+    }
+    // The header alone: size and colour, before any pixel is decoded.
+    let (w, h, has_alpha, is_gray) = {
+        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+        reader.no_limits();
+        let decoder = reader
+            .into_decoder()
+            .map_err(|e| refuse("undecodable", e.to_string()))?;
+        let (w, h) = decoder.dimensions();
+        let ct = decoder.color_type();
+        (w, h, ct.has_alpha(), !ct.has_color())
+    };
+    if let Some(why) = truncated(bytes, format) {
+        return Err(refuse("undecodable", why));
+    }
+    if w.max(h) > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(refuse(
+            "too large",
+            format!("{w}×{h} is too large to decode safely"),
+        ));
+    }
+    if w <= 2 && h <= 2 {
+        return Err(refuse("tracker", format!("a {w}×{h} tracking pixel")));
+    }
+    let scale = (f64::from(s.max_width) / f64::from(w))
+        .min(f64::from(s.max_height) / f64::from(h))
+        .min(1.0);
+    let fits = scale >= 1.0;
+    let keep_as_is = fits
+        && (!s.gray || (is_gray && !has_alpha))
+        && (matches!(format, ImageFormat::Jpeg | ImageFormat::Png)
+            || (format == ImageFormat::Gif && !s.gray));
+    if keep_as_is {
+        // Still decode once: a truncated or corrupt file must not reach the book.
+        decode(bytes, format)?;
+        let (ext, media_type) = match format {
+            ImageFormat::Jpeg => ("jpg", "image/jpeg"),
+            ImageFormat::Png => ("png", "image/png"),
+            _ => ("gif", "image/gif"),
+        };
+        return Ok(Prepared {
+            data: bytes.to_vec(),
+            ext,
+            media_type,
+            width: w,
+            height: h,
+            converted: false,
+            resized: false,
+        });
+    }
+
+    let img = decode(bytes, format)?;
+    let (nw, nh) = if fits {
+        (w, h)
+    } else {
+        (
+            ((f64::from(w) * scale).round() as u32).max(1),
+            ((f64::from(h) * scale).round() as u32).max(1),
+        )
+    };
+    let line_art =
+        matches!(format, ImageFormat::Png | ImageFormat::Gif) && (has_alpha || few_colours(&img));
+    let img = if has_alpha { flatten(&img) } else { img };
+    let img = if s.gray {
+        DynamicImage::ImageLuma8(img.to_luma8())
+    } else {
+        DynamicImage::ImageRgb8(img.to_rgb8())
+    };
+    let img = if fits { img } else { resize(&img, nw, nh)? };
+    let img = if s.gray {
+        DynamicImage::ImageLuma8(eink_levels(img.into_luma8()))
+    } else {
+        img
+    };
+    let mut data = Vec::new();
+    let (ext, media_type) = if line_art {
+        img.write_to(&mut Cursor::new(&mut data), ImageFormat::Png)
+            .map_err(|e| refuse("undecodable", e.to_string()))?;
+        ("png", "image/png")
+    } else {
+        let enc =
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, s.quality.clamp(1, 100));
+        img.write_with_encoder(enc)
+            .map_err(|e| refuse("undecodable", e.to_string()))?;
+        ("jpg", "image/jpeg")
+    };
+    Ok(Prepared {
+        data,
+        ext,
+        media_type,
+        width: nw,
+        height: nh,
+        converted: true,
+        resized: !fits,
+    })
+}
+
+/// Decoders fill in what a cut-off file lacks (a gray band at the bottom); a picture that does
+/// not end as its format ends is refused instead.
+fn truncated(bytes: &[u8], format: ImageFormat) -> Option<String> {
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != 0 && !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    let body = &bytes[..end];
+    let ok = match format {
+        ImageFormat::Jpeg => body.ends_with(&[0xFF, 0xD9]),
+        ImageFormat::Png => bytes.windows(4).rev().take(64).any(|w| w == b"IEND"),
+        ImageFormat::Gif => body.ends_with(&[0x3B]),
+        ImageFormat::WebP => {
+            bytes.len() >= 8 && {
+                let declared =
+                    u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+                bytes.len() >= declared + 8
+            }
+        }
+        _ => true,
+    };
+    (!ok).then(|| format!("the {format:?} file is cut short"))
+}
+
+/// Decode with limits; a decoder that panics on hostile input costs only this picture.
+fn decode(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, Refused> {
+    std::panic::catch_unwind(|| {
+        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+        reader.limits(limits());
+        reader.decode()
+    })
+    .map_err(|_| refuse("undecodable", "the decoder failed on this file"))?
+    .map_err(|e| refuse("undecodable", e.to_string()))
+}
+
+/// Transparency over white paper.
+fn flatten(img: &DynamicImage) -> DynamicImage {
+    let rgba = img.to_rgba8();
+    let mut out = image::RgbImage::new(rgba.width(), rgba.height());
+    for (o, p) in out.pixels_mut().zip(rgba.pixels()) {
+        let a = u32::from(p.0[3]);
+        for c in 0..3 {
+            o.0[c] = ((u32::from(p.0[c]) * a + 255 * (255 - a)) / 255) as u8;
+        }
+    }
+    DynamicImage::ImageRgb8(out)
+}
+
+/// Does the picture use few colours (a diagram, a logo) rather than a photo's thousands?
+fn few_colours(img: &DynamicImage) -> bool {
+    let rgb = img.to_rgb8();
+    let mut seen = std::collections::HashSet::new();
+    let step = ((rgb.width() * rgb.height()) as usize / 20_000).max(1);
+    for p in rgb.pixels().step_by(step) {
+        seen.insert(p.0);
+        if seen.len() > 256 {
+            return false;
+        }
+    }
+    true
+}
+
+fn resize(img: &DynamicImage, w: u32, h: u32) -> Result<DynamicImage, Refused> {
+    let mut dst = DynamicImage::new(w, h, img.color());
+    let mut resizer = fr::Resizer::new();
+    let opts =
+        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    resizer
+        .resize(img, &mut dst, &opts)
+        .map_err(|e| refuse("undecodable", format!("resize failed: {e}")))?;
+    Ok(dst)
+}
+
+/// E-ink: a gamma that lifts mid-tones a little, then 16 gray levels (what the panel shows).
+pub fn eink_levels(mut img: GrayImage) -> GrayImage {
+    let lut: Vec<u8> = (0..=255u32)
+        .map(|v| {
+            let g = (f64::from(v) / 255.0).powf(0.85) * 255.0;
+            ((g / 17.0).round() * 17.0).clamp(0.0, 255.0) as u8
+        })
+        .collect();
+    for p in img.pixels_mut() {
+        p.0[0] = lut[p.0[0] as usize];
+    }
+    img
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CRC-32 as PNG chunks use it.
+    pub fn crc32(data: &[u8]) -> u32 {
+        let mut c = 0xffff_ffffu32;
+        for &b in data {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xedb8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+
+    fn encode(img: DynamicImage, f: ImageFormat) -> Vec<u8> {
+        let mut out = Vec::new();
+        img.write_to(&mut Cursor::new(&mut out), f).unwrap();
+        out
+    }
+
+    fn photo(w: u32, h: u32) -> DynamicImage {
+        DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([
+                (x * 7 % 256) as u8,
+                (y * 5 % 256) as u8,
+                ((x + y) % 256) as u8,
+            ])
+        }))
+    }
+
+    #[test]
+    fn photos_fit_the_screen_in_gray_16_levels() {
+        let p = prepare(
+            &encode(photo(3000, 2000), ImageFormat::Png),
+            &Settings::default(),
+        )
+        .unwrap();
+        assert_eq!((p.width, p.height), (1072, 715));
+        assert!(p.resized && p.converted);
+        assert_eq!(p.ext, "jpg");
+        let back = image::load_from_memory(&p.data).unwrap();
+        assert_eq!(back.color(), image::ColorType::L8);
+        assert_eq!(back.width(), 1072);
+    }
+
+    #[test]
+    fn small_gray_jpeg_is_kept_byte_for_byte_and_tablet_keeps_colour() {
+        let gray = encode(
+            DynamicImage::ImageLuma8(photo(300, 200).to_luma8()),
+            ImageFormat::Jpeg,
+        );
+        let p = prepare(&gray, &Settings::default()).unwrap();
+        assert!(!p.converted && p.data == gray);
+        let tablet = Settings {
+            max_width: 1600,
+            max_height: 2560,
+            gray: false,
+            quality: 80,
+        };
+        let colour = encode(photo(400, 300), ImageFormat::Jpeg);
+        let p = prepare(&colour, &tablet).unwrap();
+        assert_eq!(
+            p.data, colour,
+            "a colour JPEG that fits is kept on a tablet"
+        );
+        let webp = encode(photo(400, 300), ImageFormat::WebP);
+        let p = prepare(&webp, &tablet).unwrap();
+        assert_eq!(p.ext, "jpg");
+        assert_eq!(
+            image::load_from_memory(&p.data).unwrap().color(),
+            image::ColorType::Rgb8
+        );
+    }
+
+    #[test]
+    fn hostile_files_are_refused() {
+        // A PNG header that declares 100000×100000.
+        let mut bomb = encode(photo(4, 4), ImageFormat::Png);
+        bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let crc = crc32(&bomb[12..29]);
+        bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(
+            prepare(&bomb, &Settings::default()).unwrap_err().kind,
+            "too large"
+        );
+        let jpeg = encode(photo(200, 200), ImageFormat::Jpeg);
+        let cut = &jpeg[..jpeg.len() / 2];
+        assert_eq!(
+            prepare(cut, &Settings::default()).unwrap_err().kind,
+            "undecodable"
+        );
+        assert_eq!(
+            prepare(
+                b"<!doctype html><html><body>404</body></html>",
+                &Settings::default()
+            )
+            .unwrap_err()
+            .kind,
+            "not an image"
+        );
+        let pixel = encode(photo(1, 1), ImageFormat::Gif);
+        assert_eq!(
+            prepare(&pixel, &Settings::default()).unwrap_err().kind,
+            "tracker"
+        );
+    }
+
+    #[test]
+    fn line_art_with_alpha_becomes_png_on_white() {
+        let logo = DynamicImage::ImageRgba8(image::RgbaImage::from_fn(100, 100, |x, _| {
+            image::Rgba([0, 0, 0, if x < 50 { 0 } else { 255 }])
+        }));
+        let p = prepare(&encode(logo, ImageFormat::Png), &Settings::default()).unwrap();
+        assert_eq!(p.ext, "png");
+        let back = image::load_from_memory(&p.data).unwrap().to_luma8();
+        assert_eq!(back.get_pixel(10, 10).0[0], 255, "transparent became white");
+        assert_eq!(back.get_pixel(90, 10).0[0], 0);
+    }
+}

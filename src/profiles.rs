@@ -1,0 +1,119 @@
+//! Device profiles: the screen an issue is made for. Images are fitted to it (never enlarged),
+//! made grayscale with 16 levels on e-ink, and the cover is drawn at its size.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub name: &'static str,
+    pub width: u32,
+    pub height: u32,
+    /// E-ink: grayscale images with 16 levels.
+    pub gray: bool,
+    pub about: &'static str,
+}
+
+pub const PROFILES: &[Profile] = &[
+    Profile {
+        name: "generic-eink",
+        width: 1072,
+        height: 1448,
+        gray: true,
+        about: "any 6\" e-ink reader (default)",
+    },
+    Profile {
+        name: "kindle",
+        width: 1072,
+        height: 1448,
+        gray: true,
+        about: "Kindle (11th gen), 6\" 300 ppi",
+    },
+    Profile {
+        name: "kindle-paperwhite",
+        width: 1236,
+        height: 1648,
+        gray: true,
+        about: "Kindle Paperwhite 5, 6.8\"",
+    },
+    Profile {
+        name: "kindle-oasis",
+        width: 1264,
+        height: 1680,
+        gray: true,
+        about: "Kindle Oasis, 7\"",
+    },
+    Profile {
+        name: "kindle-scribe",
+        width: 1860,
+        height: 2480,
+        gray: true,
+        about: "Kindle Scribe, 10.2\"",
+    },
+    Profile {
+        name: "kobo-clara",
+        width: 1072,
+        height: 1448,
+        gray: true,
+        about: "Kobo Clara HD/2E/BW, 6\"",
+    },
+    Profile {
+        name: "kobo-libra",
+        width: 1264,
+        height: 1680,
+        gray: true,
+        about: "Kobo Libra 2, 7\"",
+    },
+    Profile {
+        name: "kobo-sage",
+        width: 1440,
+        height: 1920,
+        gray: true,
+        about: "Kobo Sage / Forma, 8\"",
+    },
+    Profile {
+        name: "pocketbook-inkpad",
+        width: 1404,
+        height: 1872,
+        gray: true,
+        about: "PocketBook InkPad 3/4, 7.8\"",
+    },
+    Profile {
+        name: "tablet",
+        width: 1600,
+        height: 2560,
+        gray: false,
+        about: "phones and tablets: colour kept",
+    },
+];
+
+pub const DEFAULT: &str = "generic-eink";
+
+pub fn find(name: &str) -> Result<Profile, String> {
+    PROFILES
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .copied()
+        .ok_or_else(|| {
+            let names: Vec<&str> = PROFILES.iter().map(|p| p.name).collect();
+            format!("no profile named `{name}`: use one of {}", names.join(", "))
+        })
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        find(DEFAULT).expect("the default profile exists")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup() {
+        assert_eq!(find("Kobo-Clara").unwrap().width, 1072);
+        assert!(!find("tablet").unwrap().gray);
+        assert!(find("nook").unwrap_err().contains("kindle-scribe"));
+        assert_eq!(Profile::default().name, "generic-eink");
+    }
+}

@@ -1,0 +1,397 @@
+//! Images for the reader's screen, covers, KEPUB and size budgets.
+
+use std::io::Cursor;
+
+use crate::corpus_feeds::CorpusServer;
+use crate::util::*;
+
+/// Every picture in the book but the cover: (name, decoded).
+fn pictures(book: &Book) -> Vec<(String, image::DynamicImage)> {
+    book.files
+        .iter()
+        .filter(|(k, _)| k.starts_with("OEBPS/images/") && !k.contains("/cover."))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                image::load_from_memory(v).unwrap_or_else(|e| panic!("{k}: {e}")),
+            )
+        })
+        .collect()
+}
+
+fn is_gray(img: &image::DynamicImage) -> bool {
+    !img.color().has_color()
+        || img
+            .to_rgb8()
+            .pixels()
+            .all(|p| p.0[0] == p.0[1] && p.0[1] == p.0[2])
+}
+
+/// Collect the corpus site's five feeds into a ledger in `dir`; returns the config path.
+fn corpus_ledger(dir: &Dir, server: &CorpusServer) -> String {
+    let mut cfg = String::from("store = \"ledger.db\"\n");
+    for (topic, ext) in [
+        ("world", "xml"),
+        ("tech", "atom"),
+        ("business", "json"),
+        ("science", "xml"),
+        ("culture", "rss"),
+    ] {
+        cfg.push_str(&format!(
+            "[[source]]\nurl = \"{}/feeds/{topic}.{ext}\"\n",
+            server.base
+        ));
+    }
+    let cfg = dir.write("inkquire.toml", cfg).to_str().unwrap().to_owned();
+    let o = inkquire(&["collect", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    cfg
+}
+
+#[test]
+fn kobo_clara_images_are_gray_fitted_and_kept_and_tablet_keeps_colour_and_kepub() {
+    let Some(corpus) =
+        corpus("kobo_clara_images_are_gray_fitted_and_kept_and_tablet_keeps_colour_and_kepub")
+    else {
+        return;
+    };
+    let server = CorpusServer::start(corpus.parent().unwrap());
+    let dir = Dir::new();
+    let cfg = corpus_ledger(&dir, &server);
+
+    let out = dir.path("clara.epub");
+    let o = inkquire(&[
+        "build",
+        "--config",
+        &cfg,
+        "--profile",
+        "kobo-clara",
+        "--group-by",
+        "none",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert!(matches!(o.status.code(), Some(0)), "{err}");
+    assert!(
+        err.contains("Images for kobo-clara:"),
+        "the report counts images: {err}"
+    );
+    epubcheck(&out);
+    let book = Book::open(&out);
+    let pics = pictures(&book);
+    assert!(pics.len() >= 10, "{} pictures", pics.len());
+    for (name, img) in &pics {
+        assert!(
+            name.ends_with(".jpg") || name.ends_with(".png"),
+            "{name}: only JPEG and PNG"
+        );
+        assert!(
+            img.width() <= 1072 && img.height() <= 1448,
+            "{name}: {}×{}",
+            img.width(),
+            img.height()
+        );
+        assert!(is_gray(img), "{name} is not grayscale");
+    }
+    let (cw, ch) = book.assert_cover();
+    assert!(
+        cw <= 1072 && ch <= 1448 && cw * 10 >= 1072 * 9 && ch * 10 >= 1448 * 9,
+        "cover {cw}×{ch}"
+    );
+
+    // At least 90% of the pictures each readable version keeps are in the book.
+    let manifest: serde_json::Value = serde_json::from_str(
+        &ureq::get(format!("{}/manifest.json", server.base))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap(),
+    )
+    .unwrap();
+    let (mut want, mut have) = (0usize, 0usize);
+    for a in manifest["articles"].as_array().unwrap() {
+        let url = a["url"].as_str().unwrap();
+        let readable = ureq::get(url.replace(".html", ".readable.html"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        let expected = readable.matches("<img").count();
+        let doc = book
+            .articles()
+            .into_iter()
+            .find(|d| {
+                book.text(&format!("OEBPS/{d}"))
+                    .contains(&format!("href=\"{url}\""))
+            })
+            .unwrap_or_else(|| panic!("{url} not in the book"));
+        let got = book.text(&format!("OEBPS/{doc}")).matches("<img").count();
+        want += expected;
+        have += got.min(expected);
+    }
+    assert!(have * 10 >= want * 9, "{have} of {want} pictures kept");
+
+    // A tablet keeps colour.
+    let tab = dir.path("tablet.epub");
+    let o = inkquire(&[
+        "build",
+        "--config",
+        &cfg,
+        "--profile",
+        "tablet",
+        "-o",
+        tab.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&tab);
+    let tb = Book::open(&tab);
+    assert!(
+        pictures(&tb).iter().any(|(_, i)| !is_gray(i)),
+        "tablet pictures keep their colour"
+    );
+    assert!(
+        pictures(&tb)
+            .iter()
+            .all(|(_, i)| i.width() <= 1600 && i.height() <= 2560)
+    );
+
+    // KEPUB: Kobo spans in every article, still a valid EPUB, named .kepub.epub by default.
+    let kdir = dir.path("kobo");
+    std::fs::create_dir_all(&kdir).unwrap();
+    let o = inkquire(&[
+        "build",
+        "--config",
+        &cfg,
+        "--profile",
+        "kobo-clara",
+        "--format",
+        "kepub",
+        "--title",
+        "Kobo Paper",
+        "--date",
+        "2026-11-28",
+        "-o",
+        kdir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let kepub = kdir.join("Kobo-Paper-2026-11-28.kepub.epub");
+    epubcheck(&kepub);
+    let kb = Book::open(&kepub);
+    for a in kb.articles() {
+        let x = kb.text(&format!("OEBPS/{a}"));
+        assert!(
+            x.contains("<div id=\"book-columns\"><div id=\"book-inner\">"),
+            "{a}"
+        );
+        assert!(
+            x.matches("class=\"koboSpan\" id=\"kobo.").count() >= 3,
+            "{a}: no Kobo spans"
+        );
+    }
+}
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in data {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+#[test]
+fn hostile_pictures_are_dropped_with_warnings_and_the_build_finishes() {
+    let dir = Dir::new();
+    // A PNG that declares 100000×100000 (valid header and CRC).
+    let mut bomb = png(8, 8);
+    bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let crc = crc32(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    dir.write("in/bomb.png", &bomb);
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        300,
+        300,
+        image::Rgb([10, 200, 30]),
+    ))
+    .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+    .unwrap();
+    dir.write("in/cut.jpg", &jpeg[..jpeg.len() * 2 / 3]);
+    dir.write(
+        "in/page.jpg",
+        "<!DOCTYPE html><html><body>Not Found</body></html>",
+    );
+    dir.write("in/pixel.gif", {
+        let mut g = Vec::new();
+        image::DynamicImage::ImageRgb8(image::RgbImage::new(1, 1))
+            .write_to(&mut Cursor::new(&mut g), image::ImageFormat::Gif)
+            .unwrap();
+        g
+    });
+    dir.write("in/good.png", png(2400, 1200));
+    dir.write(
+        "in/article.html",
+        r#"<h1>Pictures</h1><p>Text stays.</p>
+        <img src="bomb.png" alt="bomb"><img src="cut.jpg" alt="cut"><img src="page.jpg" alt="page">
+        <img src="pixel.gif" alt=""><img src="good.png" alt="good"><img src="http://127.0.0.1:1/gone.jpg" alt="gone">"#,
+    );
+    let out = dir.path("p.epub");
+    let o = inkquire(&[
+        "build",
+        dir.path("in").to_str().unwrap(),
+        "--profile",
+        "kindle",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "warnings, not failures: {err}");
+    for (name, why) in [
+        ("bomb.png", "too large"),
+        ("cut.jpg", "cut short"),
+        ("page.jpg", "HTML"),
+        ("gone.jpg", "not found"),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("warning:") && l.contains(name) && l.contains(why)),
+            "{name}: {why}\n{err}"
+        );
+    }
+    assert!(err.contains("1 tracking pixel dropped"), "{err}");
+    epubcheck(&out);
+    let book = Book::open(&out);
+    let pics = pictures(&book);
+    assert_eq!(pics.len(), 1, "only the good picture");
+    assert_eq!(
+        (pics[0].1.width(), pics[0].1.height()),
+        (1072, 536),
+        "fitted, aspect kept"
+    );
+    let body = book.doc_text(&book.articles()[0], Some("article-body"));
+    assert!(
+        body.contains("Text stays.") && body.contains("[bomb]"),
+        "alt text stays: {body}"
+    );
+}
+
+#[test]
+fn max_size_below_the_natural_size_gives_a_book_under_budget() {
+    let dir = Dir::new();
+    for i in 0..6 {
+        let noise = image::RgbImage::from_fn(1400, 1000, |x, y| {
+            let v = (x.wrapping_mul(2654435761u32.wrapping_add(i)) ^ y.wrapping_mul(40503)) as u8;
+            image::Rgb([v, v.wrapping_mul(3), v.wrapping_add(7)])
+        });
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(noise)
+            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        dir.write(&format!("in/p{i}.png"), out);
+        dir.write(
+            &format!("in/a{i}.md"),
+            format!("# Article {i}\n\nSome text.\n\n![noise](p{i}.png)\n"),
+        );
+    }
+    let natural = dir.path("natural.epub");
+    let o = inkquire(&[
+        "build",
+        dir.path("in").to_str().unwrap(),
+        "--profile",
+        "tablet",
+        "-o",
+        natural.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let natural_size = std::fs::metadata(&natural).unwrap().len();
+    let budget = natural_size / 3;
+    let small = dir.path("small.epub");
+    let o = inkquire(&[
+        "build",
+        dir.path("in").to_str().unwrap(),
+        "--profile",
+        "tablet",
+        "--max-size",
+        &budget.to_string(),
+        "-o",
+        small.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("size budget:"), "says what it did: {err}");
+    let size = std::fs::metadata(&small).unwrap().len();
+    assert!(size <= budget, "{size} > {budget} (natural {natural_size})");
+    epubcheck(&small);
+    assert_eq!(Book::open(&small).articles().len(), 6, "no article lost");
+}
+
+#[test]
+fn a_users_cover_and_profiles_listing() {
+    let dir = Dir::new();
+    let cover = dir.write("cover.png", png(3000, 4000));
+    let out = dir.path("c.epub");
+    let o = inkquire(&[
+        "build",
+        "examples/",
+        "--cover",
+        cover.to_str().unwrap(),
+        "--profile",
+        "kobo-sage",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&out);
+    let book = Book::open(&out);
+    let (w, h) = book.assert_cover();
+    assert!(
+        w <= 1440 && h <= 1920 && (w == 1440 || h == 1920),
+        "{w}×{h}"
+    );
+    let listing = String::from_utf8(inkquire(&["profiles"]).stdout).unwrap();
+    for p in [
+        "kindle ",
+        "kindle-paperwhite",
+        "kindle-oasis",
+        "kindle-scribe",
+        "kobo-clara",
+        "kobo-libra",
+        "kobo-sage",
+        "pocketbook-inkpad",
+        "generic-eink",
+        "tablet",
+    ] {
+        assert!(listing.contains(p), "{p} missing from `inkquire profiles`");
+    }
+    let o = inkquire(&[
+        "build",
+        "examples/",
+        "--profile",
+        "nook",
+        "-o",
+        dir.path("x.epub").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no profile named `nook`"));
+}
