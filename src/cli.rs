@@ -39,6 +39,9 @@ pub enum Command {
     /// Build an EPUB issue from files, folders, feeds and the ledger.
     #[command(after_help = BUILD_EXAMPLES)]
     Build(Box<BuildArgs>),
+    /// The daily job: collect, build what is new, deliver, and record the issue.
+    #[command(after_help = DIGEST_HELP)]
+    Digest(DigestArgs),
     /// Fetch every source (config and command line) into the ledger.
     #[command(after_help = COLLECT_EXAMPLES)]
     Collect(CollectArgs),
@@ -52,6 +55,40 @@ pub enum Command {
     Styles,
     /// List the device profiles (screen sizes) for --profile.
     Profiles,
+    /// Print a crontab line and a systemd user timer that run `digest` every day.
+    Schedule(ScheduleArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `inkquire man > ~/.local/share/man/man1/inkquire.1`.
+    Man,
+}
+
+#[derive(Args, Debug)]
+pub struct ScheduleArgs {
+    /// Time of day to run, HH:MM (24 h).
+    #[arg(long, default_value = "06:00", value_parser = parse_hhmm)]
+    pub at: (u32, u32),
+
+    /// The config the job uses (default: the one inkquire would find now).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+fn parse_hhmm(s: &str) -> Result<(u32, u32), String> {
+    let (h, m) = s
+        .split_once(':')
+        .ok_or_else(|| format!("`{s}` is not HH:MM"))?;
+    let (h, m): (u32, u32) = (
+        h.parse().map_err(|_| "bad hour")?,
+        m.parse().map_err(|_| "bad minute")?,
+    );
+    if h > 23 || m > 59 {
+        return Err(format!("`{s}` is not a time of day"));
+    }
+    Ok((h, m))
 }
 
 const BUILD_EXAMPLES: &str = "\
@@ -84,6 +121,24 @@ Exit codes:
   0  the issue was written with every input
   1  the issue was written, but some inputs or sources failed (each is named on stderr)
   2  nothing was written: no input could be read, nothing was selected, or bad usage";
+
+const DIGEST_HELP: &str = "\
+Examples:
+  inkquire digest --config examples/inkquire.toml      # the bundled examples, offline
+  inkquire digest --dry-run                            # what the issue would hold, writing nothing
+  inkquire schedule --at 06:00                         # a crontab line / systemd timer for it
+
+Each run: collect every [[source]], build an issue of what no earlier issue delivered (the
+config's [issue] since, default last-issue), write <Title>-<date>-No<N>.epub (and .kepub.epub
+when a Kobo delivery or format = \"kepub\" wants it) and <…>.report.json into the output folder,
+deliver to every [[deliver]] entry, and record the issue in the ledger. With nothing new it
+builds nothing and says so. Runs never overlap: a second one waits (--wait) or stops.
+
+Exit codes:
+  0  an issue was built and delivered, or there was nothing new
+  1  an issue was built, but some sources or deliveries failed (each is named)
+  2  nothing was built: an error (config, ledger, output folder)
+  3  another digest is running with this ledger";
 
 const COLLECT_EXAMPLES: &str = "\
 Examples:
@@ -169,6 +224,20 @@ pub struct CollectArgs {
     /// More sources: feed, page or OPML URLs, or feed files.
     #[arg(value_name = "SOURCE")]
     pub sources: Vec<String>,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DigestArgs {
+    /// List what the issue would hold and where it would go; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// If another digest is running, wait for it instead of stopping.
+    #[arg(long)]
+    pub wait: bool,
 
     #[command(flatten)]
     pub state: StateArgs,
@@ -270,6 +339,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Build(args) => run_build(*args),
         Command::Collect(args) => run_collect(args),
+        Command::Digest(args) => crate::digest::run(args),
         Command::List(args) => run_list(args),
         Command::Init(args) => run_init(args),
         Command::Check(args) => run_check(args),
@@ -286,6 +356,20 @@ pub fn main() -> i32 {
             }
             Ok(0)
         }
+        Command::Schedule(args) => run_schedule(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "inkquire", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map(|_| 0)
+                .map_err(Into::into)
+        }
         Command::Styles => {
             for (name, about, _) in styles::THEMES {
                 println!("{name:<8} {about}");
@@ -299,8 +383,105 @@ pub fn main() -> i32 {
     })
 }
 
+/// What the command line may say about an issue's look, over the config's `[issue]`.
+#[derive(Debug, Default)]
+pub(crate) struct Overrides {
+    pub title: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub style: Option<String>,
+    pub profile: Option<String>,
+    pub format: Option<crate::packager::BookFormat>,
+    pub max_size: Option<u64>,
+    pub image_quality: Option<u8>,
+    pub cover: Option<PathBuf>,
+    pub group_by: Option<GroupBy>,
+}
+
+/// An issue's settings, settled.
+pub(crate) struct Look {
+    pub title: String,
+    pub date: NaiveDate,
+    pub modified: String,
+    pub css: String,
+    pub profile: crate::profiles::Profile,
+    pub format: crate::packager::BookFormat,
+    pub max_size: Option<u64>,
+    pub image_quality: u8,
+    pub cover: Option<crate::model::Asset>,
+    pub group_by: GroupBy,
+}
+
+/// Settle the issue's settings: command line over config over defaults. Errors are usage errors.
+pub(crate) fn look(
+    config: &Config,
+    o: &Overrides,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Look, String> {
+    let style = o.style.clone().or(config.issue.style.clone());
+    let css = styles::resolve(style.as_deref()).map_err(|e| format!("{e:#}"))?;
+    let profile = crate::profiles::find(
+        o.profile
+            .as_deref()
+            .or(config.issue.profile.as_deref())
+            .unwrap_or(crate::profiles::DEFAULT),
+    )?;
+    let max_size = match (o.max_size, config.issue.max_size.as_deref()) {
+        (Some(m), _) => Some(m),
+        (None, Some(s)) => {
+            Some(crate::parse_size(s).map_err(|e| format!("max-size in the config: {e}"))?)
+        }
+        (None, None) => None,
+    };
+    let image_quality = o
+        .image_quality
+        .or(config.issue.image_quality)
+        .unwrap_or(80)
+        .clamp(1, 100);
+    let cover = match o.cover.as_ref().or(config.issue.cover.as_ref()) {
+        None => None,
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("cannot read the cover {}: {e}", path.display()))?;
+            let settings = crate::imaging::Settings {
+                max_width: profile.width,
+                max_height: profile.height,
+                gray: profile.gray,
+                quality: image_quality.max(85),
+            };
+            let p = crate::imaging::prepare(&bytes, &settings)
+                .map_err(|r| format!("the cover {}: {}", path.display(), r.detail))?;
+            Some(crate::model::Asset {
+                href: format!("images/cover.{}", p.ext),
+                media_type: p.media_type,
+                data: std::sync::Arc::new(p.data),
+            })
+        }
+    };
+    Ok(Look {
+        title: o
+            .title
+            .clone()
+            .unwrap_or_else(|| config.issue.title.clone()),
+        date: o.date.unwrap_or_else(|| now.date_naive()),
+        modified: match o.date {
+            Some(d) => format!("{d}T00:00:00Z"),
+            None => Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        },
+        css,
+        profile,
+        format: o.format.unwrap_or(config.issue.format),
+        max_size,
+        image_quality,
+        cover,
+        group_by: o.group_by.unwrap_or(config.issue.group_by),
+    })
+}
+
 /// A config and, when the user asked for state (a `--store`, or a config file), the ledger.
-fn load_state(state: &StateArgs, need_store: bool) -> anyhow::Result<(Config, Option<Store>)> {
+pub(crate) fn load_state(
+    state: &StateArgs,
+    need_store: bool,
+) -> anyhow::Result<(Config, Option<Store>)> {
     let config = Config::load(state.config.as_deref())?;
     let stateful = need_store || state.store.is_some() || config.path.is_some();
     let store = if stateful {
@@ -362,70 +543,36 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
             "nothing to build from: name files, folders or feeds, or give --store/--config to build from the ledger",
         ));
     }
-    let style = args.style.clone().or(config.issue.style.clone());
-    let css = match styles::resolve(style.as_deref()) {
-        Ok(css) => css,
-        Err(e) => return Ok(usage_error(&format!("{e:#}"))),
-    };
-    let title = args
-        .title
-        .clone()
-        .unwrap_or_else(|| config.issue.title.clone());
-    let date = args.date.unwrap_or_else(|| now.date_naive());
-    let modified = match args.date {
-        Some(d) => format!("{d}T00:00:00Z"),
-        None => Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    };
-    let profile = match crate::profiles::find(
-        args.profile
-            .as_deref()
-            .or(config.issue.profile.as_deref())
-            .unwrap_or(crate::profiles::DEFAULT),
+    let look = match look(
+        &config,
+        &Overrides {
+            title: args.title.clone(),
+            date: args.date,
+            style: args.style.clone(),
+            profile: args.profile.clone(),
+            format: args.format,
+            max_size: args.max_size,
+            image_quality: args.image_quality,
+            cover: args.cover.clone(),
+            group_by: args.group_by,
+        },
+        now,
     ) {
-        Ok(p) => p,
+        Ok(l) => l,
         Err(e) => return Ok(usage_error(&e)),
     };
-    let format = args.format.unwrap_or(config.issue.format);
-    let max_size = match (args.max_size, config.issue.max_size.as_deref()) {
-        (Some(m), _) => Some(m),
-        (None, Some(s)) => match crate::parse_size(s) {
-            Ok(m) => Some(m),
-            Err(e) => return Ok(usage_error(&format!("max-size in the config: {e}"))),
-        },
-        (None, None) => None,
-    };
-    let image_quality = args
-        .image_quality
-        .or(config.issue.image_quality)
-        .unwrap_or(80)
-        .clamp(1, 100);
-    let cover = match args.cover.as_ref().or(config.issue.cover.as_ref()) {
-        None => None,
-        Some(path) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| anyhow::anyhow!("cannot read the cover {}: {e}", path.display()))?;
-            let settings = crate::imaging::Settings {
-                max_width: profile.width,
-                max_height: profile.height,
-                gray: profile.gray,
-                quality: image_quality.max(85),
-            };
-            match crate::imaging::prepare(&bytes, &settings) {
-                Ok(p) => Some(crate::model::Asset {
-                    href: format!("images/cover.{}", p.ext),
-                    media_type: p.media_type,
-                    data: std::sync::Arc::new(p.data),
-                }),
-                Err(r) => {
-                    return Ok(usage_error(&format!(
-                        "the cover {}: {}",
-                        path.display(),
-                        r.detail
-                    )));
-                }
-            }
-        }
-    };
+    let Look {
+        title,
+        date,
+        modified,
+        css,
+        profile,
+        format,
+        max_size,
+        image_quality,
+        cover,
+        group_by,
+    } = look;
     let out_dir = args.output.clone().or(config.issue.output.clone());
     let ext = match format {
         crate::packager::BookFormat::Epub => "epub",
@@ -455,7 +602,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
             title,
             date,
             number: 1,
-            group_by: args.group_by.unwrap_or(config.issue.group_by),
+            group_by,
             css,
             modified,
             profile,
@@ -467,6 +614,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
         fetcher: &fetcher,
         max_size,
         image_quality,
+        kepub_copy: None,
     };
     let outcome = build(req)?;
     print_report(&outcome.report);
@@ -704,6 +852,50 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     Ok(if failed == 0 { 0 } else { 1 })
 }
 
+fn run_schedule(args: ScheduleArgs) -> anyhow::Result<i32> {
+    let exe = std::env::current_exe()?.canonicalize()?;
+    let config = match args.config {
+        Some(c) => Some(std::path::absolute(c)?),
+        None => Config::load(None)?.path,
+    };
+    let config_arg = config
+        .as_ref()
+        .map(|c| format!(" --config {}", shell_quote(&c.display().to_string())))
+        .unwrap_or_default();
+    let (h, m) = args.at;
+    let exe_q = shell_quote(&exe.display().to_string());
+    println!("# crontab -e, then add this line (runs every day at {h:02}:{m:02}):");
+    println!(
+        "{m} {h} * * * {exe_q} digest{config_arg} >> \"$HOME/.cache/inkquire-digest.log\" 2>&1"
+    );
+    println!();
+    println!("# Or a systemd user timer: save as ~/.config/systemd/user/inkquire-digest.service");
+    println!(
+        "[Unit]\nDescription=inkquire daily digest\nWants=network-online.target\nAfter=network-online.target\n"
+    );
+    println!("[Service]\nType=oneshot\nExecStart={exe_q} digest{config_arg}\n");
+    println!("# … and ~/.config/systemd/user/inkquire-digest.timer");
+    println!("[Unit]\nDescription=Run inkquire digest every day\n");
+    println!("[Timer]\nOnCalendar=*-*-* {h:02}:{m:02}:00\nPersistent=true\n");
+    println!("[Install]\nWantedBy=timers.target");
+    println!();
+    println!(
+        "# then: systemctl --user daemon-reload && systemctl --user enable --now inkquire-digest.timer"
+    );
+    Ok(0)
+}
+
+/// Quote for a POSIX shell when needed.
+fn shell_quote(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:=@".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// A progress bar on a terminal; plain lines otherwise.
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
@@ -748,12 +940,12 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-fn usage_error(msg: &str) -> i32 {
+pub(crate) fn usage_error(msg: &str) -> i32 {
     eprintln!("error: {msg}");
     EXIT_NOTHING
 }
 
-fn print_report(report: &Report) {
+pub(crate) fn print_report(report: &Report) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let (warn, fail, reset) = if color {
         ("\x1b[33mwarning\x1b[0m", "\x1b[31merror\x1b[0m", "")
@@ -770,7 +962,7 @@ fn print_report(report: &Report) {
 
 /// `-o` as given (a folder gets the default name inside it), else the default name here.
 /// `is_folder` says the path is a folder even when it does not exist yet (the config's output).
-fn output_path(
+pub(crate) fn output_path(
     given: Option<&Path>,
     title: &str,
     date: NaiveDate,
@@ -795,11 +987,11 @@ pub fn slug(title: &str) -> String {
     if s.is_empty() { "issue".to_owned() } else { s }
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn human_bytes(n: usize) -> String {
+pub(crate) fn human_bytes(n: usize) -> String {
     if n >= 1 << 20 {
         format!("{:.1} MB", n as f64 / (1 << 20) as f64)
     } else {

@@ -26,6 +26,11 @@ pub struct Config {
     /// Keyword rules: an article whose title or text mentions a keyword gets the topic.
     #[serde(default)]
     pub topics: BTreeMap<String, TopicRule>,
+    /// Where `digest` delivers each issue.
+    #[serde(default, rename = "deliver")]
+    pub deliveries: Vec<crate::deliver::Delivery>,
+    /// The mail server for `kind = "email"` deliveries.
+    pub smtp: Option<crate::mail::SmtpConfig>,
     /// Where this config was read from (not a key in the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -54,6 +59,8 @@ pub struct IssueConfig {
     pub image_quality: Option<u8>,
     /// Your own cover picture instead of the drawn front page.
     pub cover: Option<PathBuf>,
+    /// Keep this many issues in the output folder; `digest` removes older ones.
+    pub keep: Option<usize>,
 }
 
 impl Default for IssueConfig {
@@ -70,6 +77,7 @@ impl Default for IssueConfig {
             max_size: None,
             image_quality: None,
             cover: None,
+            keep: None,
         }
     }
 }
@@ -190,6 +198,13 @@ impl Config {
         }
         if let Some(c) = cfg.issue.cover.as_mut() {
             rel(c);
+        }
+        for d in cfg.deliveries.iter_mut() {
+            match d {
+                crate::deliver::Delivery::Folder { path: p }
+                | crate::deliver::Delivery::Device { path: Some(p) } => rel(p),
+                _ => {}
+            }
         }
         for s in cfg.sources.iter_mut() {
             if let Some(p) = s.path.as_mut() {

@@ -45,7 +45,7 @@ pub const MAX_PIXELS: u64 = 50_000_000;
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub data: Vec<u8>,
-    /// `jpg`, `png` or `gif`.
+    /// `jpg` or `png`.
     pub ext: &'static str,
     pub media_type: &'static str,
     pub width: u32,
@@ -128,15 +128,14 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
     let fits = scale >= 1.0;
     let keep_as_is = fits
         && (!s.gray || (is_gray && !has_alpha))
-        && (matches!(format, ImageFormat::Jpeg | ImageFormat::Png)
-            || (format == ImageFormat::Gif && !s.gray));
+        // GIFs are converted even when they fit: an animation becomes its first frame.
+        && matches!(format, ImageFormat::Jpeg | ImageFormat::Png);
     if keep_as_is {
         // Still decode once: a truncated or corrupt file must not reach the book.
         decode(bytes, format)?;
         let (ext, media_type) = match format {
             ImageFormat::Jpeg => ("jpg", "image/jpeg"),
-            ImageFormat::Png => ("png", "image/png"),
-            _ => ("gif", "image/gif"),
+            _ => ("png", "image/png"),
         };
         return Ok(Prepared {
             data: bytes.to_vec(),
@@ -394,6 +393,28 @@ mod tests {
             prepare(&pixel, &Settings::default()).unwrap_err().kind,
             "tracker"
         );
+    }
+
+    #[test]
+    fn animations_become_their_first_frame() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/images/iss634.gif"
+        ));
+        let Ok(bytes) = bytes else {
+            eprintln!("skipping: ../shared/corpus is not here");
+            return;
+        };
+        let tablet = Settings {
+            max_width: 1600,
+            max_height: 2560,
+            gray: false,
+            quality: 80,
+        };
+        let p = prepare(&bytes, &tablet).unwrap();
+        assert_eq!(p.ext, "png");
+        let frames = image::codecs::png::PngDecoder::new(Cursor::new(&p.data)).unwrap();
+        assert!(!frames.is_apng().unwrap(), "a still picture");
     }
 
     #[test]

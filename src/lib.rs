@@ -15,9 +15,12 @@ pub mod cli;
 pub mod collector;
 pub mod config;
 pub mod dates;
+pub mod deliver;
+pub mod digest;
 pub mod fetch;
 pub mod formatter;
 pub mod imaging;
+pub mod mail;
 pub mod model;
 pub mod packager;
 pub mod profiles;
@@ -60,6 +63,8 @@ pub struct BuildRequest<'a> {
     pub max_size: Option<u64>,
     /// JPEG quality for pictures, 1–100.
     pub image_quality: u8,
+    /// Also write the KEPUB flavour here.
+    pub kepub_copy: Option<PathBuf>,
 }
 
 /// What a build did.
@@ -78,6 +83,12 @@ pub struct BuildOutcome {
     pub images_report: formatter::ImageStats,
     /// What was done to meet `--max-size`, step by step.
     pub budget: Vec<String>,
+    /// The KEPUB written beside the book, if asked for.
+    pub kepub: Option<PathBuf>,
+    /// Titles of the articles in the issue, in order.
+    pub titles: Vec<String>,
+    /// Articles in the ledger left out because an earlier issue delivered them.
+    pub repeats_skipped: usize,
 }
 
 /// What collecting one source did.
@@ -191,6 +202,8 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
             !req.since_last_issue || (!s.delivered && last.is_none_or(|(_, at)| s.first_seen > at));
         if fresh {
             articles.push(s.article);
+        } else if s.delivered {
+            outcome.repeats_skipped += 1;
         }
     }
 
@@ -292,6 +305,12 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
         }
     }
     packager::write_atomic(&req.output, &bytes)?;
+    if let Some(k) = &req.kepub_copy {
+        issue.kepub = true;
+        packager::write_atomic(k, &packager::epub::render(&issue)?)?;
+        issue.kepub = false;
+        outcome.kepub = Some(k.clone());
+    }
     if has_ledger {
         let ids: Vec<&str> = issue.articles().map(|a| a.id.as_str()).collect();
         store.record_issue(
@@ -304,6 +323,7 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
         )?;
     }
     outcome.number = number;
+    outcome.titles = issue.articles().map(|a| a.title.clone()).collect();
     outcome.articles = issue.articles().count();
     outcome.sections = issue.sections.len();
     let mut images: Vec<&str> = issue

@@ -351,11 +351,7 @@ impl Store {
                     summary: r.get(10)?,
                     lead_image: r.get(14)?,
                     body_html: r.get(11)?,
-                    base: Base {
-                        url: r.get(12)?,
-                        dir: None,
-                        root: None,
-                    },
+                    base: local_base(r.get(12)?),
                     seen: Some(first_seen),
                 },
                 first_seen,
@@ -407,6 +403,26 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+/// A stored base address: a `file:` folder (a local article) gives back the folder its pictures
+/// are read from (and must stay inside); a web address stays the base for links.
+fn local_base(url: Option<String>) -> Base {
+    match url.as_deref().map(url::Url::parse) {
+        Some(Ok(u)) if u.scheme() == "file" => {
+            let dir = u.to_file_path().ok();
+            Base {
+                url: None,
+                root: dir.clone(),
+                dir,
+            }
+        }
+        _ => Base {
+            url,
+            dir: None,
+            root: None,
+        },
     }
 }
 

@@ -204,7 +204,83 @@ fn read_source(
         .map_err(|e| format!("cannot read: {e}"))
 }
 
+/// A source that is a folder of articles, or one Markdown/text/HTML article file (not a feed).
+fn local_articles(path: &std::path::Path) -> bool {
+    use super::Kind;
+    path.is_dir()
+        || matches!(Kind::of(path), Some(Kind::Markdown | Kind::Text))
+        || (Kind::of(path) == Some(Kind::Html)
+            && std::fs::read(path).is_ok_and(|b| feed::sniff(&b) == DocKind::Page))
+}
+
+/// Read a local folder or article file as a source: each article keyed by its file.
+fn collect_local_source(s: &SourceConfig, path: &std::path::Path, ctx: &Collect) -> SourceResult {
+    let mut report = crate::report::Report::default();
+    let articles = super::collect_local(&[path.to_path_buf()], &mut report);
+    let mut harvest = Harvest::default();
+    for mut a in articles {
+        let key = format!("file:{}", a.id);
+        if ctx.known.keys.contains(&key) {
+            harvest.known += 1;
+            continue;
+        }
+        // The ledger keeps the folder as a file: URL so local pictures are found later.
+        a.base.url = a
+            .base
+            .dir
+            .as_deref()
+            .and_then(|d| url::Url::from_directory_path(d).ok())
+            .map(|u| u.to_string())
+            .or(a.base.url);
+        if let Some(name) = &s.name {
+            a.source = name.clone();
+        }
+        for t in &s.topics {
+            let t = t.to_lowercase();
+            if !a.topics.contains(&t) {
+                a.topics.push(t);
+            }
+        }
+        harvest.articles.push(Harvested {
+            key,
+            article: a,
+            source_url: None,
+            raw_html: None,
+            status: "ok".into(),
+        });
+    }
+    let mut warnings: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|p| format!("{}: {}", p.source, p.message))
+        .collect();
+    let failures: Vec<String> = report
+        .failures
+        .iter()
+        .map(|p| format!("{}: {}", p.source, p.message))
+        .collect();
+    let outcome = if failures.is_empty() || !harvest.articles.is_empty() || harvest.known > 0 {
+        warnings.extend(failures);
+        Ok(harvest)
+    } else {
+        Err(failures.join("; "))
+    };
+    SourceResult {
+        location: s.location(),
+        name: s.name.clone().unwrap_or_else(|| s.location()),
+        outcome,
+        warnings,
+    }
+}
+
 fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
+    if let Some(p) = s
+        .path
+        .as_deref()
+        .filter(|p| s.url.is_none() && local_articles(p))
+    {
+        return collect_local_source(s, p, ctx);
+    }
     let mut warnings = Vec::new();
     let location = s.location();
     let v = s

@@ -4,6 +4,7 @@
 mod collect;
 mod corpus;
 mod corpus_feeds;
+mod digest;
 mod images;
 mod pipeline;
 mod server;

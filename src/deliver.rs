@@ -1,0 +1,274 @@
+//! Stage 4: getting the issue onto the reader — a folder (Syncthing, Dropbox, a mounted reader),
+//! a mounted e-reader found by its marker files, or e-mail (Send to Kindle and friends).
+//!
+//! Every copy is atomic (a temporary file renamed into place), so a reader or a sync tool never
+//! sees half a book.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::packager::write_atomic;
+
+/// One `[[deliver]]` entry of the config.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", deny_unknown_fields)]
+pub enum Delivery {
+    /// Copy into a folder.
+    Folder { path: PathBuf },
+    /// Find a mounted Kindle, Kobo or PocketBook (under `path`, else /media, /run/media,
+    /// /Volumes) and copy into its books folder: the KEPUB for a Kobo.
+    Device { path: Option<PathBuf> },
+    /// Send as an attachment through the `[smtp]` server.
+    Email { to: String },
+}
+
+impl Delivery {
+    /// Whether this delivery may want the KEPUB flavour.
+    pub fn may_want_kepub(&self) -> bool {
+        matches!(self, Delivery::Device { .. })
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Delivery::Folder { path } => format!("folder {}", path.display()),
+            Delivery::Device { path: Some(p) } => format!("device under {}", p.display()),
+            Delivery::Device { path: None } => "a mounted e-reader".to_owned(),
+            Delivery::Email { to } => format!("e-mail to {to}"),
+        }
+    }
+}
+
+/// The kinds of reader recognised by their marker files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Reader {
+    Kindle,
+    Kobo,
+    PocketBook,
+}
+
+/// A mounted reader: what it is, where it is mounted, and where books go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mounted {
+    pub reader: Reader,
+    pub root: PathBuf,
+    pub books: PathBuf,
+}
+
+/// Recognise a reader mounted at `root`.
+pub fn recognise(root: &Path) -> Option<Mounted> {
+    let is_dir = |p: &str| root.join(p).is_dir();
+    let (reader, books) = if is_dir(".kobo") {
+        (Reader::Kobo, root.to_path_buf())
+    } else if is_dir("documents") && (is_dir("system") || root.join("system").exists()) {
+        (Reader::Kindle, root.join("documents"))
+    } else if is_dir("system/config") || is_dir("system/profiles") {
+        (Reader::PocketBook, root.to_path_buf())
+    } else {
+        return None;
+    };
+    Some(Mounted {
+        reader,
+        root: root.to_path_buf(),
+        books,
+    })
+}
+
+/// Mounted readers under `base` (the folder itself, or mounts one or two levels down, as
+/// /media/USER/KOBOeReader), else under the usual mount points.
+pub fn find_devices(base: Option<&Path>) -> Vec<Mounted> {
+    let bases: Vec<PathBuf> = match base {
+        Some(b) => vec![b.to_path_buf()],
+        None => ["/media", "/run/media", "/Volumes", "/mnt"]
+            .iter()
+            .map(PathBuf::from)
+            .collect(),
+    };
+    let mut found = Vec::new();
+    for b in bases {
+        if let Some(m) = recognise(&b) {
+            found.push(m);
+            continue;
+        }
+        for level1 in subdirs(&b) {
+            if let Some(m) = recognise(&level1) {
+                found.push(m);
+                continue;
+            }
+            for level2 in subdirs(&level1) {
+                if let Some(m) = recognise(&level2) {
+                    found.push(m);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn subdirs(p: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(p)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Copy `file` into `dir` atomically; returns the new path.
+pub fn copy_into(file: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
+    use anyhow::Context;
+    let name = file.file_name().context("the issue has no file name")?;
+    let dest = dir.join(name);
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    write_atomic(&dest, &bytes)?;
+    Ok(dest)
+}
+
+/// The Send to Kindle rules a book must meet, checked before mailing it to a Kindle address:
+/// an error for each rule broken (empty when the book passes).
+pub fn kindle_preflight(epub: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    let mut problems = Vec::new();
+    if epub.len() as u64 > 50 * 1000 * 1000 {
+        problems.push(format!(
+            "the book is {} bytes; Send to Kindle takes at most 50 MB",
+            epub.len()
+        ));
+    }
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(epub)) else {
+        problems.push("not a zip archive".into());
+        return problems;
+    };
+    let mut files = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(mut f) = zip.by_index(i) else { continue };
+        let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        let mut data = String::new();
+        if name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".ncx") {
+            let _ = f.read_to_string(&mut data);
+        }
+        files.push((name, data));
+    }
+    let opf = files
+        .iter()
+        .find(|(n, _)| n.ends_with(".opf"))
+        .map(|(_, d)| d.clone())
+        .unwrap_or_default();
+    match opf
+        .split("<dc:language>")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+    {
+        Some(l) if crate::collector::normalize_lang(l).is_some() && l != "und" => {}
+        _ => problems.push("dc:language is missing or not a language".into()),
+    }
+    for (name, data) in &files {
+        if (name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".ncx"))
+            && !data.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        {
+            problems.push(format!("{name} has no XML encoding declaration"));
+        }
+        if name.ends_with(".xhtml") {
+            if data.contains("<img>")
+                || data
+                    .split("<img")
+                    .skip(1)
+                    .any(|t| !t.split('>').next().unwrap_or("").contains("src="))
+            {
+                problems.push(format!("{name} has an <img> without src"));
+            }
+            let body_id = data
+                .split("<body")
+                .nth(1)
+                .and_then(|b| b.split('>').next())
+                .and_then(|b| b.split("id=\"").nth(1))
+                .and_then(|b| b.split('"').next());
+            if let Some(id) = body_id
+                && files.iter().any(|(_, d)| d.contains(&format!("#{id}\"")))
+            {
+                problems.push(format!("{name}: a link points at the <body> id"));
+            }
+        }
+    }
+    // Spine order must be NCX playOrder order.
+    let ncx = files
+        .iter()
+        .find(|(n, _)| n.ends_with(".ncx"))
+        .map(|(_, d)| d.clone())
+        .unwrap_or_default();
+    let nav_targets: Vec<&str> = ncx
+        .split("<content src=\"")
+        .skip(1)
+        .filter_map(|s| s.split(['"', '#']).next())
+        .collect();
+    let items: std::collections::HashMap<&str, &str> = opf
+        .split("<item ")
+        .skip(1)
+        .filter_map(|s| {
+            let id = s.split("id=\"").nth(1)?.split('"').next()?;
+            let href = s.split("href=\"").nth(1)?.split('"').next()?;
+            Some((id, href))
+        })
+        .collect();
+    let spine: Vec<&str> = opf
+        .split("<itemref idref=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter_map(|id| items.get(id).copied())
+        .collect();
+    let in_spine: Vec<&str> = spine
+        .iter()
+        .copied()
+        .filter(|h| nav_targets.contains(h))
+        .collect();
+    let mut seen = Vec::new();
+    for t in &nav_targets {
+        if !seen.contains(t) {
+            seen.push(*t);
+        }
+    }
+    if seen != in_spine {
+        problems.push("the NCX's playOrder does not follow the spine".into());
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_readers_by_marker_files() {
+        let t = tempfile::tempdir().unwrap();
+        let kobo = t.path().join("user/KOBOeReader");
+        std::fs::create_dir_all(kobo.join(".kobo")).unwrap();
+        let kindle = t.path().join("user/Kindle");
+        std::fs::create_dir_all(kindle.join("documents")).unwrap();
+        std::fs::create_dir_all(kindle.join("system")).unwrap();
+        std::fs::create_dir_all(t.path().join("user/usbstick/photos")).unwrap();
+        let found = find_devices(Some(t.path()));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].reader, Reader::Kindle);
+        assert_eq!(found[0].books, kindle.join("documents"));
+        assert_eq!(found[1].reader, Reader::Kobo);
+        assert_eq!(found[1].books, kobo);
+    }
+
+    #[test]
+    fn deliveries_parse_from_toml() {
+        #[derive(Deserialize)]
+        struct W {
+            deliver: Vec<Delivery>,
+        }
+        let w: W = toml::from_str(
+            "[[deliver]]\nkind = \"folder\"\npath = \"/x\"\n[[deliver]]\nkind = \"device\"\n[[deliver]]\nkind = \"email\"\nto = \"me@kindle.com\"\n",
+        )
+        .unwrap();
+        assert_eq!(w.deliver.len(), 3);
+        assert!(toml::from_str::<W>("[[deliver]]\nkind = \"fax\"\n").is_err());
+    }
+}
