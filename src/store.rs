@@ -230,22 +230,37 @@ impl Store {
             };
             match existing {
                 Some((_, old_hash, old_topics)) if old_hash == hash => {
-                    // Same text; a second feed may still add topics.
+                    // Same text; a second feed may still add topics, and fill in what the first
+                    // lacked (an author, a date, a language), whichever feed was read first.
                     let merged = topics_json(&old_topics);
-                    if merged != old_topics {
-                        tx.execute(
-                            "UPDATE articles SET topics = ?1 WHERE key = ?2",
-                            params![merged, key],
-                        )?;
-                    }
+                    tx.execute(
+                        "UPDATE articles SET topics = ?1, byline = coalesce(byline, ?2),
+                           published = coalesce(published, ?3),
+                           has_time = CASE WHEN published IS NULL THEN ?4 ELSE has_time END,
+                           lang = coalesce(lang, ?5), summary = coalesce(summary, ?6),
+                           lead_image = coalesce(lead_image, ?7)
+                         WHERE key = ?8",
+                        params![
+                            merged,
+                            a.byline,
+                            a.published.map(|p| p.at.to_rfc3339()),
+                            a.published.is_some_and(|p| p.has_time),
+                            a.lang,
+                            a.summary,
+                            a.lead_image,
+                            key
+                        ],
+                    )?;
                     out.push(Stored::Unchanged);
                 }
                 Some((_, _, old_topics)) => {
                     tx.execute(
-                        "UPDATE articles SET content_hash = ?1, title = ?2, byline = ?3, published = ?4,
-                           has_time = ?5, lang = ?6, summary = ?7, topics = ?8, body_html = ?9,
-                           base_url = ?10, url = ?11, updated_at = ?12, source = ?13,
-                           raw_html = ?15, fetch_status = ?16, lead_image = ?17
+                        "UPDATE articles SET content_hash = ?1, title = ?2, byline = coalesce(?3, byline),
+                           published = coalesce(?4, published),
+                           has_time = CASE WHEN ?4 IS NULL THEN has_time ELSE ?5 END,
+                           lang = coalesce(?6, lang), summary = coalesce(?7, summary), topics = ?8,
+                           body_html = ?9, base_url = ?10, url = ?11, updated_at = ?12, source = ?13,
+                           raw_html = ?15, fetch_status = ?16, lead_image = coalesce(?17, lead_image)
                          WHERE key = ?14",
                         params![
                             hash,
@@ -446,4 +461,48 @@ pub fn content_hash(a: &Article) -> String {
         .filter(|w| !w.is_empty())
         .collect();
     crate::collector::short_hash(&words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collector::remote::Harvested;
+
+    fn harvested(byline: Option<&str>) -> Harvested {
+        Harvested {
+            key: "https://e.x/a".into(),
+            article: Article {
+                id: "a1".into(),
+                title: "T".into(),
+                byline: byline.map(str::to_owned),
+                published: None,
+                topics: vec!["x".into()],
+                source: "S".into(),
+                url: Some("https://e.x/a".into()),
+                lang: None,
+                summary: None,
+                lead_image: None,
+                body_html: "<p>Same words.</p>".into(),
+                base: Base::default(),
+                origin: "o".into(),
+                seen: None,
+            },
+            source_url: None,
+            raw_html: None,
+            status: "ok".into(),
+        }
+    }
+
+    #[test]
+    fn the_same_story_from_two_feeds_keeps_what_either_knew() {
+        for order in [[None, Some("Ann")], [Some("Ann"), None]] {
+            let mut s = Store::memory().unwrap();
+            for b in order {
+                s.save_batch(&[], &[harvested(b)], Utc::now()).unwrap();
+            }
+            let all = s.articles().unwrap();
+            assert_eq!(all.len(), 1);
+            assert_eq!(all[0].article.byline.as_deref(), Some("Ann"), "{order:?}");
+        }
+    }
 }
