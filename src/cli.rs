@@ -57,6 +57,8 @@ pub enum Command {
     Profiles,
     /// Print a crontab line and a systemd user timer that run `digest` every day.
     Schedule(ScheduleArgs),
+    /// Serve the issues as an OPDS catalog (for KOReader and other catalog browsers).
+    Serve(ServeArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -64,6 +66,25 @@ pub enum Command {
     },
     /// Print the man page (roff): `inkquire man > ~/.local/share/man/man1/inkquire.1`.
     Man,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The config whose output folder is served.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Serve this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub folder: Option<PathBuf>,
+
+    /// Port to listen on (0: any free port, printed).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+
+    /// Address to listen on. Use 0.0.0.0 to let a reader on your Wi-Fi connect.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
 }
 
 #[derive(Args, Debug)]
@@ -357,6 +378,7 @@ pub fn main() -> i32 {
             Ok(0)
         }
         Command::Schedule(args) => run_schedule(args),
+        Command::Serve(args) => run_serve(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
@@ -850,6 +872,26 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(if failed == 0 { 0 } else { 1 })
+}
+
+fn run_serve(args: ServeArgs) -> anyhow::Result<i32> {
+    let folder = match args.folder {
+        Some(f) => f,
+        None => Config::load(args.config.as_deref())?
+            .issue
+            .output
+            .unwrap_or_else(|| PathBuf::from("issues")),
+    };
+    let listener = std::net::TcpListener::bind((args.bind.as_str(), args.port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", args.bind, args.port))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "Serving the issues in {} at http://{addr}/opds",
+        folder.display()
+    );
+    let _ = std::io::stdout().flush();
+    crate::serve::serve(listener, folder)?;
+    Ok(0)
 }
 
 fn run_schedule(args: ScheduleArgs) -> anyhow::Result<i32> {

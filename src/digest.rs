@@ -81,6 +81,7 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("issues"));
+    remove_stale_parts(&folder);
     let number = store.last_issue()?.map_or(1, |(n, _)| n + 1);
     let base = format!("{}-{}-No{number}", slug(&look.title), look.date);
     let epub = folder.join(format!("{base}.epub"));
@@ -267,6 +268,20 @@ fn deliver_one(
             Ok(done.join(", "))
         }
         Delivery::Email { to } => crate::mail::send(config, to, epub),
+    }
+}
+
+/// A run killed while writing leaves its temporary file (`.inkquire-….part`, never an `.epub`);
+/// the next run, holding the lock, clears them.
+fn remove_stale_parts(folder: &Path) {
+    let Ok(rd) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".inkquire-") && name.ends_with(".part") {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 

@@ -26,6 +26,7 @@ pub mod packager;
 pub mod profiles;
 pub mod report;
 pub mod select;
+pub mod serve;
 pub mod store;
 pub mod styles;
 

@@ -296,3 +296,249 @@ fn calibre_reads_the_issue_back() {
         String::from_utf8_lossy(&conv.stderr)
     );
 }
+
+/// A minimal SMTP server on 127.0.0.1 that accepts one message and hands over its DATA.
+fn smtp_server() -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut out = stream.try_clone().unwrap();
+        let mut r = BufReader::new(stream);
+        out.write_all(b"220 test ESMTP\r\n").unwrap();
+        let mut data = String::new();
+        loop {
+            let mut line = String::new();
+            if r.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            let cmd = line.to_ascii_uppercase();
+            if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
+                out.write_all(b"250-test\r\n250 8BITMIME\r\n").unwrap();
+            } else if cmd.starts_with("DATA") {
+                out.write_all(b"354 go on\r\n").unwrap();
+                loop {
+                    let mut l = String::new();
+                    r.read_line(&mut l).unwrap();
+                    if l == ".\r\n" {
+                        break;
+                    }
+                    data.push_str(&l);
+                }
+                out.write_all(b"250 queued\r\n").unwrap();
+            } else if cmd.starts_with("QUIT") {
+                out.write_all(b"221 bye\r\n").unwrap();
+                break;
+            } else {
+                out.write_all(b"250 ok\r\n").unwrap();
+            }
+        }
+        tx.send(data).unwrap();
+    });
+    (port, rx)
+}
+
+#[test]
+fn email_delivery_sends_the_issue_as_an_epub_attachment() {
+    use base64::Engine;
+    let dir = Dir::new();
+    let cfg = examples_copy(&dir);
+    let (port, rx) = smtp_server();
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str(&format!(
+        "\n[[deliver]]\nkind = \"email\"\nto = \"reader@example.org\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"inkquire@example.org\"\n"
+    ));
+    std::fs::write(&cfg, text).unwrap();
+    let o = inkquire(&["digest", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let data = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("one message");
+    let at = data
+        .find("Content-Type: application/epub+zip")
+        .expect("an EPUB attachment");
+    let part_start = data[..at].rfind("\r\n--").unwrap_or(0);
+    let part = &data[part_start..];
+    let headers = &part[..part.find("\r\n\r\n").unwrap()];
+    assert!(
+        headers.contains("filename=\"Example-Gazette.epub\""),
+        "{headers}"
+    );
+    let body_start = part.find("\r\n\r\n").unwrap() + 4;
+    let body: String = part[body_start..]
+        .lines()
+        .take_while(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .unwrap();
+    let book = issues(&dir)
+        .into_iter()
+        .find(|n| n.ends_with("-No1.epub"))
+        .unwrap();
+    assert_eq!(
+        bytes,
+        std::fs::read(dir.path("issues").join(book)).unwrap(),
+        "byte-identical attachment"
+    );
+}
+
+#[test]
+fn opds_catalog_lists_issues_and_serves_the_same_bytes() {
+    let dir = Dir::new();
+    let cfg = examples_copy(&dir);
+    let o = inkquire(&["digest", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        .args(["serve", "--config", cfg.to_str().unwrap(), "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let base = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_end_matches("/opds")
+        .to_owned();
+    let base = format!("http://{base}");
+    assert!(
+        base.starts_with("http://127.0.0.1:"),
+        "binds loopback by default: {line}"
+    );
+    let feed = ureq::get(format!("{base}/opds"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let doc = roxmltree::Document::parse(&feed).expect("the catalog is XML (Atom)");
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    assert_eq!(entries.len(), 1);
+    assert!(
+        entries[0]
+            .descendants()
+            .any(|n| n.has_tag_name("title") && n.text().unwrap_or("").contains("Example Gazette"))
+    );
+    let link = entries[0]
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("link")
+                && n.attribute("rel") == Some("http://opds-spec.org/acquisition")
+                && n.attribute("type") == Some("application/epub+zip")
+        })
+        .expect("an acquisition link");
+    let got = ureq::get(format!("{base}{}", link.attribute("href").unwrap()))
+        .call()
+        .unwrap()
+        .body_mut()
+        .with_config()
+        .limit(100_000_000)
+        .read_to_vec()
+        .unwrap();
+    let book = issues(&dir)
+        .into_iter()
+        .find(|n| n.ends_with("-No1.epub"))
+        .unwrap();
+    assert_eq!(got, std::fs::read(dir.path("issues").join(book)).unwrap());
+    let cover = entries[0]
+        .descendants()
+        .find(|n| n.attribute("rel") == Some("http://opds-spec.org/image/thumbnail"))
+        .unwrap();
+    let png = ureq::get(format!("{base}{}", cover.attribute("href").unwrap()))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap();
+    assert!(image::load_from_memory(&png).is_ok(), "a cover thumbnail");
+    let status = ureq::get(format!("{base}/issues/..%2Fledger.db"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 404, "only listed issues are served");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn a_digest_killed_while_building_leaves_no_partial_book() {
+    use std::io::Cursor;
+    let dir = Dir::new();
+    let cfg = examples_copy(&dir);
+    // Enough picture work that the build takes a while.
+    for i in 0..12u32 {
+        let noise = image::RgbImage::from_fn(1800, 1800, |x, y| {
+            let v = (x.wrapping_mul(2654435761u32.wrapping_add(i)) ^ y.wrapping_mul(40503)) as u8;
+            image::Rgb([v, v.wrapping_add(50), v.wrapping_mul(3)])
+        });
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(noise)
+            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        dir.write(&format!("examples/tech/heavy{i}.png"), png);
+        dir.write(
+            &format!("examples/tech/heavy{i}.md"),
+            format!("# Heavy {i}\n\nText.\n\n![p](heavy{i}.png)\n"),
+        );
+    }
+    for delay_ms in [300u64, 900, 1500, 2500] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+            .args(["digest", "--config", cfg.to_str().unwrap()])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &child.id().to_string()])
+            .output();
+        let _ = child.wait();
+        // Whatever is in the output folder named .epub is a whole, readable book.
+        for name in issues(&dir) {
+            let path = dir.path("issues").join(&name);
+            let f = std::fs::File::open(&path).unwrap();
+            assert!(
+                zip::ZipArchive::new(f).is_ok(),
+                "{name} is a partial book (killed after {delay_ms} ms)"
+            );
+        }
+        let ledger_ok: String = rusqlite::Connection::open(dir.path("issues/ledger.db"))
+            .and_then(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0)))
+            .unwrap_or_else(|_| "ok".into());
+        assert_eq!(ledger_ok, "ok");
+    }
+    // A run that finishes cleans up what killed runs left and records one consistent issue.
+    let o = inkquire(&["digest", "--config", cfg.to_str().unwrap()]);
+    assert!(matches!(o.status.code(), Some(0)), "{}", stderr(&o));
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path("issues"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let conn = rusqlite::Connection::open(dir.path("issues/ledger.db")).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM issues", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        n as usize,
+        issues(&dir).len(),
+        "every recorded issue has its book and no more"
+    );
+}
