@@ -32,6 +32,14 @@ More:        inkquire help build"
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Say only errors (for cron jobs). INKQUIRE_LOG=error|warn|info|debug sets the default.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Say more: each article of the issue and where it came from.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
 }
 
 #[derive(Subcommand, Debug)]
@@ -357,6 +365,7 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_NOTHING } else { 0 };
         }
     };
+    crate::log::init(cli.quiet, cli.verbose);
     let result = match cli.command {
         Command::Build(args) => run_build(*args),
         Command::Collect(args) => run_collect(args),
@@ -640,13 +649,16 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
     };
     let outcome = build(req)?;
     print_report(&outcome.report);
+    for (i, t) in outcome.titles.iter().enumerate() {
+        crate::debug_line!("  {:>3}. {t}", i + 1);
+    }
     for step in &outcome.budget {
-        eprintln!("size budget: {step}");
+        crate::info_line!("size budget: {step}");
     }
     let im = &outcome.images_report;
     if outcome.written.is_some() && (im.kept + im.converted + im.resized + im.dropped.len()) > 0 {
         let dropped: Vec<String> = im.dropped.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        eprintln!(
+        crate::info_line!(
             "Images for {}: {} kept as they were, {} converted, {} resized, {} shared, {} dropped{}; {} → {}.",
             profile.name,
             im.kept,
@@ -664,7 +676,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
         );
     }
     match &outcome.written {
-        Some(path) => eprintln!(
+        Some(path) => crate::info_line!(
             "Wrote {}: issue {}, {} article{} in {} section{}, {} image{}, {}.",
             path.display(),
             outcome.number,
@@ -676,7 +688,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
             plural(outcome.images),
             human_bytes(outcome.bytes)
         ),
-        None if outcome.report.failures.is_empty() => eprintln!(
+        None if outcome.report.failures.is_empty() => crate::info_line!(
             "No EPUB written: no article matched the selection (see --since, --from, --to, --topic)."
         ),
         None => eprintln!("No EPUB written: none of the inputs could be read."),
@@ -708,24 +720,29 @@ fn run_collect(args: CollectArgs) -> anyhow::Result<i32> {
     let (mut new, mut failed) = (0, 0);
     for r in &reports {
         for w in &r.warnings {
-            eprintln!("warning: {}: {w}", r.location);
+            crate::warn_line!("warning: {}: {w}", r.location);
         }
         match &r.failed {
             Some(e) => {
                 failed += 1;
                 eprintln!("error: {}: {e}", r.location);
             }
-            None if r.not_modified => eprintln!("{}: not modified since the last collect", r.name),
+            None if r.not_modified => {
+                crate::info_line!("{}: not modified since the last collect", r.name)
+            }
             None => {
                 new += r.new;
-                eprintln!(
+                crate::info_line!(
                     "{}: {} new, {} updated, {} unchanged",
-                    r.name, r.new, r.updated, r.unchanged
+                    r.name,
+                    r.new,
+                    r.updated,
+                    r.unchanged
                 )
             }
         }
     }
-    eprintln!(
+    crate::info_line!(
         "Collected {} source{}: {new} new article{}, {failed} failed.",
         reports.len(),
         plural(reports.len()),
@@ -796,7 +813,7 @@ fn run_list(args: ListArgs) -> anyhow::Result<i32> {
                 break;
             }
         }
-        eprintln!("{} article{}", rows.len(), plural(rows.len()));
+        crate::info_line!("{} article{}", rows.len(), plural(rows.len()));
     }
     Ok(0)
 }
@@ -820,7 +837,7 @@ fn run_init(args: InitArgs) -> anyhow::Result<i32> {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(&path, crate::config::STARTER)?;
-    eprintln!(
+    crate::info_line!(
         "Wrote {}. Edit its [[source]] entries, then run: inkquire collect && inkquire build --since last-issue",
         path.display()
     );
@@ -830,8 +847,8 @@ fn run_init(args: InitArgs) -> anyhow::Result<i32> {
 fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     let config = Config::load(args.config.as_deref())?;
     match &config.path {
-        Some(p) => eprintln!("{}: the config is valid", p.display()),
-        None => eprintln!("no config file: using the defaults"),
+        Some(p) => crate::info_line!("{}: the config is valid", p.display()),
+        None => crate::info_line!("no config file: using the defaults"),
     }
     let fetcher = HttpFetcher::new(config.fetch.clone());
     let mut failed = 0;
@@ -864,7 +881,7 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
             DocKind::Page => Ok("a web page (one article)".to_owned()),
         });
         match verdict {
-            Ok(v) => eprintln!("ok: {loc}: {v}"),
+            Ok(v) => crate::info_line!("ok: {loc}: {v}"),
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {loc}: {e}");
@@ -995,7 +1012,7 @@ pub(crate) fn print_report(report: &Report) {
         ("warning", "error", "")
     };
     for p in &report.warnings {
-        eprintln!("{warn}: {}: {}{reset}", p.source, p.message);
+        crate::warn_line!("{warn}: {}: {}{reset}", p.source, p.message);
     }
     for p in &report.failures {
         eprintln!("{fail}: {}: {}{reset}", p.source, p.message);

@@ -43,7 +43,7 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
     match lock.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) if args.wait => {
-            eprintln!(
+            crate::info_line!(
                 "Another digest is running ({}); waiting for it.",
                 lock_path.display()
             );
@@ -125,13 +125,16 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
                 source_failures += 1;
                 eprintln!("error: {}: {e}", s.location);
             }
-            None => eprintln!(
+            None => crate::info_line!(
                 "{}: {} new, {} updated, {} unchanged",
-                s.name, s.new, s.updated, s.unchanged
+                s.name,
+                s.new,
+                s.updated,
+                s.unchanged
             ),
         }
         for w in &s.warnings {
-            eprintln!("warning: {}: {w}", s.location);
+            crate::warn_line!("warning: {}: {w}", s.location);
         }
     }
 
@@ -168,14 +171,14 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
     let outcome = build(req)?;
     print_report(&outcome.report);
     let Some(written) = outcome.written.clone() else {
-        eprintln!("Nothing new since the last issue: no issue built.");
+        crate::info_line!("Nothing new since the last issue: no issue built.");
         return Ok(if source_failures > 0 && source_failures == sources.len() {
             EXIT_PARTIAL
         } else {
             0
         });
     };
-    eprintln!(
+    crate::info_line!(
         "Wrote {}: issue {}, {} article{}, {}.",
         written.display(),
         outcome.number,
@@ -190,7 +193,7 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
     for d in &config.deliveries {
         let r = deliver_one(d, &config, &written, outcome.kepub.as_deref());
         match &r {
-            Ok(where_to) => eprintln!("Delivered to {where_to}."),
+            Ok(where_to) => crate::info_line!("Delivered to {where_to}."),
             Err(e) => {
                 delivery_failures += 1;
                 eprintln!("error: delivery to {}: {e:#}", d.describe());
@@ -309,7 +312,7 @@ fn prune(folder: &Path, slug: &str, keep: usize) -> anyhow::Result<()> {
     for (n, p) in numbers {
         if old.contains(&n) {
             std::fs::remove_file(&p)?;
-            eprintln!("Removed old issue file {}.", p.display());
+            crate::info_line!("Removed old issue file {}.", p.display());
         }
     }
     Ok(())

@@ -20,6 +20,7 @@ pub mod digest;
 pub mod fetch;
 pub mod formatter;
 pub mod imaging;
+pub mod log;
 pub mod mail;
 pub mod model;
 pub mod packager;

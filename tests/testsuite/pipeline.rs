@@ -640,3 +640,37 @@ fn output_folder_gets_a_named_book_and_help_teaches() {
         assert!(help.contains(needle), "build --help lacks {needle}");
     }
 }
+
+#[test]
+fn quiet_verbose_and_the_log_variable() {
+    let dir = Dir::new();
+    dir.write("in/a.md", "# Fine\n\n![gone](missing.png) Text.\n");
+    let out = dir.path("q.epub");
+    let input = dir.path("in");
+    let args = [
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    let plain = inkquire(&args);
+    assert!(stderr(&plain).contains("warning:") && stderr(&plain).contains("Wrote"));
+    let mut q = args.to_vec();
+    q.push("-q");
+    let quiet = inkquire(&q);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(stderr(&quiet), "", "-q says nothing when all went well");
+    let mut v = args.to_vec();
+    v.push("-v");
+    assert!(
+        stderr(&inkquire(&v)).contains("  1. Fine"),
+        "-v lists the articles"
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        .args(args)
+        .env("INKQUIRE_LOG", "warn")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(err.contains("warning:") && !err.contains("Wrote"), "{err}");
+}
