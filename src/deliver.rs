@@ -252,10 +252,16 @@ mod tests {
         std::fs::create_dir_all(t.path().join("user/usbstick/photos")).unwrap();
         let found = find_devices(Some(t.path()));
         assert_eq!(found.len(), 2, "{found:?}");
-        assert_eq!(found[0].reader, Reader::Kindle);
-        assert_eq!(found[0].books, kindle.join("documents"));
-        assert_eq!(found[1].reader, Reader::Kobo);
-        assert_eq!(found[1].books, kobo);
+        let of = |r: Reader| {
+            found
+                .iter()
+                .find(|m| m.reader == r)
+                .expect("found")
+                .books
+                .clone()
+        };
+        assert_eq!(of(Reader::Kindle), kindle.join("documents"));
+        assert_eq!(of(Reader::Kobo), kobo);
     }
 
     #[test]
