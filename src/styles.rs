@@ -1,4 +1,5 @@
-//! Stylesheets: the built-in themes from `styles/`, embedded in the binary, and the user's own.
+//! Stylesheets: the built-in themes from `styles/` (the shared `base.css` plus a theme's face,
+//! paragraphs and quotes), embedded in the binary, and the user's own.
 
 use std::path::Path;
 
@@ -9,12 +10,18 @@ pub const THEMES: &[(&str, &str, &str)] = &[
     (
         "serif",
         "justified serif text with indented paragraphs, like a newspaper (default)",
-        include_str!("../styles/serif.css"),
+        concat!(
+            include_str!("../styles/base.css"),
+            include_str!("../styles/serif.css")
+        ),
     ),
     (
         "sans",
         "ragged-right sans-serif text with spaced paragraphs",
-        include_str!("../styles/sans.css"),
+        concat!(
+            include_str!("../styles/base.css"),
+            include_str!("../styles/sans.css")
+        ),
     ),
 ];
 
