@@ -265,6 +265,38 @@ mod tests {
     }
 
     #[test]
+    fn preflight_names_what_send_to_kindle_rejects() {
+        use std::io::Write;
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut buf);
+            let o = zip::write::SimpleFileOptions::default();
+            z.start_file("OEBPS/content.opf", o).unwrap();
+            z.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><package><metadata></metadata>\
+                <manifest><item id=\"a\" href=\"a.xhtml\"/><item id=\"b\" href=\"b.xhtml\"/></manifest>\
+                <spine><itemref idref=\"a\"/><itemref idref=\"b\"/></spine></package>").unwrap();
+            z.start_file("OEBPS/toc.ncx", o).unwrap();
+            z.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><ncx><content src=\"b.xhtml\"/><content src=\"a.xhtml\"/></ncx>").unwrap();
+            z.start_file("OEBPS/a.xhtml", o).unwrap();
+            z.write_all(b"<html><body id=\"top\"><img alt=\"x\"/></body></html>")
+                .unwrap();
+            z.start_file("OEBPS/b.xhtml", o).unwrap();
+            z.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><html><body><a href=\"a.xhtml#top\">up</a></body></html>").unwrap();
+            z.finish().unwrap();
+        }
+        let problems = kindle_preflight(buf.get_ref()).join("\n");
+        for rule in [
+            "dc:language",
+            "a.xhtml has no XML encoding declaration",
+            "<img> without src",
+            "<body> id",
+            "playOrder",
+        ] {
+            assert!(problems.contains(rule), "missing `{rule}` in:\n{problems}");
+        }
+    }
+
+    #[test]
     fn deliveries_parse_from_toml() {
         #[derive(Deserialize)]
         struct W {
