@@ -10,9 +10,7 @@ use std::time::Instant;
 
 use chrono::Local;
 
-use crate::cli::{
-    DigestArgs, Overrides, load_state, look, plural, print_report, slug, usage_error,
-};
+use crate::cli::{DigestArgs, Overrides, look, plural, print_report, slug, usage_error};
 use crate::config::Config;
 use crate::deliver::{self, Delivery, Reader};
 use crate::fetch::HttpFetcher;
@@ -27,13 +25,15 @@ pub const EXIT_LOCKED: i32 = 3;
 pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
     let now = Local::now().fixed_offset();
-    let (config, store) = load_state(&args.state, true)?;
-    let mut store = store.expect("digest opens the ledger");
+    let config = Config::load(args.state.config.as_deref())?;
     let store_path = config
         .store_path(args.state.store.as_deref())
-        .expect("the ledger was opened at a path");
+        .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))?;
+    if let Some(dir) = store_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
 
-    // One run at a time per ledger.
+    // One run at a time per ledger: the lock is taken before the ledger is even opened.
     let lock_path = store_path.with_extension("lock");
     let lock = std::fs::OpenOptions::new()
         .create(true)
@@ -58,6 +58,7 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
     }
+    let mut store = crate::store::Store::open(&store_path)?;
 
     let look = match look(&config, &Overrides::default(), now) {
         Ok(l) => l,

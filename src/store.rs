@@ -110,7 +110,29 @@ impl Store {
         Ok(store)
     }
 
+    /// Set up the connection and the schema, waiting out another process that holds the file
+    /// (switching to WAL and creating tables need it alone; SQLite may answer "busy" at once).
     fn init(&self) -> anyhow::Result<()> {
+        let mut tries = 0;
+        loop {
+            match self.init_once() {
+                Err(e)
+                    if tries < 50
+                        && e.downcast_ref::<rusqlite::Error>().is_some_and(|e| {
+                            e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                                || e.sqlite_error_code()
+                                    == Some(rusqlite::ErrorCode::DatabaseLocked)
+                        }) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn init_once(&self) -> anyhow::Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
