@@ -853,6 +853,11 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
     let fetcher = HttpFetcher::new(config.fetch.clone());
     let mut failed = 0;
     for s in &config.sources {
+        if let Some(u) = &s.url {
+            fetcher.allow_private(u);
+        }
+    }
+    for s in &config.sources {
         let loc = s.location();
         let bytes = match (&s.url, &s.path) {
             (Some(u), _) => match fetcher.get(u, &Default::default()) {

@@ -285,6 +285,7 @@ output = "issues"
 # retries = 1
 # per-host = 4
 # global = 8
+# private-hosts = []         # local-network hosts that links in feeds may reach (your sources' hosts always may)
 
 # One [[source]] per feed, OPML list or web page.
 [[source]]

@@ -5,9 +5,17 @@
 //! retries with backoff for timeouts, dropped connections and 5xx answers, conditional GET
 //! (`If-None-Match`/`If-Modified-Since`; a 304 costs nothing), and gzip. Tests put a fetcher over
 //! a server on 127.0.0.1; nothing else changes.
+//!
+//! It is also a guard: what remote content links to (article pages, images, redirects) may not
+//! reach loopback, private-network or link-local addresses. Every address a name resolves to is
+//! checked by the resolver itself, on every connection and every redirect hop, so neither a
+//! redirect nor a name that resolves to `127.0.0.1` gets past it. Only the hosts of sources the
+//! user named ([`Fetcher::allow_private`]) and the config's `private-hosts` may be on such
+//! addresses, so a feed served from the local network or a test server on 127.0.0.1 still works.
 
-use std::collections::HashMap;
-use std::sync::{Condvar, Mutex};
+use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +40,9 @@ pub struct FetchOptions {
     pub per_host: usize,
     /// Requests in flight in all.
     pub global: usize,
+    /// Hosts on loopback or private-network addresses that links in remote content may reach
+    /// (the hosts of your own sources always may).
+    pub private_hosts: Vec<String>,
 }
 
 impl Default for FetchOptions {
@@ -45,6 +56,7 @@ impl Default for FetchOptions {
             retries: 1,
             per_host: 4,
             global: 8,
+            private_hosts: Vec::new(),
         }
     }
 }
@@ -76,7 +88,7 @@ pub struct Page {
 /// Why a fetch failed, in words a user can act on.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum FetchError {
-    #[error("the server answered {0}")]
+    #[error("the server answered {code}{phrase}", code = .0, phrase = status_phrase(*.0))]
     Status(u16),
     #[error("timed out ({0})")]
     Timeout(String),
@@ -88,6 +100,10 @@ pub enum FetchError {
     Connect(String),
     #[error("not a web address: {0}")]
     BadUrl(String),
+    #[error(
+        "refused: {0} is a loopback or private-network address, and only the hosts of your own sources may be"
+    )]
+    Private(String),
     #[error("{0}")]
     Other(String),
 }
@@ -96,7 +112,9 @@ impl FetchError {
     fn retryable(&self) -> bool {
         match self {
             FetchError::Status(s) => *s >= 500 || *s == 429,
-            FetchError::Timeout(_) | FetchError::Connect(_) => true,
+            // A server that kept sending for the whole time allowed will do so again.
+            FetchError::Timeout(why) => why != TOOK_TOO_LONG,
+            FetchError::Connect(_) => true,
             FetchError::Other(m) => {
                 m.contains("reset") || m.contains("closed") || m.contains("EOF")
             }
@@ -104,6 +122,26 @@ impl FetchError {
         }
     }
 }
+
+/// The reason phrase of common statuses, with what it means for a feed where that helps.
+fn status_phrase(code: u16) -> &'static str {
+    match code {
+        304 => " Not Modified to a request that asked for nothing conditional",
+        400 => " Bad Request",
+        401 => " Unauthorized: the feed needs a login",
+        403 => " Forbidden",
+        404 => " Not Found",
+        410 => " Gone: the feed has been removed",
+        429 => " Too Many Requests: try again later",
+        500 => " Internal Server Error",
+        502 => " Bad Gateway",
+        503 => " Service Unavailable",
+        504 => " Gateway Timeout",
+        _ => "",
+    }
+}
+
+const TOOK_TOO_LONG: &str = "the answer took too long";
 
 /// Something that can GET a URL.
 pub trait Fetcher: Sync {
@@ -113,6 +151,114 @@ pub trait Fetcher: Sync {
     fn get_from(&self, url: &str, referer: Option<&str>) -> Result<Fetched, FetchError> {
         let _ = referer;
         self.get(url, &Validators::default())
+    }
+
+    /// `url` is a source the user named: its host may be on a loopback or private address.
+    fn allow_private(&self, url: &str) {
+        let _ = url;
+    }
+}
+
+/// Whether an address is one that remote content must not make us connect to: loopback,
+/// private networks, link-local, shared (CGNAT), unspecified, broadcast or multicast.
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_private_v4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private_v4(v4);
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00 // unique local fc00::/7
+                || (first & 0xffc0) == 0xfe80 // link-local fe80::/10
+                || (first & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated)
+                || v6 == Ipv6Addr::new(0, 0, 0, 0, 0, 0, 0, 1)
+        }
+    }
+}
+
+fn is_private_v4(v4: Ipv4Addr) -> bool {
+    let [a, b, ..] = v4.octets();
+    v4.is_loopback()
+        || v4.is_private()
+        || v4.is_link_local()
+        || v4.is_unspecified()
+        || v4.is_broadcast()
+        || v4.is_multicast()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // shared address space 100.64/10
+        || a >= 240
+}
+
+/// The hosts that may be on private addresses, lower-case, IPv6 without brackets.
+#[derive(Debug, Default)]
+struct Allowed(RwLock<HashSet<String>>);
+
+fn host_key(host: &str) -> String {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+}
+
+impl Allowed {
+    fn add(&self, host: &str) {
+        self.0
+            .write()
+            .expect("allowed hosts")
+            .insert(host_key(host));
+    }
+
+    fn contains(&self, host: &str) -> bool {
+        self.0
+            .read()
+            .expect("allowed hosts")
+            .contains(&host_key(host))
+    }
+}
+
+/// The resolver's refusal, carried through ureq to [`HttpFetcher::map_err`].
+#[derive(Debug)]
+struct PrivateAddress(String);
+
+impl std::fmt::Display for PrivateAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is on a private address", self.0)
+    }
+}
+
+impl std::error::Error for PrivateAddress {}
+
+/// ureq's resolver, keeping only public addresses unless the host is allowed.
+#[derive(Debug)]
+struct GuardedResolver {
+    inner: ureq::unversioned::resolver::DefaultResolver,
+    allowed: Arc<Allowed>,
+}
+
+impl ureq::unversioned::resolver::Resolver for GuardedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        let host = uri.host().unwrap_or("");
+        if self.allowed.contains(host) {
+            return Ok(addrs);
+        }
+        let mut kept = self.empty();
+        for a in addrs.iter().filter(|a| !is_private(a.ip())) {
+            kept.push(*a);
+        }
+        if kept.is_empty() {
+            return Err(ureq::Error::Other(Box::new(PrivateAddress(host_key(host)))));
+        }
+        Ok(kept)
     }
 }
 
@@ -154,6 +300,8 @@ pub struct HttpFetcher {
     limiter: Limiter,
     /// Hosts that could not be reached in this run, and why: not tried again.
     unreachable: Mutex<HashMap<String, FetchError>>,
+    /// Hosts that may be on loopback or private addresses.
+    allowed: Arc<Allowed>,
 }
 
 pub const USER_AGENT: &str = concat!(
@@ -165,7 +313,7 @@ pub const USER_AGENT: &str = concat!(
 impl HttpFetcher {
     pub fn new(opts: FetchOptions) -> HttpFetcher {
         let secs = |s: f64| Some(Duration::from_secs_f64(s.max(0.05)));
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .user_agent(USER_AGENT)
             .http_status_as_error(false)
             .max_redirects(opts.max_redirects)
@@ -173,9 +321,21 @@ impl HttpFetcher {
             .timeout_connect(secs(opts.connect_timeout))
             .timeout_per_read(secs(opts.read_timeout))
             .timeout_global(secs(opts.total_timeout))
-            .build()
-            .into();
+            .build();
+        let allowed = Arc::new(Allowed::default());
+        for h in &opts.private_hosts {
+            allowed.add(h);
+        }
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            GuardedResolver {
+                inner: Default::default(),
+                allowed: allowed.clone(),
+            },
+        );
         HttpFetcher {
+            allowed,
             agent,
             limiter: Limiter {
                 state: Mutex::new((0, HashMap::new())),
@@ -207,6 +367,10 @@ impl HttpFetcher {
         let mut resp = req.call().map_err(|e| self.map_err(e))?;
         let status = resp.status().as_u16();
         if status == 304 {
+            if v.etag.is_none() && v.last_modified.is_none() {
+                // Nothing was asked conditionally: a 304 is a broken answer, not "unchanged".
+                return Err(FetchError::Status(304));
+            }
             return Ok(Fetched::NotModified);
         }
         if !(200..300).contains(&status) {
@@ -245,7 +409,7 @@ impl HttpFetcher {
             ureq::Error::Timeout(t) => FetchError::Timeout(
                 match t {
                     ureq::Timeout::Connect => "no connection",
-                    ureq::Timeout::Global => "the answer took too long",
+                    ureq::Timeout::Global => TOOK_TOO_LONG,
                     ureq::Timeout::PerRead
                     | ureq::Timeout::RecvBody
                     | ureq::Timeout::RecvResponse => "the server stopped sending",
@@ -262,6 +426,10 @@ impl HttpFetcher {
                 FetchError::Connect("connection refused or unreachable".into())
             }
             ureq::Error::BadUri(u) => FetchError::BadUrl(u),
+            ureq::Error::Other(e) if e.is::<PrivateAddress>() => FetchError::Private(
+                e.downcast_ref::<PrivateAddress>()
+                    .map_or_else(String::new, |p| p.0.clone()),
+            ),
             ureq::Error::Io(io) => match io.kind() {
                 std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
                     FetchError::Timeout("the server stopped sending".into())
@@ -287,6 +455,15 @@ impl Fetcher for HttpFetcher {
     fn get_from(&self, url: &str, referer: Option<&str>) -> Result<Fetched, FetchError> {
         self.fetch(url, &Validators::default(), referer)
     }
+
+    fn allow_private(&self, url: &str) {
+        if let Some(host) = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+        {
+            self.allowed.add(&host);
+        }
+    }
 }
 
 impl HttpFetcher {
@@ -300,7 +477,13 @@ impl HttpFetcher {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(FetchError::BadUrl(url.to_owned()));
         }
-        let host = parsed.host_str().unwrap_or("").to_owned();
+        // Unreachable servers are remembered by host and port: a dead server on one port says
+        // nothing about another on the same machine.
+        let host = format!(
+            "{}:{}",
+            parsed.host_str().unwrap_or(""),
+            parsed.port_or_known_default().unwrap_or(0)
+        );
         if let Some(e) = self.unreachable.lock().expect("hosts").get(&host) {
             return Err(e.clone());
         }
@@ -331,5 +514,74 @@ impl HttpFetcher {
                 other => return other,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn private_loopback_and_link_local_addresses_are_private() {
+        for a in [
+            "127.0.0.1",
+            "127.3.4.5",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(is_private(a.parse().unwrap()), "{a}");
+        }
+        for a in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "172.32.0.1",
+            "100.128.0.1",
+            "2606:4700::1111",
+            "::ffff:1.1.1.1",
+        ] {
+            assert!(!is_private(a.parse().unwrap()), "{a}");
+        }
+    }
+
+    #[test]
+    fn allowed_hosts_match_whatever_the_case_brackets_or_trailing_dot() {
+        let a = Allowed::default();
+        a.add("Intranet.Example.");
+        a.add("[::1]");
+        assert!(a.contains("intranet.example"));
+        assert!(a.contains("::1"));
+        assert!(!a.contains("example"));
+    }
+
+    #[test]
+    fn a_named_source_opens_its_host_only() {
+        let f = HttpFetcher::new(FetchOptions::default());
+        assert!(!f.allowed.contains("127.0.0.1"));
+        f.allow_private("http://127.0.0.1:8080/feed.xml");
+        assert!(f.allowed.contains("127.0.0.1"));
+        assert!(!f.allowed.contains("localhost"));
+    }
+
+    #[test]
+    fn a_plain_request_answered_304_is_an_error_that_says_so() {
+        let e = FetchError::Status(304).to_string();
+        assert!(e.contains("304 Not Modified"), "{e}");
+        assert!(!FetchError::Status(404).retryable());
+        assert!(FetchError::Status(503).retryable());
+        assert!(!FetchError::Timeout(TOOK_TOO_LONG.into()).retryable());
+        assert!(FetchError::Timeout("the server stopped sending".into()).retryable());
     }
 }

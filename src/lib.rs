@@ -117,6 +117,11 @@ pub fn collect(
     fetcher: &dyn Fetcher,
     on_done: &dyn Fn(&SourceReport),
 ) -> anyhow::Result<Vec<SourceReport>> {
+    for s in sources {
+        if let Some(url) = &s.url {
+            fetcher.allow_private(url);
+        }
+    }
     let known = store.known()?;
     let ctx = remote::Collect {
         fetcher,
@@ -203,6 +208,9 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
         let fresh =
             !req.since_last_issue || (!s.delivered && last.is_none_or(|(_, at)| s.first_seen > at));
         if fresh {
+            if let Some(url) = &s.source_url {
+                req.fetcher.allow_private(url);
+            }
             articles.push(s.article);
         } else if s.delivered {
             outcome.repeats_skipped += 1;

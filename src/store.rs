@@ -83,6 +83,8 @@ pub struct StoredArticle {
     pub article: Article,
     pub first_seen: DateTime<FixedOffset>,
     pub delivered: bool,
+    /// The feed or page address the article was collected from.
+    pub source_url: Option<String>,
 }
 
 impl Store {
@@ -363,7 +365,8 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT id, key, title, byline, published, has_time, topics, source, url, lang, summary,
                     body_html, base_url, first_seen, lead_image,
-                    EXISTS (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id)
+                    EXISTS (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id),
+                    source_url
              FROM articles ORDER BY coalesce(published, first_seen) DESC, title",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -393,6 +396,7 @@ impl Store {
                 },
                 first_seen,
                 delivered: r.get(15)?,
+                source_url: r.get(16)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -5,6 +5,7 @@ mod collect;
 mod corpus;
 mod corpus_feeds;
 mod digest;
+mod hostile;
 mod images;
 mod pipeline;
 mod server;
