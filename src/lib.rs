@@ -19,6 +19,7 @@ pub mod deliver;
 pub mod digest;
 pub mod fetch;
 pub mod formatter;
+pub mod fuzzing;
 pub mod imaging;
 pub mod log;
 pub mod mail;
@@ -425,20 +426,43 @@ fn format_all(
         image_cache: cache,
         image_settings: settings,
     };
-    let done: Vec<(String, FormattedArticle, Vec<String>)> = articles
+    // One article's bug (a panic, or output that fails the boundary audit) costs that article,
+    // never the issue.
+    let done: Vec<(String, Result<FormattedArticle, String>, Vec<String>)> = articles
         .into_par_iter()
         .map(|a| {
             let origin = a.origin.clone();
-            let (f, warnings) = formatter::format(a, &opts);
-            (origin, f, warnings)
+            let run = std::panic::AssertUnwindSafe(|| formatter::format(a, &opts));
+            match std::panic::catch_unwind(run) {
+                Ok((f, warnings)) => {
+                    let bad = formatter::audit::violations(&f.xhtml);
+                    if bad.is_empty() {
+                        (origin, Ok(f), warnings)
+                    } else {
+                        let why = format!(
+                            "left out: the formatter's output failed the safety audit ({}); this is a bug in inkquire, please report it",
+                            bad.join(", ")
+                        );
+                        (origin, Err(why), warnings)
+                    }
+                }
+                Err(_) => (
+                    origin,
+                    Err("left out: formatting it crashed; this is a bug in inkquire, please report it".to_owned()),
+                    Vec::new(),
+                ),
+            }
         })
         .collect();
-    done.into_iter()
-        .map(|(origin, f, warnings)| {
-            for w in warnings {
-                report.warn(&origin, w);
-            }
-            f
-        })
-        .collect()
+    let mut out = Vec::with_capacity(done.len());
+    for (origin, f, warnings) in done {
+        for w in warnings {
+            report.warn(&origin, w);
+        }
+        match f {
+            Ok(f) => out.push(f),
+            Err(e) => report.fail(&origin, e),
+        }
+    }
+    out
 }

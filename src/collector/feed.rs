@@ -98,7 +98,11 @@ fn looks_itemful(bytes: &[u8]) -> bool {
 
 fn parse_raw(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
     let parser = feed_rs::parser::Builder::new().base_uri(base).build();
-    let feed = parser.parse(bytes).map_err(|e| e.to_string())?;
+    // feed-rs (and quick-xml under it) can panic on odd documents (fuzzing found a second
+    // `<?xml … encoding?>` inside an item): a panic is a parse error, not a crash.
+    let feed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
+        .map_err(|_| "the feed parser failed on this document".to_owned())?
+        .map_err(|e| e.to_string())?;
     let text = |t: &Option<feed_rs::model::Text>| t.as_ref().map(|t| t.content.clone());
     let feed_link = feed
         .links
@@ -233,6 +237,24 @@ pub fn repair(bytes: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
                 &text[at..]
             );
         }
+    }
+
+    // XML declarations anywhere but the start (pasted documents) are not XML.
+    let mut from = 1;
+    let mut stray = false;
+    while let Some(at) = text[from.min(text.len())..].find("<?xml").map(|i| i + from) {
+        let after = text.as_bytes().get(at + 5).copied().unwrap_or(b' ');
+        match text[at..].find("?>") {
+            Some(end) if after.is_ascii_whitespace() => {
+                text.replace_range(at..at + end + 2, "");
+                stray = true;
+                from = at;
+            }
+            _ => from = at + 5,
+        }
+    }
+    if stray {
+        done.push("removed a misplaced XML declaration");
     }
 
     // Atom 0.3 is close enough to Atom 1.0 to read as it.

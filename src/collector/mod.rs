@@ -134,7 +134,28 @@ pub fn read_file(path: &Path, root: &Path, report: &mut Report) -> anyhow::Resul
     use anyhow::Context;
     let kind = Kind::of(path).context("not a kind inkquire reads")?;
     let bytes = fs::read(path).context("cannot read")?;
-    let decoded = decode(&bytes)?;
+    let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let seen = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(|t| DateTime::<chrono::Local>::from(t).fixed_offset());
+    let root = fs::canonicalize(root).ok();
+    read_bytes(&bytes, kind, path, &abs, root, seen, report)
+}
+
+/// Read a file's bytes already in hand (the fuzz targets call this; nothing touches the disk):
+/// decode, parse by kind, fill in the article. `path` names it in messages; `abs` is where
+/// relative images resolve from, inside `root`.
+pub fn read_bytes(
+    bytes: &[u8],
+    kind: Kind,
+    path: &Path,
+    abs: &Path,
+    root: Option<PathBuf>,
+    seen: Option<DateTime<FixedOffset>>,
+    report: &mut Report,
+) -> anyhow::Result<Article> {
+    let decoded = decode(bytes)?;
     let origin = path.display().to_string();
     if let Some(enc) = decoded.legacy_encoding {
         let how = if decoded.declared {
@@ -144,17 +165,12 @@ pub fn read_file(path: &Path, root: &Path, report: &mut Report) -> anyhow::Resul
         };
         report.warn(&origin, format!("not UTF-8: decoded as {enc} ({how})"));
     }
-    let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = abs.parent().map(Path::to_path_buf);
     let parsed = match kind {
         Kind::Markdown => markdown::read(&decoded.text)?,
-        Kind::Html => html::read(&decoded.text, &abs)?,
+        Kind::Html => html::read(&decoded.text, abs)?,
         Kind::Text => text::read(&decoded.text),
     };
-    let seen = fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .map(|t| DateTime::<chrono::Local>::from(t).fixed_offset());
     let folder = abs
         .parent()
         .and_then(|p| p.file_name())
@@ -167,9 +183,9 @@ pub fn read_file(path: &Path, root: &Path, report: &mut Report) -> anyhow::Resul
         parsed,
         Local {
             origin,
-            abs,
+            abs: abs.to_path_buf(),
             dir,
-            root: fs::canonicalize(root).ok(),
+            root,
             folder,
             stem,
             seen,

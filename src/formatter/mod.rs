@@ -11,6 +11,7 @@
 //! then adds the article header (title, byline, source, date, reading time, original link) and
 //! serializes well-formed XHTML. What it removed or dropped comes back as warnings.
 
+pub mod audit;
 mod images;
 mod repair;
 mod sanitize;
