@@ -410,8 +410,46 @@ pub fn main() -> i32 {
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
+        if let Some(h) = hint(&e) {
+            eprintln!("hint: {h}");
+        }
         EXIT_NOTHING
     })
+}
+
+/// What to do about the failures a user can fix: a damaged ledger, a full or read-only disk.
+fn hint(e: &anyhow::Error) -> Option<&'static str> {
+    for cause in e.chain() {
+        if let Some(sql) = cause.downcast_ref::<rusqlite::Error>() {
+            use rusqlite::ErrorCode::{DatabaseCorrupt, DiskFull, NotADatabase, ReadOnly};
+            return match sql.sqlite_error_code() {
+                Some(NotADatabase | DatabaseCorrupt) => Some(
+                    "the ledger file is damaged; inkquire left it exactly as it was. Restore it from a \
+                     backup (or a .schema-N.bak copy beside it), or move it away to start a new one: \
+                     articles still in the feeds are collected again",
+                ),
+                Some(DiskFull) => Some("the disk is full: free some space and run again"),
+                Some(ReadOnly) => {
+                    Some("the ledger's folder cannot be written; choose another with --store")
+                }
+                _ => None,
+            };
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                std::io::ErrorKind::StorageFull => Some(
+                    "the disk is full: free some space and run again. Nothing was replaced: the previous issue and the ledger are as they were",
+                ),
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                    Some(
+                        "the output folder cannot be written: choose another with --output (or [issue] output in the config). Nothing was replaced",
+                    )
+                }
+                _ => None,
+            };
+        }
+    }
+    None
 }
 
 /// What the command line may say about an issue's look, over the config's `[issue]`.

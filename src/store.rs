@@ -16,7 +16,18 @@ use crate::fetch::Validators;
 use crate::model::{Article, Base, Published};
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
+
+/// Steps from each older schema to the next, applied in order in one transaction after a copy of
+/// the old file is saved beside it (`<ledger>.schema-N.bak`): a migration never discards a ledger.
+const MIGRATIONS: &[(i32, &str)] = &[(1, SCHEMA_V1_TO_V2)];
+
+/// v2: "was this article in an issue?" and the date window look articles up by these columns;
+/// without the indexes listing a large ledger is quadratic.
+const SCHEMA_V1_TO_V2: &str = r#"
+CREATE INDEX IF NOT EXISTS issue_articles_article ON issue_articles(article);
+CREATE INDEX IF NOT EXISTS articles_first_seen ON articles(first_seen);
+"#;
 
 const SCHEMA_V1: &str = r#"
 CREATE TABLE IF NOT EXISTS articles (
@@ -98,7 +109,7 @@ impl Store {
             .with_context(|| format!("cannot open the ledger {}", path.display()))?;
         let store = Store { conn };
         store
-            .init()
+            .init(Some(path))
             .with_context(|| format!("the ledger {} cannot be used", path.display()))?;
         Ok(store)
     }
@@ -108,16 +119,16 @@ impl Store {
         let store = Store {
             conn: Connection::open_in_memory()?,
         };
-        store.init()?;
+        store.init(None)?;
         Ok(store)
     }
 
     /// Set up the connection and the schema, waiting out another process that holds the file
     /// (switching to WAL and creating tables need it alone; SQLite may answer "busy" at once).
-    fn init(&self) -> anyhow::Result<()> {
+    fn init(&self, path: Option<&Path>) -> anyhow::Result<()> {
         let mut tries = 0;
         loop {
-            match self.init_once() {
+            match self.init_once(path) {
                 Err(e)
                     if tries < 50
                         && e.downcast_ref::<rusqlite::Error>().is_some_and(|e| {
@@ -134,11 +145,10 @@ impl Store {
         }
     }
 
-    fn init_once(&self) -> anyhow::Result<()> {
+    fn init_once(&self, path: Option<&Path>) -> anyhow::Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Look before changing anything (even switching to WAL rewrites the header): a damaged
+        // file, another program's database or a newer ledger is left exactly as it is.
         let version: i32 = self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -147,15 +157,66 @@ impl Store {
                 "it was written by a newer inkquire (schema {version}, this one knows {SCHEMA_VERSION})"
             );
         }
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if version < 1 && tables > 0 {
+            anyhow::bail!(
+                "it is a SQLite database but not an inkquire ledger (it was left as it is)"
+            );
+        }
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
         if version < 1 {
             let tx = self.conn.unchecked_transaction()?;
             tx.execute_batch(SCHEMA_V1)?;
+            for (_, step) in MIGRATIONS {
+                tx.execute_batch(step)?;
+            }
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             tx.commit()?;
+        } else if version < SCHEMA_VERSION {
+            self.migrate(version, path)?;
         }
         // Check that it really is our ledger (a file of the right name but other content fails here).
         self.conn
             .query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))?;
+        Ok(())
+    }
+
+    /// Bring a ledger of schema `from` up to [`SCHEMA_VERSION`]: first a copy of it as it is
+    /// (`<ledger>.schema-<from>.bak`, made by SQLite, consistent even in WAL mode), then every step
+    /// in one transaction, so a failure leaves the ledger at `from`, whole.
+    fn migrate(&self, from: i32, path: Option<&Path>) -> anyhow::Result<()> {
+        if let Some(path) = path {
+            let backup = path.with_file_name(format!(
+                "{}.schema-{from}.bak",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ));
+            if !backup.exists() {
+                self.conn
+                    .execute("VACUUM INTO ?1", [backup.to_string_lossy()])
+                    .with_context(|| {
+                        format!(
+                            "cannot save a copy of the ledger before upgrading it to {}",
+                            backup.display()
+                        )
+                    })?;
+            }
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        for (at, step) in MIGRATIONS {
+            if *at >= from {
+                tx.execute_batch(step)
+                    .with_context(|| format!("upgrading the ledger from schema {at}"))?;
+            }
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        crate::info_line!(
+            "upgraded the ledger from schema {from} to {SCHEMA_VERSION} (the old one is kept beside it)"
+        );
         Ok(())
     }
 
@@ -415,7 +476,8 @@ impl Store {
             .map(|(n, at)| (n, DateTime::parse_from_rfc3339(&at).unwrap_or_default())))
     }
 
-    /// Record that issue `number` held `article_ids`.
+    /// Record that issue `number` held `article_ids`. Articles that are not in the ledger (local
+    /// files named on the command line go straight into the book) are not tracked.
     pub fn record_issue(
         &mut self,
         number: u32,
@@ -438,7 +500,8 @@ impl Store {
         )?;
         for id in article_ids {
             tx.execute(
-                "INSERT OR IGNORE INTO issue_articles (issue, article) VALUES (?1, ?2)",
+                "INSERT OR IGNORE INTO issue_articles (issue, article)
+                 SELECT ?1, id FROM articles WHERE id = ?2",
                 params![number, id],
             )?;
         }

@@ -233,18 +233,57 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     };
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".inkquire-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let fault = injected_fault();
+    let mut tmp = match fault {
+        Some(Fault::ReadOnly) => Err(std::io::Error::from_raw_os_error(EROFS)),
+        _ => tempfile::Builder::new()
+            .prefix(".inkquire-")
+            .suffix(".part")
+            .tempfile_in(dir),
+    }
+    .with_context(|| format!("cannot write in {}", dir.display()))?;
+    let write = |tmp: &mut tempfile::NamedTempFile| match fault {
+        Some(Fault::DiskFull) => tmp
+            .write_all(&bytes[..bytes.len() / 2])
+            .and(Err(std::io::Error::from_raw_os_error(ENOSPC))),
+        _ => tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()),
+    };
+    // On failure the half-written temporary file is removed when `tmp` drops; `path` was
+    // never touched.
+    write(&mut tmp).with_context(|| format!("cannot write {}", path.display()))?;
+    // A temporary file is private (0600); a book is for reading by whoever may read the folder.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot move the finished book to {}", path.display()))?;
     Ok(())
+}
+
+/// `errno` values of Linux, for the simulated faults' messages.
+const EROFS: i32 = 30;
+const ENOSPC: i32 = 28;
+
+/// A write failure to simulate: the seam through which tests reach the paths a full or
+/// read-only disk takes (tests run as root, which ignores permissions). Set by the environment
+/// variable `INKQUIRE_FAULT` = `disk-full` | `read-only`; nothing else reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    DiskFull,
+    ReadOnly,
+}
+
+fn injected_fault() -> Option<Fault> {
+    match std::env::var("INKQUIRE_FAULT").ok()?.as_str() {
+        "disk-full" => Some(Fault::DiskFull),
+        "read-only" => Some(Fault::ReadOnly),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

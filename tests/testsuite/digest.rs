@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use crate::util::*;
 
 /// A copy of examples/ (with its inkquire.toml) in a fresh folder.
-fn examples_copy(dir: &Dir) -> PathBuf {
+pub(crate) fn examples_copy(dir: &Dir) -> PathBuf {
     let to = dir.path("examples");
     copy_tree(&root().join("examples"), &to);
     to.join("inkquire.toml")
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -24,7 +24,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn issues(dir: &Dir) -> Vec<String> {
+pub(crate) fn issues(dir: &Dir) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir.path("issues"))
         .map(|rd| {
             rd.flatten()

@@ -5,6 +5,7 @@ mod collect;
 mod corpus;
 mod corpus_feeds;
 mod digest;
+mod disk;
 mod fuzz_regressions;
 mod hostile;
 mod images;

@@ -61,6 +61,17 @@ pub fn inkquire_in(cwd: &Path, args: &[&str]) -> Output {
         .expect("run inkquire")
 }
 
+/// Run `inkquire` with `args` and extra environment variables.
+pub fn inkquire_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run inkquire")
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
