@@ -71,6 +71,10 @@ pub struct FeedDoc {
 
 /// Parse a feed, repairing it if it does not parse as it is.
 pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
+    // A second `<?xml … encoding=…?>` inside the document makes quick-xml panic (found by
+    // fuzzing): take such declarations out before the parser sees them.
+    let stripped = strip_stray_declarations(bytes);
+    let bytes = stripped.as_deref().unwrap_or(bytes);
     let first = parse_raw(bytes, base);
     match first {
         Ok(doc) if !doc.items.is_empty() || !looks_itemful(bytes) => Ok(doc),
@@ -88,6 +92,34 @@ pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
             }
         }
     }
+}
+
+/// `bytes` without the XML declarations (`<?xml …?>`) that are not at its very start, or `None`
+/// when there are none. Only ASCII ranges are removed, so UTF-8 stays UTF-8.
+fn strip_stray_declarations(bytes: &[u8]) -> Option<Vec<u8>> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let mut out = Vec::new();
+    // bytes[..copied] are settled: copied into `out`, or a declaration left out.
+    let mut copied = 0;
+    let mut at = 1;
+    let mut changed = false;
+    while let Some(i) = bytes.get(at..).and_then(|rest| find(rest, b"<?xml")) {
+        let start = at + i;
+        let after = bytes.get(start + 5).copied().unwrap_or(b'>');
+        match find(&bytes[start..], b"?>") {
+            Some(e) if after.is_ascii_whitespace() => {
+                out.extend_from_slice(&bytes[copied..start]);
+                copied = start + e + 2;
+                at = copied;
+                changed = true;
+            }
+            _ => at = start + 5,
+        }
+    }
+    changed.then(|| {
+        out.extend_from_slice(&bytes[copied..]);
+        out
+    })
 }
 
 /// Does the document seem to hold items (so parsing to none is a silent failure)?
@@ -240,20 +272,8 @@ pub fn repair(bytes: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
     }
 
     // XML declarations anywhere but the start (pasted documents) are not XML.
-    let mut from = 1;
-    let mut stray = false;
-    while let Some(at) = text[from.min(text.len())..].find("<?xml").map(|i| i + from) {
-        let after = text.as_bytes().get(at + 5).copied().unwrap_or(b' ');
-        match text[at..].find("?>") {
-            Some(end) if after.is_ascii_whitespace() => {
-                text.replace_range(at..at + end + 2, "");
-                stray = true;
-                from = at;
-            }
-            _ => from = at + 5,
-        }
-    }
-    if stray {
+    if let Some(fixed) = strip_stray_declarations(text.as_bytes()) {
+        text = String::from_utf8(fixed).expect("only ASCII ranges were removed");
         done.push("removed a misplaced XML declaration");
     }
 
@@ -565,6 +585,18 @@ pub fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlFeed>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stray_xml_declarations_are_taken_out_and_nothing_else() {
+        let doc = b"<?xml version=\"1.0\"?><rss><a>x<?xml version=\"1.0\" encoding=\"utf-8\"?>y</a><?xml-stylesheet href=\"s\"?></rss>";
+        let out = strip_stray_declarations(doc).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<?xml version=\"1.0\"?><rss><a>xy</a><?xml-stylesheet href=\"s\"?></rss>"
+        );
+        assert!(strip_stray_declarations(b"<?xml version=\"1.0\"?><rss/>").is_none());
+        assert!(strip_stray_declarations(b"<rss><?xml unclosed").is_none());
+    }
 
     #[test]
     fn sniffs_by_content() {

@@ -66,7 +66,9 @@ impl Kind {
 /// Files of other kinds inside a folder are skipped silently; a file named explicitly that cannot
 /// be read, or is of no known kind, is a failure in `report`.
 pub fn collect_local(inputs: &[PathBuf], report: &mut Report) -> Vec<Article> {
-    let mut articles = Vec::new();
+    // First the list of files (cheap, in order), then reading and extraction in parallel: a year
+    // of saved pages is thousands of files, and Readability is the expensive part.
+    let mut jobs: Vec<(PathBuf, PathBuf)> = Vec::new();
     for input in inputs {
         let meta = match fs::metadata(input) {
             Ok(m) => m,
@@ -83,11 +85,12 @@ pub fn collect_local(inputs: &[PathBuf], report: &mut Report) -> Vec<Article> {
                     format!("cannot list folder: {e}"),
                 );
             }
-            for file in files {
-                if Kind::of(&file).is_some() {
-                    read_into(&file, input, &mut articles, report);
-                }
-            }
+            jobs.extend(
+                files
+                    .into_iter()
+                    .filter(|f| Kind::of(f).is_some())
+                    .map(|f| (f, input.clone())),
+            );
         } else {
             let root = input.parent().unwrap_or(Path::new(".")).to_path_buf();
             if Kind::of(input).is_none() {
@@ -97,17 +100,30 @@ pub fn collect_local(inputs: &[PathBuf], report: &mut Report) -> Vec<Article> {
                 );
                 continue;
             }
-            read_into(input, &root, &mut articles, report);
+            jobs.push((input.clone(), root));
         }
     }
-    articles
-}
-
-fn read_into(path: &Path, root: &Path, articles: &mut Vec<Article>, report: &mut Report) {
-    match read_file(path, root, report) {
-        Ok(a) => articles.push(a),
-        Err(e) => report.fail(path.display().to_string(), format!("{e:#}")),
+    use rayon::prelude::*;
+    let read: Vec<(Option<Article>, Report)> = jobs
+        .par_iter()
+        .map(|(path, root)| {
+            let mut own = Report::default();
+            let article = match read_file(path, root, &mut own) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    own.fail(path.display().to_string(), format!("{e:#}"));
+                    None
+                }
+            };
+            (article, own)
+        })
+        .collect();
+    let mut articles = Vec::with_capacity(read.len());
+    for (article, own) in read {
+        report.extend(own);
+        articles.extend(article);
     }
+    articles
 }
 
 /// Files below `dir`, sorted by name, hidden files and folders left out.
