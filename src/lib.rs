@@ -269,7 +269,14 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
             ..base
         };
         let mut report = Report::default();
-        let formatted = format_all(selected.clone(), &images, &cache, settings, &mut report);
+        let formatted = format_all(
+            selected.clone(),
+            &images,
+            &cache,
+            settings,
+            req.config.fetch.global,
+            &mut report,
+        );
         let refs: usize = formatted.iter().map(|a| a.image_refs).sum();
         let issue = packager::assemble(formatted, &opts);
         let bytes = packager::epub::render(&issue)?;
@@ -417,6 +424,7 @@ fn format_all(
     images: &dyn formatter::ImageSource,
     cache: &ImageCache,
     settings: imaging::Settings,
+    fetches: usize,
     report: &mut Report,
 ) -> Vec<FormattedArticle> {
     use rayon::prelude::*;
@@ -428,7 +436,8 @@ fn format_all(
     };
     // One article's bug (a panic, or output that fails the boundary audit) costs that article,
     // never the issue.
-    let done: Vec<(String, Result<FormattedArticle, String>, Vec<String>)> = articles
+    let run = || -> Vec<(String, Result<FormattedArticle, String>, Vec<String>)> {
+        articles
         .into_par_iter()
         .map(|a| {
             let origin = a.origin.clone();
@@ -453,7 +462,15 @@ fn format_all(
                 ),
             }
         })
-        .collect();
+        .collect()
+    };
+    // Pictures come over the network while articles are formatted: more threads than cores, so
+    // that fetches overlap (the image cache lets only one picture per core decode at a time).
+    let threads = fetches.max(rayon::current_num_threads());
+    let done = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) if threads > rayon::current_num_threads() => pool.install(run),
+        _ => run(),
+    };
     let mut out = Vec::with_capacity(done.len());
     for (origin, f, warnings) in done {
         for w in warnings {

@@ -291,8 +291,9 @@ pub fn repair(bytes: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
     }
 
     // <rss> with no version, or one feed-rs does not know.
-    if let Some(start) = text.find("<rss") {
-        let end = text[start..].find('>').map(|e| start + e).unwrap_or(start);
+    if let Some(start) = text.find("<rss")
+        && let Some(end) = text[start..].find('>').map(|e| start + e)
+    {
         let tag = &text[start..end];
         let version_ok = [
             "version=\"2.0\"",
@@ -304,11 +305,14 @@ pub fn repair(bytes: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
         .any(|v| tag.contains(v));
         if !version_ok {
             let new_tag = if let Some(v) = tag.find("version=") {
-                let q = tag.as_bytes().get(v + 8).copied().unwrap_or(b'"') as char;
-                let vend = tag[v + 9..]
-                    .find(q)
-                    .map(|e| v + 9 + e + 1)
-                    .unwrap_or(tag.len());
+                // The value's quote, and where the value ends (fuzzing found a tag that ends
+                // right after `version=`).
+                let q = tag[v + 8..].chars().next().unwrap_or('"');
+                let from = v + 8 + q.len_utf8();
+                let vend = tag
+                    .get(from..)
+                    .and_then(|rest| rest.find(q))
+                    .map_or(tag.len(), |e| from + e + q.len_utf8());
                 format!("{}version=\"2.0\"{}", &tag[..v], &tag[vend..])
             } else {
                 format!("<rss version=\"2.0\"{}", &tag[4..])
@@ -368,7 +372,7 @@ fn xml_encoding(bytes: &[u8]) -> Option<String> {
     }
     let at = decl.find("encoding=")? + 9;
     let q = decl[at..].chars().next()?;
-    let rest = &decl[at + 1..];
+    let rest = &decl[at + q.len_utf8()..];
     Some(rest[..rest.find(q)?].to_owned())
 }
 
@@ -596,6 +600,31 @@ mod tests {
         );
         assert!(strip_stray_declarations(b"<?xml version=\"1.0\"?><rss/>").is_none());
         assert!(strip_stray_declarations(b"<rss><?xml unclosed").is_none());
+    }
+
+    #[test]
+    fn odd_declarations_and_rss_tags_do_not_panic() {
+        assert_eq!(
+            xml_encoding("<?xml encoding=\u{e9}x\u{e9}?>".as_bytes()),
+            Some("x".into())
+        );
+        assert_eq!(xml_encoding(b"<?xml encoding=?>"), None);
+        for doc in [
+            "<rss version=",
+            "<rss version=>",
+            "<rss version=\u{e9}>",
+            "<rss",
+        ] {
+            let _ = repair(doc.as_bytes());
+        }
+        let (fixed, done) =
+            repair(b"<rss version=><channel><item><title>t</title></item></channel></rss>");
+        assert!(done.contains(&"gave <rss> a version"), "{done:?}");
+        assert!(
+            String::from_utf8(fixed)
+                .unwrap()
+                .contains("<rss version=\"2.0\">")
+        );
     }
 
     #[test]

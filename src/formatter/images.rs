@@ -91,10 +91,51 @@ type Fetched = Result<Arc<Vec<u8>>, String>;
 /// Images of this build: raw bytes by address (fetched once), and prepared images by address
 /// and settings (a smaller `--max-size` pass re-encodes without fetching again). Each entry is a
 /// cell filled once: threads that want the same image wait for the one preparing it.
+///
+/// Fetching is waiting and preparing is work: formatting may run on more threads than there are
+/// cores (so that fetches overlap), but at most one picture per core is decoded at a time, which
+/// also bounds the memory that full-size pictures take.
 #[derive(Default)]
 pub struct ImageCache {
     raw: Mutex<HashMap<String, Cell<Fetched>>>,
     prepared: Mutex<HashMap<(String, Settings), Cell<Outcome>>>,
+    decoding: Permits,
+}
+
+/// A counting semaphore: one permit per core.
+struct Permits {
+    free: Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Default for Permits {
+    fn default() -> Self {
+        Permits {
+            free: Mutex::new(std::thread::available_parallelism().map_or(2, usize::from)),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+}
+
+impl Permits {
+    fn run<T>(&self, work: impl FnOnce() -> T) -> T {
+        let mut free = self.free.lock().expect("permits");
+        while *free == 0 {
+            free = self.freed.wait(free).expect("permits");
+        }
+        *free -= 1;
+        drop(free);
+        // Given back even if `work` panics.
+        struct Release<'a>(&'a Permits);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                *self.0.free.lock().expect("permits") += 1;
+                self.0.freed.notify_one();
+            }
+        }
+        let _release = Release(self);
+        work()
+    }
 }
 
 impl ImageCache {
@@ -129,7 +170,7 @@ impl ImageCache {
                     kind: "not found",
                     detail: e,
                 },
-                Ok(bytes) => match imaging::prepare(&bytes, s) {
+                Ok(bytes) => match self.decoding.run(|| imaging::prepare(&bytes, s)) {
                     Ok(p) => Outcome::Embedded {
                         asset: Asset {
                             href: format!(
