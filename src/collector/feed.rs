@@ -73,6 +73,10 @@ pub struct FeedDoc {
 pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
     // A second `<?xml … encoding=…?>` inside the document makes quick-xml panic (found by
     // fuzzing): take such declarations out before the parser sees them.
+    // The same panic comes from a leading declaration whose `?>` is missing (it then runs on
+    // into the document): such a declaration is rewritten short and closed.
+    let closed = close_declaration(bytes);
+    let bytes = closed.as_deref().unwrap_or(bytes);
     let stripped = strip_stray_declarations(bytes);
     let bytes = stripped.as_deref().unwrap_or(bytes);
     let first = parse_raw(bytes, base);
@@ -92,6 +96,34 @@ pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
             }
         }
     }
+}
+
+/// A leading `<?xml …` declaration that does not close with `?>` at its first `>`, rewritten as
+/// a well-formed one with the same encoding; `None` when the start is fine (or is no declaration).
+fn close_declaration(bytes: &[u8]) -> Option<Vec<u8>> {
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let lead = body.len() - body.trim_ascii_start().len();
+    let body = &body[lead..];
+    if !body.starts_with(b"<?xml") || body.get(5).is_some_and(|b| !b.is_ascii_whitespace()) {
+        return None;
+    }
+    let gt = body.iter().position(|&b| b == b'>');
+    if gt.is_some_and(|g| g > 0 && body[g - 1] == b'?') {
+        return None;
+    }
+    let head = &body[..gt.unwrap_or(body.len())];
+    let mut out = b"<?xml version=\"1.0\"".to_vec();
+    if let Some(enc) = xml_encoding(&[head, b"?>"].concat()).filter(|e| {
+        e.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+    }) {
+        out.extend_from_slice(format!(" encoding=\"{enc}\"").as_bytes());
+    }
+    out.extend_from_slice(b"?>");
+    if let Some(g) = gt {
+        out.extend_from_slice(&body[g + 1..]);
+    }
+    Some(out)
 }
 
 /// `bytes` without the XML declarations (`<?xml …?>`) that are not at its very start, or `None`
@@ -600,6 +632,21 @@ mod tests {
         );
         assert!(strip_stray_declarations(b"<?xml version=\"1.0\"?><rss/>").is_none());
         assert!(strip_stray_declarations(b"<rss><?xml unclosed").is_none());
+    }
+
+    #[test]
+    fn an_unclosed_leading_declaration_is_closed() {
+        let doc = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?\n><rss/>";
+        assert_eq!(
+            close_declaration(doc).unwrap(),
+            b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss/>".to_vec()
+        );
+        assert!(close_declaration(b"<?xml version=\"1.0\"?><rss/>").is_none());
+        assert!(close_declaration(b"<rss/>").is_none());
+        assert_eq!(
+            close_declaration(b"<?xml junk").unwrap(),
+            b"<?xml version=\"1.0\"?>".to_vec()
+        );
     }
 
     #[test]

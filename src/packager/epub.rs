@@ -84,9 +84,10 @@ pub fn render(issue: &Issue) -> anyhow::Result<Vec<u8>> {
 
     // Images: each distinct file once.
     let mut assets: Vec<&Asset> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for a in issue.articles() {
         for asset in &a.assets {
-            if !assets.iter().any(|x| x.href == asset.href) {
+            if seen.insert(asset.href.as_str()) {
                 assets.push(asset);
             }
         }
