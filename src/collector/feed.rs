@@ -73,8 +73,8 @@ pub struct FeedDoc {
 pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
     // A second `<?xml … encoding=…?>` inside the document makes quick-xml panic (found by
     // fuzzing): take such declarations out before the parser sees them.
-    // The same panic comes from a leading declaration whose `?>` is missing (it then runs on
-    // into the document): such a declaration is rewritten short and closed.
+    // The same panic comes from a leading declaration that is long or unclosed (quick-xml has
+    // moved past its first buffer when it sees it): such a declaration is rewritten short.
     let closed = close_declaration(bytes);
     let bytes = closed.as_deref().unwrap_or(bytes);
     let stripped = strip_stray_declarations(bytes);
@@ -98,8 +98,9 @@ pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
     }
 }
 
-/// A leading `<?xml …` declaration that does not close with `?>` at its first `>`, rewritten as
-/// a well-formed one with the same encoding; `None` when the start is fine (or is no declaration).
+/// A leading `<?xml …` declaration that does not close with `?>` at its first `>`, or is longer
+/// or odder than a declaration needs to be, rewritten as a short one with the same encoding;
+/// `None` when the start is fine (or is no declaration).
 fn close_declaration(bytes: &[u8]) -> Option<Vec<u8>> {
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let lead = body.len() - body.trim_ascii_start().len();
@@ -108,7 +109,11 @@ fn close_declaration(bytes: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let gt = body.iter().position(|&b| b == b'>');
-    if gt.is_some_and(|g| g > 0 && body[g - 1] == b'?') {
+    let plain = |d: &[u8]| {
+        d.iter()
+            .all(|&b| (0x20..0x7f).contains(&b) || b"\t\r\n".contains(&b))
+    };
+    if gt.is_some_and(|g| g > 0 && body[g - 1] == b'?' && g < 120 && plain(&body[..g])) {
         return None;
     }
     let head = &body[..gt.unwrap_or(body.len())];
@@ -646,6 +651,20 @@ mod tests {
         assert_eq!(
             close_declaration(b"<?xml junk").unwrap(),
             b"<?xml version=\"1.0\"?>".to_vec()
+        );
+    }
+
+    #[test]
+    fn a_long_leading_declaration_is_made_short() {
+        let padded = [
+            b"<?xml vers".as_slice(),
+            &[0u8; 150],
+            b"ion=\"1.0\" encoding=\"iso-8859-7\"?><rss/>",
+        ]
+        .concat();
+        assert_eq!(
+            close_declaration(&padded).unwrap(),
+            b"<?xml version=\"1.0\" encoding=\"iso-8859-7\"?><rss/>".to_vec()
         );
     }
 
