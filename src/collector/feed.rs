@@ -79,6 +79,8 @@ pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
     let bytes = closed.as_deref().unwrap_or(bytes);
     let stripped = strip_stray_declarations(bytes);
     let bytes = stripped.as_deref().unwrap_or(bytes);
+    let spaced = space_out_emails(bytes);
+    let bytes = spaced.as_deref().unwrap_or(bytes);
     let first = parse_raw(bytes, base);
     match first {
         Ok(doc) if !doc.items.is_empty() || !looks_itemful(bytes) => Ok(doc),
@@ -128,6 +130,45 @@ fn close_declaration(bytes: &[u8]) -> Option<Vec<u8>> {
     if let Some(g) = gt {
         out.extend_from_slice(&body[g + 1..]);
     }
+    Some(out)
+}
+
+/// feed-rs 3.0.0 splits a person field (`<author>`, `<managingEditor>`…) around an e-mail
+/// address by byte arithmetic and panics when the address touches a non-ASCII character (found
+/// by fuzzing: `‰š’aster@…`). Put a space between such a character and the ASCII run holding
+/// the address; `None` when no address touches one.
+fn space_out_emails(bytes: &[u8]) -> Option<Vec<u8>> {
+    let run = |b: u8| b.is_ascii_alphanumeric() || b"._%+-<>[]():@".contains(&b);
+    let mut cuts = Vec::new();
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'@').map(|p| p + i) {
+        let mut start = at;
+        while start > 0 && run(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < bytes.len() && run(bytes[end]) {
+            end += 1;
+        }
+        if start > 0 && bytes[start - 1] >= 0x80 {
+            cuts.push(start);
+        }
+        if end < bytes.len() && bytes[end] >= 0x80 {
+            cuts.push(end);
+        }
+        i = end.max(at + 1);
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() + cuts.len());
+    let mut from = 0;
+    for cut in cuts {
+        out.extend_from_slice(&bytes[from..cut]);
+        out.push(b' ');
+        from = cut;
+    }
+    out.extend_from_slice(&bytes[from..]);
     Some(out)
 }
 
@@ -652,6 +693,22 @@ mod tests {
             close_declaration(b"<?xml junk").unwrap(),
             b"<?xml version=\"1.0\"?>".to_vec()
         );
+    }
+
+    #[test]
+    fn addresses_touching_non_ascii_text_get_a_space() {
+        let doc = "<author>‰š’aster@fc.net’</author><p>a@b.org</p>";
+        let out = String::from_utf8(space_out_emails(doc.as_bytes()).unwrap()).unwrap();
+        assert_eq!(out, "<author>‰š’ aster@fc.net ’</author><p>a@b.org</p>");
+        assert!(space_out_emails(b"<author>x@y.org (X)</author>").is_none());
+        // And feed-rs reads it without panicking.
+        let feed = format!(
+            "<rss version=\"2.0\"><channel><title>T</title><managingEditor>{}</managingEditor>\
+             <item><title>I</title><link>http://e.org/1</link><author>Ёж«a@b.ru»</author></item></channel></rss>",
+            "‰š’aster@fcutrecht.net"
+        );
+        let doc = parse(feed.as_bytes(), None).unwrap();
+        assert_eq!(doc.items.len(), 1);
     }
 
     #[test]
