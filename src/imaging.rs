@@ -269,6 +269,13 @@ fn decode_webp(bytes: &[u8], size: Option<(u32, u32)>) -> Result<DynamicImage, R
         } else {
             w::WEBP_CSP_MODE::MODE_RGB
         };
+        // A big picture is often the last thing a build waits for: let libwebp filter on a
+        // second thread while it parses.
+        if u64::from(cfg.input.width.unsigned_abs()) * u64::from(cfg.input.height.unsigned_abs())
+            > 4_000_000
+        {
+            cfg.options.use_threads = 1;
+        }
         if let Some((nw, nh)) = size {
             cfg.options.use_scaling = 1;
             cfg.options.scaled_width = nw as i32;

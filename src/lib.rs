@@ -436,33 +436,64 @@ fn format_all(
     };
     // One article's bug (a panic, or output that fails the boundary audit) costs that article,
     // never the issue.
+    const CRASHED: &str =
+        "left out: formatting it crashed; this is a bug in inkquire, please report it";
     let run = || -> Vec<(String, Result<FormattedArticle, String>, Vec<String>)> {
-        articles
-        .into_par_iter()
-        .map(|a| {
-            let origin = a.origin.clone();
-            let run = std::panic::AssertUnwindSafe(|| formatter::format(a, &opts));
-            match std::panic::catch_unwind(run) {
-                Ok((f, warnings)) => {
-                    let bad = formatter::audit::violations(&f.xhtml);
-                    if bad.is_empty() {
-                        (origin, Ok(f), warnings)
-                    } else {
-                        let why = format!(
-                            "left out: the formatter's output failed the safety audit ({}); this is a bug in inkquire, please report it",
-                            bad.join(", ")
-                        );
-                        (origin, Err(why), warnings)
+        // 1. Clean and repair every article.
+        let drafts: Vec<(String, Result<formatter::Draft, String>)> = articles
+            .into_par_iter()
+            .map(|a| {
+                let origin = a.origin.clone();
+                let draft = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    formatter::draft(a, &opts)
+                }));
+                (origin, draft.map_err(|_| CRASHED.to_owned()))
+            })
+            .collect();
+        // 2. Every picture of the issue at once, the biggest first.
+        let wanted: Vec<(String, Option<String>)> = drafts
+            .iter()
+            .filter_map(|(_, d)| d.as_ref().ok())
+            .flat_map(|d| {
+                let referer = d.referer().map(str::to_owned);
+                d.image_sources()
+                    .into_iter()
+                    .map(move |src| (src, referer.clone()))
+            })
+            .collect();
+        // A panic here only means the pictures are prepared as the articles ask for them.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cache.warm(wanted, images, &settings)
+        }));
+        // 3. Pictures, typography and headers; then the safety audit.
+        drafts
+            .into_par_iter()
+            .map(|(origin, draft)| {
+                let draft = match draft {
+                    Ok(d) => d,
+                    Err(e) => return (origin, Err(e), Vec::new()),
+                };
+                let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    formatter::finish(draft, &opts)
+                }));
+                match done {
+                    Ok((f, warnings)) => {
+                        let bad = formatter::audit::violations(&f.xhtml);
+                        if bad.is_empty() {
+                            (origin, Ok(f), warnings)
+                        } else {
+                            let why = format!(
+                                "left out: the formatter's output failed the safety audit ({}); \
+                                 this is a bug in inkquire, please report it",
+                                bad.join(", ")
+                            );
+                            (origin, Err(why), warnings)
+                        }
                     }
+                    Err(_) => (origin, Err(CRASHED.to_owned()), Vec::new()),
                 }
-                Err(_) => (
-                    origin,
-                    Err("left out: formatting it crashed; this is a bug in inkquire, please report it".to_owned()),
-                    Vec::new(),
-                ),
-            }
-        })
-        .collect()
+            })
+            .collect()
     };
     // Pictures come over the network while articles are formatted: more threads than cores, so
     // that fetches overlap (the image cache lets only one picture per core decode at a time).

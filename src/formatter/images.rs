@@ -83,6 +83,9 @@ pub enum Outcome {
     },
 }
 
+/// A picture to warm: the `src` as written, its parsed address, the Referer.
+type Wanted = (String, Url, Option<String>);
+
 /// A value computed once, shared by every thread that asks for it.
 type Cell<T> = Arc<OnceLock<T>>;
 /// An image's bytes, or why they could not be had.
@@ -195,6 +198,53 @@ impl ImageCache {
         .clone()
     }
 
+    /// Load and prepare every picture in `wanted` (address, Referer) before the articles ask for
+    /// them: all loads at once (the caller's pool bounds them), then the preparing, biggest file
+    /// first, so that the one slow picture does not start last and hold up the whole build.
+    pub fn warm(
+        &self,
+        wanted: Vec<(String, Option<String>)>,
+        source: &dyn ImageSource,
+        s: &Settings,
+    ) {
+        use rayon::prelude::*;
+        let mut seen = std::collections::HashSet::new();
+        let wanted: Vec<Wanted> = wanted
+            .into_iter()
+            .filter(|(src, _)| seen.insert(src.clone()))
+            .filter_map(|(src, referer)| Url::parse(&src).ok().map(|u| (src, u, referer)))
+            .collect();
+        let mut sized: Vec<(usize, &Wanted)> = wanted
+            .par_iter()
+            .map(|w| {
+                let (src, url, referer) = w;
+                let cell = self
+                    .raw
+                    .lock()
+                    .expect("image cache")
+                    .entry(src.clone())
+                    .or_default()
+                    .clone();
+                let raw = cell.get_or_init(|| source.load(url, referer.as_deref()).map(Arc::new));
+                (raw.as_ref().map_or(0, |b| b.len()), w)
+            })
+            .collect();
+        sized.sort_by_key(|w| std::cmp::Reverse(w.0));
+        // A shared queue, so the biggest pictures start first on every worker at once.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        rayon::scope(|scope| {
+            for _ in 0..rayon::current_num_threads() {
+                scope.spawn(|_| {
+                    while let Some((_, (src, url, referer))) =
+                        sized.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        self.outcome(src, url, referer.as_deref(), source, s);
+                    }
+                });
+            }
+        });
+    }
+
     /// What the images prepared under `s` came to.
     pub fn stats(&self, s: &Settings, references: usize) -> ImageStats {
         let mut st = ImageStats::default();
@@ -298,6 +348,25 @@ pub fn embed(
         ));
     }
     (assets, refs, warnings)
+}
+
+/// The `src` of every `img` in `nodes`, in document order.
+pub fn sources(nodes: &[Node]) -> Vec<String> {
+    fn visit(nodes: &[Node], out: &mut Vec<String>) {
+        for n in nodes {
+            if let Node::El(e) = n {
+                if e.name == "img"
+                    && let Some(src) = e.attr("src")
+                {
+                    out.push(src.to_owned());
+                }
+                visit(&e.children, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    visit(nodes, &mut out);
+    out
 }
 
 fn display_url(u: &Url) -> String {

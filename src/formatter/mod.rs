@@ -41,12 +41,33 @@ pub struct FormatOptions<'a> {
 
 /// Format one article. Returns it with the warnings it raised (each about this article).
 pub fn format(article: Article, opts: &FormatOptions) -> (FormattedArticle, Vec<String>) {
-    let mut warnings = Vec::new();
-    let lang = article
-        .lang
-        .clone()
-        .unwrap_or_else(|| opts.default_lang.to_owned());
+    finish(draft(article, opts), opts)
+}
 
+/// An article cleaned and repaired, its pictures not yet loaded: between the two halves of
+/// [`format`], a build can load and prepare every picture of the issue at once, biggest first
+/// ([`ImageCache::warm`]), instead of each article waiting for its own.
+pub struct Draft {
+    article: Article,
+    nodes: Vec<tree::Node>,
+    warnings: Vec<String>,
+}
+
+impl Draft {
+    /// The picture addresses the article shows, as `finish` will ask the image cache for them.
+    pub fn image_sources(&self) -> Vec<String> {
+        images::sources(&self.nodes)
+    }
+
+    /// The address pictures are fetched from (the Referer).
+    pub fn referer(&self) -> Option<&str> {
+        self.article.url.as_deref()
+    }
+}
+
+/// The first half of [`format`]: sanitize, repair, footnotes, ids.
+pub fn draft(article: Article, opts: &FormatOptions) -> Draft {
+    let mut warnings = Vec::new();
     let mut cleaner = sanitize::Sanitizer::new(&article.base, opts.image_settings.max_width);
     let mut nodes = cleaner.clean(&article.body_html);
     lead_image(&mut nodes, &article, &mut cleaner);
@@ -56,6 +77,24 @@ pub fn format(article: Article, opts: &FormatOptions) -> (FormattedArticle, Vec<
     footnotes(&mut nodes);
     let prefix = format!("a{}-", article.id);
     repair::fix_ids(&mut nodes, &prefix);
+    Draft {
+        article,
+        nodes,
+        warnings,
+    }
+}
+
+/// The second half of [`format`]: pictures, typography, the header.
+pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<String>) {
+    let Draft {
+        article,
+        mut nodes,
+        mut warnings,
+    } = draft;
+    let lang = article
+        .lang
+        .clone()
+        .unwrap_or_else(|| opts.default_lang.to_owned());
     let (assets, image_refs, image_warnings) = images::embed(
         &mut nodes,
         opts.images,
