@@ -684,6 +684,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
         max_size,
         image_quality,
         kepub_copy: None,
+        on_source: None,
     };
     let outcome = build(req)?;
     print_report(&outcome.report);

@@ -112,20 +112,12 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
         );
     }
 
-    // Collect.
+    // Collect and build in one go: pictures of the articles already read are fetched and
+    // prepared while other pages are still arriving. Each source is reported as it is done.
     let fetcher = HttpFetcher::new(config.fetch.clone());
-    let mut source_failures = 0;
-    let sources = if config.sources.is_empty() {
-        Vec::new()
-    } else {
-        collect(&config.sources, &config, &mut store, &fetcher, &|_| {})?
-    };
-    for s in &sources {
+    let on_source = |s: &crate::SourceReport| {
         match &s.failed {
-            Some(e) => {
-                source_failures += 1;
-                eprintln!("error: {}: {e}", s.location);
-            }
+            Some(e) => eprintln!("error: {}: {e}", s.location),
             None => crate::info_line!(
                 "{}: {} new, {} updated, {} unchanged",
                 s.name,
@@ -137,12 +129,12 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
         for w in &s.warnings {
             crate::warn_line!("warning: {}: {w}", s.location);
         }
-    }
+    };
 
     // Build.
     let req = BuildRequest {
         inputs: Vec::new(),
-        sources: Vec::new(),
+        sources: config.sources.clone(),
         output: epub.clone(),
         selection: Selection {
             from,
@@ -168,8 +160,11 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
         max_size: look.max_size,
         image_quality: look.image_quality,
         kepub_copy: wants_kepub.then(|| kepub.clone()),
+        on_source: Some(&on_source),
     };
     let outcome = build(req)?;
+    let sources = &outcome.sources;
+    let source_failures = sources.iter().filter(|s| s.failed.is_some()).count();
     print_report(&outcome.report);
     let Some(written) = outcome.written.clone() else {
         crate::info_line!("Nothing new since the last issue: no issue built.");
@@ -377,6 +372,7 @@ fn dry_run(
         max_size: None,
         image_quality: look.image_quality,
         kepub_copy: None,
+        on_source: None,
     })?;
     if outcome.titles.is_empty() {
         println!("Nothing new: no issue would be built.");

@@ -170,7 +170,7 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
         matches!(format, ImageFormat::Png | ImageFormat::Gif) && (has_alpha || few_colours(&img));
     let img = if has_alpha { flatten(&img) } else { img };
     let img = if s.gray {
-        DynamicImage::ImageLuma8(img.to_luma8())
+        DynamicImage::ImageLuma8(luma(img))
     } else {
         DynamicImage::ImageRgb8(img.to_rgb8())
     };
@@ -311,6 +311,27 @@ fn decode_webp(bytes: &[u8], size: Option<(u32, u32)>) -> Result<DynamicImage, R
             image::RgbImage::from_raw(ow, oh, pixels).map(DynamicImage::ImageRgb8)
         };
         img.ok_or_else(|| fail("decoded to an unexpected size"))
+    }
+}
+
+/// Gray levels of a picture: Rec. 709 weights, as the `image` crate uses, in integer arithmetic
+/// (its own conversion goes through floating point for every pixel).
+fn luma(img: DynamicImage) -> image::GrayImage {
+    match img {
+        DynamicImage::ImageLuma8(g) => g,
+        DynamicImage::ImageRgb8(rgb) => {
+            let (w, h) = rgb.dimensions();
+            let gray: Vec<u8> = rgb
+                .as_raw()
+                .chunks_exact(3)
+                .map(|p| {
+                    let y = 2126 * u32::from(p[0]) + 7152 * u32::from(p[1]) + 722 * u32::from(p[2]);
+                    ((y + 5000) / 10000) as u8
+                })
+                .collect();
+            image::GrayImage::from_raw(w, h, gray).expect("one gray level per pixel")
+        }
+        other => other.to_luma8(),
     }
 }
 
@@ -455,6 +476,24 @@ mod tests {
         let out = image::load_from_memory(&p.data).unwrap().to_luma8();
         assert_eq!((out.width(), out.height()), (100, 100));
         assert!(out.pixels().all(|p| p.0[0] >= 250), "not white");
+    }
+
+    #[test]
+    fn integer_gray_levels_match_the_image_crate() {
+        let mut rgb = image::RgbImage::new(64, 64);
+        let mut seed = 7u32;
+        for p in rgb.pixels_mut() {
+            for c in p.0.iter_mut() {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                *c = (seed >> 16) as u8;
+            }
+        }
+        let img = DynamicImage::ImageRgb8(rgb);
+        let theirs = img.to_luma8();
+        let ours = luma(img);
+        for (a, b) in ours.pixels().zip(theirs.pixels()) {
+            assert!(a.0[0].abs_diff(b.0[0]) <= 1, "{} vs {}", a.0[0], b.0[0]);
+        }
     }
 
     #[test]

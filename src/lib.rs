@@ -68,6 +68,9 @@ pub struct BuildRequest<'a> {
     pub image_quality: u8,
     /// Also write the KEPUB flavour here.
     pub kepub_copy: Option<PathBuf>,
+    /// Told of each source as soon as it is collected. A caller that gives it reports the
+    /// sources itself: their failures and warnings are then not repeated in the outcome's report.
+    pub on_source: Option<&'a dyn Fn(&SourceReport)>,
 }
 
 /// What a build did.
@@ -118,6 +121,18 @@ pub fn collect(
     fetcher: &dyn Fetcher,
     on_done: &dyn Fn(&SourceReport),
 ) -> anyhow::Result<Vec<SourceReport>> {
+    collect_watching(sources, config, store, fetcher, on_done, None)
+}
+
+/// [`collect`], telling `on_article` of each new article as soon as it is read.
+fn collect_watching(
+    sources: &[SourceConfig],
+    config: &Config,
+    store: &mut Store,
+    fetcher: &dyn Fetcher,
+    on_done: &dyn Fn(&SourceReport),
+    on_article: Option<&(dyn Fn(&model::Article) + Sync)>,
+) -> anyhow::Result<Vec<SourceReport>> {
     for s in sources {
         if let Some(url) = &s.url {
             fetcher.allow_private(url);
@@ -129,6 +144,7 @@ pub fn collect(
         config,
         known: &known,
         workers: config.fetch.global.max(1),
+        on_article,
     };
     let mut reports: Vec<(usize, SourceReport)> = Vec::new();
     let mut store_error = None;
@@ -176,6 +192,76 @@ pub fn collect(
 /// An `Err` is a failure of the build itself (the book or the ledger could not be written);
 /// problems with single inputs are in the outcome's report.
 pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
+    let base = imaging::Settings {
+        max_width: req.issue.profile.width,
+        max_height: req.issue.profile.height,
+        gray: req.issue.profile.gray,
+        quality: req.image_quality,
+    };
+    let cache = ImageCache::default();
+    let images = FetchedImages {
+        fetcher: req.fetcher,
+    };
+    let threads = req.config.fetch.global.max(rayon::current_num_threads());
+    std::thread::scope(|scope| {
+        // Articles collected by this build get their pictures fetched and prepared while the
+        // other pages are still arriving, instead of all after the last one.
+        let early = (!req.sources.is_empty()).then(|| {
+            let (tx, rx) = std::sync::mpsc::channel::<model::Article>();
+            let (images, cache) = (&images, &cache);
+            scope.spawn(move || warm_early(rx, images, cache, base, threads));
+            tx
+        });
+        build_with(req, &cache, &images, base, early)
+    })
+}
+
+/// Draft each article that comes through `rx` and fetch and prepare its pictures into `cache`,
+/// several articles at once, until the sender is dropped and every picture asked for is done.
+fn warm_early(
+    rx: std::sync::mpsc::Receiver<model::Article>,
+    images: &dyn formatter::ImageSource,
+    cache: &ImageCache,
+    settings: imaging::Settings,
+    threads: usize,
+) {
+    let opts = FormatOptions {
+        default_lang: "en",
+        images,
+        image_cache: cache,
+        image_settings: settings,
+    };
+    let warm = |a: model::Article| {
+        // A panic here only means the pictures are prepared later, as the formatter asks.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let draft = formatter::draft(a, &opts);
+            let referer = draft.referer().map(str::to_owned);
+            let wanted = draft
+                .image_sources()
+                .into_iter()
+                .map(|src| (src, referer.clone()))
+                .collect();
+            cache.warm(wanted, images, &settings);
+        }));
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.in_place_scope(|s| {
+            for a in rx {
+                let warm = &warm;
+                s.spawn(move |_| warm(a));
+            }
+        }),
+        Err(_) => rx.into_iter().for_each(warm),
+    }
+}
+
+fn build_with(
+    req: BuildRequest,
+    cache: &ImageCache,
+    images: &FetchedImages,
+    base: imaging::Settings,
+    early: Option<std::sync::mpsc::Sender<model::Article>>,
+) -> anyhow::Result<BuildOutcome> {
     let mut outcome = BuildOutcome::default();
     let mut memory;
     let has_ledger = req.store.is_some();
@@ -189,8 +275,21 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
 
     // 1. Collect: named sources into the ledger, local files straight in.
     if !req.sources.is_empty() {
-        outcome.sources = collect(&req.sources, req.config, store, req.fetcher, &|_| {})?;
-        for s in &outcome.sources {
+        let selection = &req.selection;
+        let tell = |a: &model::Article| {
+            if let Some(tx) = early.as_ref().filter(|_| selection.keeps(a)) {
+                let _ = tx.send(a.clone());
+            }
+        };
+        outcome.sources = collect_watching(
+            &req.sources,
+            req.config,
+            store,
+            req.fetcher,
+            req.on_source.unwrap_or(&|_| {}),
+            Some(&tell),
+        )?;
+        for s in outcome.sources.iter().filter(|_| req.on_source.is_none()) {
             for w in &s.warnings {
                 outcome.report.warn(&s.location, w);
             }
@@ -203,6 +302,8 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
             }
         }
     }
+    // Nothing more is coming: the early pictures finish in the background.
+    drop(early);
     let mut articles = collector::collect_local(&req.inputs, &mut outcome.report);
     let last = store.last_issue()?;
     for s in store.articles()? {
@@ -234,16 +335,6 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
         number,
         ..req.issue.clone()
     };
-    let cache = ImageCache::default();
-    let images = FetchedImages {
-        fetcher: req.fetcher,
-    };
-    let base = imaging::Settings {
-        max_width: opts.profile.width,
-        max_height: opts.profile.height,
-        gray: opts.profile.gray,
-        quality: req.image_quality,
-    };
     // Each step down: a fraction of the screen size and a JPEG quality.
     let steps: &[(f64, u8)] = match req.max_size {
         None => &[(1.0, 0)],
@@ -271,8 +362,8 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
         let mut report = Report::default();
         let formatted = format_all(
             selected.clone(),
-            &images,
-            &cache,
+            images,
+            cache,
             settings,
             req.config.fetch.global,
             &mut report,

@@ -72,6 +72,9 @@ pub struct Collect<'a> {
     pub known: &'a Known,
     /// Workers fetching sources at once.
     pub workers: usize,
+    /// Told of each new article as soon as it is read, before its source is done (a build uses
+    /// it to start on the article's pictures while other pages are still arriving).
+    pub on_article: Option<&'a (dyn Fn(&Article) + Sync)>,
 }
 
 /// Collect every source. Each result is handed to `sink` on the calling thread as soon as its
@@ -241,6 +244,9 @@ fn collect_local_source(s: &SourceConfig, path: &std::path::Path, ctx: &Collect)
                 a.topics.push(t);
             }
         }
+        if let Some(tell) = ctx.on_article {
+            tell(&a);
+        }
         harvest.articles.push(Harvested {
             key,
             article: a,
@@ -329,6 +335,9 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
                     if ctx.known.keys.contains(&key) {
                         harvest.known += 1;
                     } else {
+                        if let Some(tell) = ctx.on_article {
+                            tell(&a);
+                        }
                         harvest.articles.push(Harvested {
                             key,
                             article: a,
@@ -441,6 +450,9 @@ fn items_to_articles(
                         let Some(item) = items.get(i) else { break };
                         match item_article(item, doc, s, source_name, feed_url, ctx, now) {
                             ItemOutcome::Article(h) => {
+                                if let Some(tell) = ctx.on_article {
+                                    tell(&h.article);
+                                }
                                 if h.status != "ok" {
                                     fails.lock().expect("fails").push(h.status.clone());
                                 }

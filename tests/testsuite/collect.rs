@@ -645,3 +645,133 @@ fn retries_after_a_server_error_and_site_selectors_override_extraction() {
         "kept only .story: {body}"
     );
 }
+
+/// A feed of two stories: the first page shows a picture, the second page is slow. One process
+/// collects and builds, so the picture is fetched while the slow page is still coming (before,
+/// every picture waited for the last page).
+fn slow_second_page_site() -> TestServer {
+    let srv = TestServer::start();
+    let item = |n: usize| {
+        format!(
+            "<item><title>Story {n}</title><link>{}</link><guid>story-{n}</guid>\
+             <pubDate>{}</pubDate><description>Short.</description></item>",
+            srv.url(&format!("/story-{n}.html")),
+            rfc2822(1)
+        )
+    };
+    srv.route(
+        "/feed.xml",
+        Resp::ok(
+            "application/rss+xml",
+            format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Loop News</title>\
+                 <link>{}</link>{}{}</channel></rss>",
+                srv.url("/"),
+                item(1),
+                item(2)
+            ),
+        ),
+    );
+    srv.route(
+        "/story-1.html",
+        Resp::ok(
+            "text/html; charset=utf-8",
+            page(1).replace(
+                "<h1>Story 1</h1>",
+                "<h1>Story 1</h1><figure><img src=\"/harbour.png\" alt=\"The harbour\"></figure>",
+            ),
+        ),
+    );
+    srv.route(
+        "/story-2.html",
+        Resp {
+            delay: Duration::from_millis(1500),
+            ..Resp::ok("text/html; charset=utf-8", page(2))
+        },
+    );
+    srv.route("/harbour.png", Resp::ok("image/png", png(640, 480)));
+    srv
+}
+
+/// Where `path` was answered in the server's log.
+fn answered_at(srv: &TestServer, path: &str) -> usize {
+    srv.requests()
+        .iter()
+        .position(|r| r.starts_with(&format!("GET {path} ")))
+        .unwrap_or_else(|| panic!("{path} never asked for: {:?}", srv.requests()))
+}
+
+#[test]
+fn pictures_are_fetched_while_slow_pages_still_arrive() {
+    // `build` with a feed: collect and build in one process.
+    let srv = slow_second_page_site();
+    let dir = Dir::new();
+    let out = dir.path("loop.epub");
+    let o = inkquire(&[
+        "build",
+        "--store",
+        dir.path("ledger.db").to_str().unwrap(),
+        &srv.url("/feed.xml"),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        answered_at(&srv, "/harbour.png") < answered_at(&srv, "/story-2.html"),
+        "the picture waited for the slow page: {:?}",
+        srv.requests()
+    );
+    assert_eq!(srv.downloads("/harbour.png"), 1, "{:?}", srv.requests());
+    epubcheck(&out);
+    let book = Book::open(&out);
+    let pictures: Vec<&String> = book
+        .files
+        .keys()
+        .filter(|k| k.starts_with("OEBPS/images/") && !k.contains("/cover."))
+        .collect();
+    assert_eq!(pictures.len(), 1, "{:?}", book.files.keys());
+    let all: String = book
+        .order
+        .iter()
+        .filter(|n| n.ends_with(".xhtml"))
+        .map(|n| book.text(n))
+        .collect();
+    assert!(all.contains("alt=\"The harbour\""), "picture in the text");
+    assert!(
+        all.contains("walkway number 2"),
+        "the slow story is in the book"
+    );
+
+    // `digest` runs the same way, and reports each source as it is done.
+    let srv = slow_second_page_site();
+    let dir = Dir::new();
+    let cfg = write_config(
+        &dir,
+        &srv,
+        "[[source]]\nurl = \"BASE/feed.xml\"\n",
+        "per-host = 4",
+    );
+    let o = inkquire_in(&dir.path(""), &["digest", "--config", &cfg]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("Loop News: 2 new"), "{err}");
+    assert!(
+        answered_at(&srv, "/harbour.png") < answered_at(&srv, "/story-2.html"),
+        "digest: the picture waited for the slow page: {:?}",
+        srv.requests()
+    );
+    let issue = std::fs::read_dir(dir.path("issues"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "epub"))
+        .expect("an issue in the output folder");
+    epubcheck(&issue);
+    assert!(
+        Book::open(&issue)
+            .files
+            .keys()
+            .any(|k| k.starts_with("OEBPS/images/") && !k.contains("/cover.")),
+        "digest's issue has the picture"
+    );
+}
