@@ -320,7 +320,7 @@ fn build_with(
     }
 
     // 2. Select.
-    let selected = select::apply(articles, &req.selection);
+    let mut selected = select::apply(articles, &req.selection);
     if selected.is_empty() {
         return Ok(outcome);
     }
@@ -360,8 +360,14 @@ fn build_with(
             ..base
         };
         let mut report = Report::default();
+        // The last step takes the articles; earlier ones (a size budget) work on a copy.
+        let articles = if n + 1 == steps.len() {
+            std::mem::take(&mut selected)
+        } else {
+            selected.clone()
+        };
         let formatted = format_all(
-            selected.clone(),
+            articles,
             images,
             cache,
             settings,
@@ -529,7 +535,10 @@ fn format_all(
     // never the issue.
     const CRASHED: &str =
         "left out: formatting it crashed; this is a bug in inkquire, please report it";
-    let run = || -> Vec<(String, Result<FormattedArticle, String>, Vec<String>)> {
+    // Articles go through in batches: a draft (the parsed tree) is several times the size of its
+    // source, so holding every draft of a year of articles at once would be most of the memory.
+    const BATCH: usize = 256;
+    let run_batch = |articles: Vec<model::Article>| -> Vec<(String, Result<FormattedArticle, String>, Vec<String>)> {
         // 1. Clean and repair every article.
         let drafts: Vec<(String, Result<formatter::Draft, String>)> = articles
             .into_par_iter()
@@ -541,7 +550,7 @@ fn format_all(
                 (origin, draft.map_err(|_| CRASHED.to_owned()))
             })
             .collect();
-        // 2. Every picture of the issue at once, the biggest first.
+        // 2. Every picture of the batch at once, the biggest first.
         let wanted: Vec<(String, Option<String>)> = drafts
             .iter()
             .filter_map(|(_, d)| d.as_ref().ok())
@@ -585,6 +594,17 @@ fn format_all(
                 }
             })
             .collect()
+    };
+    let run = || {
+        let mut done = Vec::with_capacity(articles.len());
+        let mut rest = articles.into_iter();
+        loop {
+            let batch: Vec<model::Article> = rest.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break done;
+            }
+            done.extend(run_batch(batch));
+        }
     };
     // Pictures come over the network while articles are formatted: more threads than cores, so
     // that fetches overlap (the image cache lets only one picture per core decode at a time).

@@ -48,9 +48,12 @@ pub fn format(article: Article, opts: &FormatOptions) -> (FormattedArticle, Vec<
 /// [`format`], a build can load and prepare every picture of the issue at once, biggest first
 /// ([`ImageCache::warm`]), instead of each article waiting for its own.
 pub struct Draft {
+    /// The article, without its `body_html` (now in `nodes`).
     article: Article,
     nodes: Vec<tree::Node>,
     warnings: Vec<String>,
+    /// How long the source HTML was (for sizing the output).
+    source_len: usize,
 }
 
 impl Draft {
@@ -66,10 +69,12 @@ impl Draft {
 }
 
 /// The first half of [`format`]: sanitize, repair, footnotes, ids.
-pub fn draft(article: Article, opts: &FormatOptions) -> Draft {
+pub fn draft(mut article: Article, opts: &FormatOptions) -> Draft {
     let mut warnings = Vec::new();
     let mut cleaner = sanitize::Sanitizer::new(&article.base, opts.image_settings.max_width);
     let mut nodes = cleaner.clean(&article.body_html);
+    // The tree holds the text from here on: the source need not stay in memory until `finish`.
+    let source_len = std::mem::take(&mut article.body_html).len();
     lead_image(&mut nodes, &article, &mut cleaner);
     warnings.extend(cleaner.removed.describe());
     let mut nodes = repair::repair(nodes);
@@ -81,6 +86,7 @@ pub fn draft(article: Article, opts: &FormatOptions) -> Draft {
         article,
         nodes,
         warnings,
+        source_len,
     }
 }
 
@@ -90,6 +96,7 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
         article,
         mut nodes,
         mut warnings,
+        source_len,
     } = draft;
     let lang = article
         .lang
@@ -118,7 +125,7 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
         .unwrap_or_else(|| lead_text(&nodes));
     let summary = typeset(&truncate_words(&summary, 180), &lang);
 
-    let mut xhtml = String::with_capacity(article.body_html.len() + 1024);
+    let mut xhtml = String::with_capacity(source_len + 1024);
     header(&article, &title, &lang, reading_minutes, &mut xhtml);
     xhtml.push_str("<div class=\"article-body\">\n");
     tree::write_nodes(&nodes, &mut xhtml);

@@ -674,3 +674,40 @@ fn quiet_verbose_and_the_log_variable() {
     let err = stderr(&o);
     assert!(err.contains("warning:") && !err.contains("Wrote"), "{err}");
 }
+
+#[test]
+fn a_build_larger_than_a_formatting_batch_keeps_every_article_in_order() {
+    // 600 articles: more than two of the formatter's batches of 256.
+    let dir = Dir::new();
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    for n in 0..600 {
+        let at = start + chrono::Duration::hours(n);
+        dir.write(
+            &format!("in/note-{n:03}.md"),
+            format!(
+                "---\ntitle: Note {n:03}\ndate: {}\n---\nThe body of note number {n:03}, \
+                 with its own words.\n",
+                at.and_utc().to_rfc3339()
+            ),
+        );
+    }
+    let (o, path) = build(&dir, &[dir.path("in").to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&path);
+    let book = Book::open(&path);
+    let articles = book.articles();
+    assert_eq!(articles.len(), 600);
+    // Newest first, each page holding its own text.
+    for (i, href) in articles.iter().enumerate() {
+        let n = 599 - i;
+        assert_eq!(book.title_of(href), format!("Note {n:03}"));
+        let page = book.doc_text(href, None);
+        assert!(
+            page.contains(&format!("note number {n:03}")),
+            "{href}: {page}"
+        );
+    }
+}
