@@ -203,17 +203,47 @@ pub fn build(req: BuildRequest) -> anyhow::Result<BuildOutcome> {
         fetcher: req.fetcher,
     };
     let threads = req.config.fetch.global.max(rayon::current_num_threads());
+    let drafts = EarlyDrafts::default();
     std::thread::scope(|scope| {
         // Articles collected by this build get their pictures fetched and prepared while the
         // other pages are still arriving, instead of all after the last one.
         let early = (!req.sources.is_empty()).then(|| {
             let (tx, rx) = std::sync::mpsc::channel::<model::Article>();
-            let (images, cache) = (&images, &cache);
-            scope.spawn(move || warm_early(rx, images, cache, base, threads));
+            let (images, cache, drafts) = (&images, &cache, &drafts);
+            scope.spawn(move || warm_early(rx, images, cache, drafts, base, threads));
             tx
         });
-        build_with(req, &cache, &images, base, early)
+        build_with(req, &cache, &images, &drafts, base, early)
     })
+}
+
+/// Drafts made while articles were being collected, by article id with their [`formatter::draft_key`],
+/// for the formatter to use instead of drafting the same article again.
+#[derive(Default)]
+struct EarlyDrafts(std::sync::Mutex<std::collections::HashMap<String, (u64, formatter::Draft)>>);
+
+impl EarlyDrafts {
+    /// Drafts kept at most: beyond this (a very large first collect) they are made again later,
+    /// rather than all held in memory at once.
+    const MAX: usize = 512;
+
+    fn keep(&self, id: String, key: u64, d: formatter::Draft) {
+        let mut m = self.0.lock().expect("early drafts");
+        if m.len() < Self::MAX {
+            m.insert(id, (key, d));
+        }
+    }
+
+    /// The early draft of `a`, if one was made from the same content.
+    fn take(&self, a: &model::Article, opts: &FormatOptions) -> Option<formatter::Draft> {
+        let mut m = self.0.lock().expect("early drafts");
+        if m.is_empty() {
+            return None;
+        }
+        let (key, d) = m.remove(&a.id)?;
+        drop(m);
+        (key == formatter::draft_key(a, opts)).then_some(d)
+    }
 }
 
 /// Draft each article that comes through `rx` and fetch and prepare its pictures into `cache`,
@@ -222,6 +252,7 @@ fn warm_early(
     rx: std::sync::mpsc::Receiver<model::Article>,
     images: &dyn formatter::ImageSource,
     cache: &ImageCache,
+    drafts: &EarlyDrafts,
     settings: imaging::Settings,
     threads: usize,
 ) {
@@ -231,9 +262,11 @@ fn warm_early(
         image_cache: cache,
         image_settings: settings,
     };
-    let warm = |a: model::Article| {
-        // A panic here only means the pictures are prepared later, as the formatter asks.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    // The pictures an article shows (a panic here only means they are prepared later, as the
+    // formatter asks for them).
+    let wanted = |a: model::Article| -> Vec<(String, Option<String>)> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let (id, key) = (a.id.clone(), formatter::draft_key(&a, &opts));
             let draft = formatter::draft(a, &opts);
             let referer = draft.referer().map(str::to_owned);
             let wanted = draft
@@ -241,17 +274,30 @@ fn warm_early(
                 .into_iter()
                 .map(|src| (src, referer.clone()))
                 .collect();
-            cache.warm(wanted, images, &settings);
+            drafts.keep(id, key, draft);
+            wanted
+        }))
+        .unwrap_or_default()
+    };
+    // Each picture on its own: one is prepared as soon as it has arrived, not after the
+    // article's other pictures.
+    let warm = |w: (String, Option<String>)| {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cache.warm(vec![w], images, &settings)
         }));
     };
     match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool.in_place_scope(|s| {
+            // Drafted here, as each article arrives (a draft is quick, and this thread would
+            // otherwise wait), so the formatter finds it even while pictures fill the pool.
             for a in rx {
-                let warm = &warm;
-                s.spawn(move |_| warm(a));
+                for w in wanted(a) {
+                    let warm = &warm;
+                    s.spawn(move |_| warm(w));
+                }
             }
         }),
-        Err(_) => rx.into_iter().for_each(warm),
+        Err(_) => rx.into_iter().flat_map(wanted).for_each(warm),
     }
 }
 
@@ -259,6 +305,7 @@ fn build_with(
     req: BuildRequest,
     cache: &ImageCache,
     images: &FetchedImages,
+    drafts: &EarlyDrafts,
     base: imaging::Settings,
     early: Option<std::sync::mpsc::Sender<model::Article>>,
 ) -> anyhow::Result<BuildOutcome> {
@@ -370,6 +417,7 @@ fn build_with(
             articles,
             images,
             cache,
+            drafts,
             settings,
             req.config.fetch.global,
             &mut report,
@@ -520,6 +568,7 @@ fn format_all(
     articles: Vec<model::Article>,
     images: &dyn formatter::ImageSource,
     cache: &ImageCache,
+    early: &EarlyDrafts,
     settings: imaging::Settings,
     fetches: usize,
     report: &mut Report,
@@ -545,7 +594,10 @@ fn format_all(
             .map(|a| {
                 let origin = a.origin.clone();
                 let draft = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    formatter::draft(a, &opts)
+                    match early.take(&a, &opts) {
+                        Some(d) => d.for_article(a),
+                        None => formatter::draft(a, &opts),
+                    }
                 }));
                 (origin, draft.map_err(|_| CRASHED.to_owned()))
             })
@@ -562,10 +614,15 @@ fn format_all(
             })
             .collect();
         // A panic here only means the pictures are prepared as the articles ask for them.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            cache.warm(wanted, images, &settings)
-        }));
-        // 3. Pictures, typography and headers; then the safety audit.
+        let warm = || {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                cache.warm(wanted, images, &settings)
+            }));
+        };
+        // 3. At the same time, pictures, typography and headers; then the safety audit. An
+        //    article whose pictures are ready is finished at once (its picture cells are filled)
+        //    instead of after the slowest picture of the batch.
+        let finish_all = || -> Vec<_> {
         drafts
             .into_par_iter()
             .map(|(origin, draft)| {
@@ -594,6 +651,8 @@ fn format_all(
                 }
             })
             .collect()
+        };
+        rayon::join(warm, finish_all).1
     };
     let run = || {
         let mut done = Vec::with_capacity(articles.len());

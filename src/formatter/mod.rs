@@ -68,6 +68,41 @@ impl Draft {
     }
 }
 
+/// What a draft of `a` depends on, as one number: a draft made earlier (while the article was
+/// still being collected) can stand in for a new one when the numbers match.
+pub fn draft_key(a: &Article, opts: &FormatOptions) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    a.id.hash(&mut h);
+    a.title.hash(&mut h);
+    a.byline.hash(&mut h);
+    a.published
+        .map(|p| {
+            (
+                p.at.timestamp(),
+                p.at.offset().local_minus_utc(),
+                p.has_time,
+            )
+        })
+        .hash(&mut h);
+    a.lead_image.hash(&mut h);
+    a.body_html.hash(&mut h);
+    a.base.url.hash(&mut h);
+    a.base.dir.hash(&mut h);
+    a.base.root.hash(&mut h);
+    opts.image_settings.max_width.hash(&mut h);
+    h.finish()
+}
+
+impl Draft {
+    /// This draft, carrying `a` (the same article, as read back from the ledger) into `finish`.
+    pub fn for_article(mut self, mut a: Article) -> Draft {
+        a.body_html = String::new();
+        self.article = a;
+        self
+    }
+}
+
 /// The first half of [`format`]: sanitize, repair, footnotes, ids.
 pub fn draft(mut article: Article, opts: &FormatOptions) -> Draft {
     let mut warnings = Vec::new();

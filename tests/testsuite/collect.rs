@@ -646,10 +646,10 @@ fn retries_after_a_server_error_and_site_selectors_override_extraction() {
     );
 }
 
-/// A feed of two stories: the first page shows a picture, the second page is slow. One process
-/// collects and builds, so the picture is fetched while the slow page is still coming (before,
-/// every picture waited for the last page).
-fn slow_second_page_site() -> TestServer {
+/// A feed of `n` stories (at least two): the first page shows a picture, the second page is
+/// slow. One process collects and builds, so the picture is fetched while the slow page is still
+/// coming (before, every picture waited for the last page).
+fn slow_second_page_site(n: usize) -> TestServer {
     let srv = TestServer::start();
     let item = |n: usize| {
         format!(
@@ -665,10 +665,9 @@ fn slow_second_page_site() -> TestServer {
             "application/rss+xml",
             format!(
                 "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Loop News</title>\
-                 <link>{}</link>{}{}</channel></rss>",
+                 <link>{}</link>{}</channel></rss>",
                 srv.url("/"),
-                item(1),
-                item(2)
+                (1..=n).map(item).collect::<String>()
             ),
         ),
     );
@@ -689,6 +688,12 @@ fn slow_second_page_site() -> TestServer {
             ..Resp::ok("text/html; charset=utf-8", page(2))
         },
     );
+    for k in 3..=n {
+        srv.route(
+            &format!("/story-{k}.html"),
+            Resp::ok("text/html; charset=utf-8", page(k)),
+        );
+    }
     srv.route("/harbour.png", Resp::ok("image/png", png(640, 480)));
     srv
 }
@@ -704,7 +709,7 @@ fn answered_at(srv: &TestServer, path: &str) -> usize {
 #[test]
 fn pictures_are_fetched_while_slow_pages_still_arrive() {
     // `build` with a feed: collect and build in one process.
-    let srv = slow_second_page_site();
+    let srv = slow_second_page_site(2);
     let dir = Dir::new();
     let out = dir.path("loop.epub");
     let o = inkquire(&[
@@ -743,7 +748,7 @@ fn pictures_are_fetched_while_slow_pages_still_arrive() {
     );
 
     // `digest` runs the same way, and reports each source as it is done.
-    let srv = slow_second_page_site();
+    let srv = slow_second_page_site(2);
     let dir = Dir::new();
     let cfg = write_config(
         &dir,
@@ -774,4 +779,50 @@ fn pictures_are_fetched_while_slow_pages_still_arrive() {
             .any(|k| k.starts_with("OEBPS/images/") && !k.contains("/cover.")),
         "digest's issue has the picture"
     );
+}
+
+#[test]
+fn one_process_and_two_commands_write_the_same_book() {
+    // A one-process build reuses the drafts and pictures made while collecting; the book must be
+    // exactly the one that collect, then build, writes.
+    let srv = slow_second_page_site(8);
+    let dir = Dir::new();
+    let one = dir.path("one.epub");
+    let o = inkquire(&[
+        "build",
+        "--store",
+        dir.path("one.db").to_str().unwrap(),
+        &srv.url("/feed.xml"),
+        "--date",
+        "2026-11-28",
+        "-o",
+        one.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let two = dir.path("two.epub");
+    let ledger = dir.path("two.db");
+    let o = inkquire(&[
+        "collect",
+        "--store",
+        ledger.to_str().unwrap(),
+        &srv.url("/feed.xml"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = inkquire(&[
+        "build",
+        "--store",
+        ledger.to_str().unwrap(),
+        "--date",
+        "2026-11-28",
+        "-o",
+        two.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&one);
+    let (a, b) = (Book::open(&one), Book::open(&two));
+    assert_eq!(a.order, b.order);
+    for (name, bytes) in &a.files {
+        assert!(b.files.get(name) == Some(bytes), "{name} differs");
+    }
+    assert_eq!(a.articles().len(), 8);
 }
