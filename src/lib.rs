@@ -587,17 +587,18 @@ fn format_all(
     // Articles go through in batches: a draft (the parsed tree) is several times the size of its
     // source, so holding every draft of a year of articles at once would be most of the memory.
     const BATCH: usize = 256;
-    let run_batch = |articles: Vec<model::Article>| -> Vec<(String, Result<FormattedArticle, String>, Vec<String>)> {
+    type Done = (String, Result<FormattedArticle, String>, Vec<String>);
+    let run_batch = |articles: Vec<model::Article>| -> Vec<Done> {
         // 1. Clean and repair every article.
         let drafts: Vec<(String, Result<formatter::Draft, String>)> = articles
             .into_par_iter()
             .map(|a| {
                 let origin = a.origin.clone();
-                let draft = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    match early.take(&a, &opts) {
-                        Some(d) => d.for_article(a),
-                        None => formatter::draft(a, &opts),
-                    }
+                let draft = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match early
+                    .take(&a, &opts)
+                {
+                    Some(d) => d.for_article(a),
+                    None => formatter::draft(a, &opts),
                 }));
                 (origin, draft.map_err(|_| CRASHED.to_owned()))
             })
@@ -614,45 +615,36 @@ fn format_all(
             })
             .collect();
         // A panic here only means the pictures are prepared as the articles ask for them.
-        let warm = || {
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                cache.warm(wanted, images, &settings)
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cache.warm(wanted, images, &settings)
+        }));
+        // 3. Pictures, typography and headers; then the safety audit.
+        let finish = |(origin, draft): (String, Result<formatter::Draft, String>)| -> Done {
+            let draft = match draft {
+                Ok(d) => d,
+                Err(e) => return (origin, Err(e), Vec::new()),
+            };
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                formatter::finish(draft, &opts)
             }));
-        };
-        // 3. At the same time, pictures, typography and headers; then the safety audit. An
-        //    article whose pictures are ready is finished at once (its picture cells are filled)
-        //    instead of after the slowest picture of the batch.
-        let finish_all = || -> Vec<_> {
-        drafts
-            .into_par_iter()
-            .map(|(origin, draft)| {
-                let draft = match draft {
-                    Ok(d) => d,
-                    Err(e) => return (origin, Err(e), Vec::new()),
-                };
-                let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    formatter::finish(draft, &opts)
-                }));
-                match done {
-                    Ok((f, warnings)) => {
-                        let bad = formatter::audit::violations(&f.xhtml);
-                        if bad.is_empty() {
-                            (origin, Ok(f), warnings)
-                        } else {
-                            let why = format!(
-                                "left out: the formatter's output failed the safety audit ({}); \
+            match done {
+                Ok((f, warnings)) => {
+                    let bad = formatter::audit::violations(&f.xhtml);
+                    if bad.is_empty() {
+                        (origin, Ok(f), warnings)
+                    } else {
+                        let why = format!(
+                            "left out: the formatter's output failed the safety audit ({}); \
                                  this is a bug in inkquire, please report it",
-                                bad.join(", ")
-                            );
-                            (origin, Err(why), warnings)
-                        }
+                            bad.join(", ")
+                        );
+                        (origin, Err(why), warnings)
                     }
-                    Err(_) => (origin, Err(CRASHED.to_owned()), Vec::new()),
                 }
-            })
-            .collect()
+                Err(_) => (origin, Err(CRASHED.to_owned()), Vec::new()),
+            }
         };
-        rayon::join(warm, finish_all).1
+        drafts.into_par_iter().map(finish).collect()
     };
     let run = || {
         let mut done = Vec::with_capacity(articles.len());
