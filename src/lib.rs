@@ -236,12 +236,7 @@ impl EarlyDrafts {
 
     /// The early draft of `a`, if one was made from the same content.
     fn take(&self, a: &model::Article, opts: &FormatOptions) -> Option<formatter::Draft> {
-        let mut m = self.0.lock().expect("early drafts");
-        if m.is_empty() {
-            return None;
-        }
-        let (key, d) = m.remove(&a.id)?;
-        drop(m);
+        let (key, d) = self.0.lock().expect("early drafts").remove(&a.id)?;
         (key == formatter::draft_key(a, opts)).then_some(d)
     }
 }

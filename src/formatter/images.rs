@@ -142,6 +142,25 @@ impl Permits {
 }
 
 impl ImageCache {
+    /// The bytes behind `src`, loaded once for the whole build.
+    fn raw(
+        &self,
+        src: &str,
+        url: &Url,
+        referer: Option<&str>,
+        source: &dyn ImageSource,
+    ) -> Fetched {
+        let cell = self
+            .raw
+            .lock()
+            .expect("image cache")
+            .entry(src.to_owned())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| source.load(url, referer).map(Arc::new))
+            .clone()
+    }
+
     fn outcome(
         &self,
         src: &str,
@@ -158,16 +177,7 @@ impl ImageCache {
             .or_default()
             .clone();
         cell.get_or_init(|| {
-            let raw_cell = self
-                .raw
-                .lock()
-                .expect("image cache")
-                .entry(src.to_owned())
-                .or_default()
-                .clone();
-            let raw = raw_cell
-                .get_or_init(|| source.load(url, referer).map(Arc::new))
-                .clone();
+            let raw = self.raw(src, url, referer, source);
             match raw {
                 Err(e) => Outcome::Dropped {
                     kind: "not found",
@@ -218,14 +228,7 @@ impl ImageCache {
             .par_iter()
             .map(|w| {
                 let (src, url, referer) = w;
-                let cell = self
-                    .raw
-                    .lock()
-                    .expect("image cache")
-                    .entry(src.clone())
-                    .or_default()
-                    .clone();
-                let raw = cell.get_or_init(|| source.load(url, referer.as_deref()).map(Arc::new));
+                let raw = self.raw(src, url, referer.as_deref(), source);
                 (raw.as_ref().map_or(0, |b| b.len()), w)
             })
             .collect();

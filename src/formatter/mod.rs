@@ -45,8 +45,8 @@ pub fn format(article: Article, opts: &FormatOptions) -> (FormattedArticle, Vec<
 }
 
 /// An article cleaned and repaired, its pictures not yet loaded: between the two halves of
-/// [`format`], a build can load and prepare every picture of the issue at once, biggest first
-/// ([`ImageCache::warm`]), instead of each article waiting for its own.
+/// [`format`], a build can load and prepare every picture of a batch of articles at once,
+/// biggest first ([`ImageCache::warm`]), instead of each article waiting for its own.
 pub struct Draft {
     /// The article, without its `body_html` (now in `nodes`).
     article: Article,
@@ -65,6 +65,13 @@ impl Draft {
     /// The address pictures are fetched from (the Referer).
     pub fn referer(&self) -> Option<&str> {
         self.article.url.as_deref()
+    }
+
+    /// This draft, carrying `a` (the same article, as read back from the ledger) into `finish`.
+    pub fn for_article(mut self, mut a: Article) -> Draft {
+        a.body_html = String::new();
+        self.article = a;
+        self
     }
 }
 
@@ -92,15 +99,6 @@ pub fn draft_key(a: &Article, opts: &FormatOptions) -> u64 {
     a.base.root.hash(&mut h);
     opts.image_settings.max_width.hash(&mut h);
     h.finish()
-}
-
-impl Draft {
-    /// This draft, carrying `a` (the same article, as read back from the ledger) into `finish`.
-    pub fn for_article(mut self, mut a: Article) -> Draft {
-        a.body_html = String::new();
-        self.article = a;
-        self
-    }
 }
 
 /// The first half of [`format`]: sanitize, repair, footnotes, ids.
