@@ -190,10 +190,7 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
             .map_err(|e| refuse("undecodable", e.to_string()))?;
         ("png", "image/png")
     } else {
-        let enc =
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, s.quality.clamp(1, 100));
-        img.write_with_encoder(enc)
-            .map_err(|e| refuse("undecodable", e.to_string()))?;
+        data = encode_jpeg(&img, s.quality)?;
         ("jpg", "image/jpeg")
     };
     Ok(Prepared {
@@ -205,6 +202,24 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
         converted: true,
         resized: !fits,
     })
+}
+
+/// A baseline JPEG of a gray or RGB picture.
+fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, Refused> {
+    let (pixels, colour) = match img {
+        DynamicImage::ImageLuma8(g) => (g.as_raw(), jpeg_encoder::ColorType::Luma),
+        DynamicImage::ImageRgb8(rgb) => (rgb.as_raw(), jpeg_encoder::ColorType::Rgb),
+        _ => return encode_jpeg(&DynamicImage::ImageRgb8(img.to_rgb8()), quality),
+    };
+    let side = |n: u32| {
+        u16::try_from(n)
+            .map_err(|_| refuse("too large", format!("{n} pixels is too wide for JPEG")))
+    };
+    let mut data = Vec::new();
+    jpeg_encoder::Encoder::new(&mut data, quality.clamp(1, 100))
+        .encode(pixels, side(img.width())?, side(img.height())?, colour)
+        .map_err(|e| refuse("undecodable", format!("JPEG encoding failed: {e}")))?;
+    Ok(data)
 }
 
 /// Decoders fill in what a cut-off file lacks (a gray band at the bottom); a picture that does
