@@ -583,9 +583,10 @@ fn format_all(
     // source, so holding every draft of a year of articles at once would be most of the memory.
     const BATCH: usize = 256;
     type Done = (String, Result<FormattedArticle, String>, Vec<String>);
+    type Drafted = (String, Result<formatter::Draft, String>);
     let run_batch = |articles: Vec<model::Article>| -> Vec<Done> {
         // 1. Clean and repair every article.
-        let drafts: Vec<(String, Result<formatter::Draft, String>)> = articles
+        let drafts: Vec<Drafted> = articles
             .into_par_iter()
             .map(|a| {
                 let origin = a.origin.clone();
@@ -598,23 +599,8 @@ fn format_all(
                 (origin, draft.map_err(|_| CRASHED.to_owned()))
             })
             .collect();
-        // 2. Every picture of the batch at once, the biggest first.
-        let wanted: Vec<(String, Option<String>)> = drafts
-            .iter()
-            .filter_map(|(_, d)| d.as_ref().ok())
-            .flat_map(|d| {
-                let referer = d.referer().map(str::to_owned);
-                d.image_sources()
-                    .into_iter()
-                    .map(move |src| (src, referer.clone()))
-            })
-            .collect();
-        // A panic here only means the pictures are prepared as the articles ask for them.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            cache.warm(wanted, images, &settings)
-        }));
-        // 3. Pictures, typography and headers; then the safety audit.
-        let finish = |(origin, draft): (String, Result<formatter::Draft, String>)| -> Done {
+        // Pictures, typography and headers; then the safety audit.
+        let finish = |(origin, draft): Drafted| -> Done {
             let draft = match draft {
                 Ok(d) => d,
                 Err(e) => return (origin, Err(e), Vec::new()),
@@ -639,7 +625,68 @@ fn format_all(
                 Err(_) => (origin, Err(CRASHED.to_owned()), Vec::new()),
             }
         };
-        drafts.into_par_iter().map(finish).collect()
+        // 2. Every picture of the batch at once, the biggest first; 3. once they have all been
+        // started, the articles whose pictures are ready are finished on the cores the last
+        // pictures leave free, and the others when those are done.
+        let srcs: Vec<Vec<String>> = drafts
+            .iter()
+            .map(|(_, d)| {
+                d.as_ref()
+                    .map(formatter::Draft::image_sources)
+                    .unwrap_or_default()
+            })
+            .collect();
+        let wanted: Vec<(String, Option<String>)> = drafts
+            .iter()
+            .zip(&srcs)
+            .filter_map(|((_, d), srcs)| Some((d.as_ref().ok()?.referer(), srcs)))
+            .flat_map(|(referer, srcs)| {
+                srcs.iter()
+                    .map(move |src| (src.clone(), referer.map(str::to_owned)))
+            })
+            .collect();
+        let slots: Vec<std::sync::Mutex<Option<Drafted>>> = drafts
+            .into_iter()
+            .map(|d| std::sync::Mutex::new(Some(d)))
+            .collect();
+        let done: Vec<std::sync::Mutex<Option<Done>>> =
+            slots.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let finish_one = |i: usize| -> bool {
+            let Some(taken) = slots[i].try_lock().ok().and_then(|mut s| s.take()) else {
+                return false;
+            };
+            *done[i].lock().expect("finished") = Some(finish(taken));
+            true
+        };
+        // Slots before this one have all been taken (most articles are ready in order).
+        let taken_before = std::sync::atomic::AtomicUsize::new(0);
+        let finish_ready = || {
+            use std::sync::atomic::Ordering::Relaxed;
+            let mut from = taken_before.load(Relaxed);
+            while slots
+                .get(from)
+                .is_some_and(|s| s.try_lock().is_ok_and(|s| s.is_none()))
+            {
+                from += 1;
+            }
+            taken_before.fetch_max(from, Relaxed);
+            (from..slots.len())
+                .any(|i| srcs[i].iter().all(|src| cache.ready(src, &settings)) && finish_one(i))
+        };
+        // A panic here only means the pictures are prepared as the articles ask for them.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cache.warm_while(wanted, images, &settings, &finish_ready)
+        }));
+        (0..slots.len()).into_par_iter().for_each(|i| {
+            finish_one(i);
+        });
+        done.into_iter()
+            .map(|d| {
+                d.into_inner()
+                    .expect("finished")
+                    .expect("every article is finished")
+            })
+            .collect()
     };
     let run = || {
         let mut done = Vec::with_capacity(articles.len());

@@ -120,8 +120,17 @@ impl Default for Permits {
     }
 }
 
+thread_local! {
+    /// Whether this thread holds a permit already (work done under one may prepare a picture
+    /// itself; it must not wait for a second permit that others may be waiting for too).
+    static HOLDS_PERMIT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 impl Permits {
     fn run<T>(&self, work: impl FnOnce() -> T) -> T {
+        if HOLDS_PERMIT.get() {
+            return work();
+        }
         let mut free = self.free.lock().expect("permits");
         while *free == 0 {
             free = self.freed.wait(free).expect("permits");
@@ -132,10 +141,12 @@ impl Permits {
         struct Release<'a>(&'a Permits);
         impl Drop for Release<'_> {
             fn drop(&mut self) {
+                HOLDS_PERMIT.set(false);
                 *self.0.free.lock().expect("permits") += 1;
                 self.0.freed.notify_one();
             }
         }
+        HOLDS_PERMIT.set(true);
         let _release = Release(self);
         work()
     }
@@ -217,6 +228,20 @@ impl ImageCache {
         source: &dyn ImageSource,
         s: &Settings,
     ) {
+        self.warm_while(wanted, source, s, &|| false)
+    }
+
+    /// [`warm`](Self::warm), and once every picture has been started, each worker that is left
+    /// without one calls `idle` (one job per call: true if it did one, false when none is ready)
+    /// under the same per-core permits as decoding, so other work fills the cores while the
+    /// last big pictures decode, without slowing them down.
+    pub fn warm_while(
+        &self,
+        wanted: Vec<(String, Option<String>)>,
+        source: &dyn ImageSource,
+        s: &Settings,
+        idle: &(dyn Fn() -> bool + Sync),
+    ) {
         use rayon::prelude::*;
         let mut seen = std::collections::HashSet::new();
         let wanted: Vec<Wanted> = wanted
@@ -243,9 +268,22 @@ impl ImageCache {
                     {
                         self.outcome(src, url, referer.as_deref(), source, s);
                     }
+                    while self.decoding.run(idle) {}
                 });
             }
         });
+    }
+
+    /// Whether the picture at `src` has been prepared under `s` (or could never be: not an
+    /// address), so that an article showing it can be finished without waiting.
+    pub fn ready(&self, src: &str, s: &Settings) -> bool {
+        Url::parse(src).is_err()
+            || self
+                .prepared
+                .lock()
+                .expect("image cache")
+                .get(&(src.to_owned(), *s))
+                .is_some_and(|cell| cell.get().is_some())
     }
 
     /// What the images prepared under `s` came to.
@@ -418,5 +456,33 @@ fn walk(nodes: &mut Vec<Node>, f: &mut dyn FnMut(&str) -> Result<String, bool>) 
             }
             None => i += 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Work done under a permit may prepare a picture itself: it goes on under the permit it
+    /// holds instead of waiting (for ever, when it holds the last one) for another.
+    #[test]
+    fn a_permit_holder_does_not_wait_for_a_second_permit() {
+        let permits = Permits {
+            free: Mutex::new(1),
+            freed: std::sync::Condvar::new(),
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(|| tx.send(permits.run(|| permits.run(|| 42))).expect("send"));
+            let got = rx.recv_timeout(std::time::Duration::from_secs(10));
+            assert_eq!(got, Ok(42), "nested permit waited");
+        });
+        assert_eq!(
+            *permits.free.lock().expect("permits"),
+            1,
+            "the permit is given back"
+        );
+        // And the thread holds none afterwards: a second run takes the permit again.
+        assert_eq!(permits.run(|| *permits.free.lock().expect("permits")), 0);
     }
 }
