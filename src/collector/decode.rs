@@ -57,14 +57,8 @@ fn finish(
     declared: bool,
 ) -> Result<Decoded, DecodeError> {
     // Text full of control characters is binary data that happened to have no NUL bytes.
-    let total = text.chars().count().max(1);
-    let odd = text
-        .chars()
-        .filter(|&c| {
-            (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c')) || c == '\u{FFFD}'
-        })
-        .count();
-    if odd * 20 > total {
+    let (odd, total) = odd_chars(&text);
+    if odd * 20 > total.max(1) {
         return Err(DecodeError::Binary);
     }
     Ok(Decoded {
@@ -72,6 +66,27 @@ fn finish(
         legacy_encoding,
         declared,
     })
+}
+
+/// Control characters (but line breaks, tabs and form feeds) and U+FFFD, and all characters, of
+/// `text`: one pass over its UTF-8 bytes, without decoding them.
+fn odd_chars(text: &str) -> (usize, usize) {
+    let b = text.as_bytes();
+    let (mut odd, mut total) = (0, 0);
+    for (i, &x) in b.iter().enumerate() {
+        // Every byte but a continuation byte starts a character.
+        total += usize::from(x & 0xC0 != 0x80);
+        odd += usize::from(match x {
+            b'\n' | b'\r' | b'\t' | 0x0c => false,
+            0..=0x1F | 0x7F => true,
+            // U+0080..U+009F, the C1 controls.
+            0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+            // U+FFFD.
+            0xEF => b.get(i + 1..i + 3) == Some(&[0xBF, 0xBD][..]),
+            _ => false,
+        });
+    }
+    (odd, total)
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -115,6 +130,29 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn odd_characters_are_counted_as_char_by_char() {
+        let by_chars = |t: &str| {
+            let odd = t
+                .chars()
+                .filter(|&c| {
+                    (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c')) || c == '\u{FFFD}'
+                })
+                .count();
+            (odd, t.chars().count())
+        };
+        for t in [
+            "",
+            "plain text\r\n\twith\x0c breaks",
+            "bell\x07 and del\x7f and nul\0",
+            "C1: \u{80}\u{85}\u{9F} but not \u{A0}\u{A9}",
+            "replacement \u{FFFD}\u{FFFD} but not \u{FFFC}\u{FFFE} or \u{EFBF}",
+            "Grüße, 日本語, emoji 🗞️, ½",
+        ] {
+            assert_eq!(odd_chars(t), by_chars(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn utf8_passes_through() {

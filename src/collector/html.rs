@@ -71,13 +71,19 @@ fn is_full_page(text: &str) -> bool {
         .any(|t| head.contains(t))
 }
 
-fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[String]) -> Parsed {
+/// The page's tree, without what the `remove` selectors match.
+fn page_tree(text: &str, remove: &[String]) -> Document {
     let doc = Document::from(text);
     for sel in remove {
         if let Some(found) = doc.try_select(sel) {
             found.remove();
         }
     }
+    doc
+}
+
+fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[String]) -> Parsed {
+    let doc = page_tree(text, remove);
     let kept: Vec<String> = keep
         .iter()
         .filter_map(|sel| doc.try_select(sel))
@@ -116,7 +122,10 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
         max_elements_to_parse: 200_000,
         ..Config::default()
     };
-    let article = Readability::with_document(doc.clone(), file_url, Some(cfg))
+    let title = title_of(&doc);
+    // Readability takes the tree (copying it costs more than parsing the page again in the rare
+    // case that needs it: a page too short for Readability).
+    let article = Readability::with_document(doc, file_url, Some(cfg))
         .ok()
         .and_then(|mut r| r.parse().ok());
     match article {
@@ -136,14 +145,15 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
             parsed.lead_image = a.image.clone().or(og_image);
         }
         _ if !kept.is_empty() => {
-            parsed.title = title_of(&doc);
+            parsed.title = title;
             parsed.url = canonical;
             parsed.published = meta_date.as_deref().and_then(parse_published);
         }
         _ => {
             // Too little for Readability: the page is short; keep its main element whole.
+            let doc = page_tree(text, remove);
             let fallback = read_fragment(&main_html(&doc));
-            parsed.title = title_of(&doc).or(fallback.title);
+            parsed.title = title.or(fallback.title);
             parsed.summary = meta(&doc, &["og:description", "description"]);
             parsed.source = meta(&doc, &["og:site_name", "application-name"]);
             parsed.byline = meta(&doc, &["author", "article:author"]);
