@@ -228,7 +228,7 @@ impl ImageCache {
         source: &dyn ImageSource,
         s: &Settings,
     ) {
-        self.warm_while(wanted, source, s, &|| false)
+        self.warm_with(wanted, source, s, None)
     }
 
     /// [`warm`](Self::warm), and once every picture has been started, each worker that is left
@@ -241,6 +241,16 @@ impl ImageCache {
         source: &dyn ImageSource,
         s: &Settings,
         idle: &(dyn Fn() -> bool + Sync),
+    ) {
+        self.warm_with(wanted, source, s, Some(idle))
+    }
+
+    fn warm_with(
+        &self,
+        wanted: Vec<(String, Option<String>)>,
+        source: &dyn ImageSource,
+        s: &Settings,
+        idle: Option<&(dyn Fn() -> bool + Sync)>,
     ) {
         use rayon::prelude::*;
         let mut seen = std::collections::HashSet::new();
@@ -268,7 +278,9 @@ impl ImageCache {
                     {
                         self.outcome(src, url, referer.as_deref(), source, s);
                     }
-                    while self.decoding.run(idle) {}
+                    if let Some(idle) = idle {
+                        while self.decoding.run(idle) {}
+                    }
                 });
             }
         });
