@@ -658,20 +658,23 @@ fn format_all(
             *done[i].lock().expect("finished") = Some(finish(taken));
             true
         };
-        // Slots before this one have all been taken (most articles are ready in order).
-        let taken_before = std::sync::atomic::AtomicUsize::new(0);
+        // Each look for a ready article goes on from where the last one was found, round the
+        // batch once: one article held up by a slow picture is passed over, not scanned again
+        // for every article after it.
+        let look_from = std::sync::atomic::AtomicUsize::new(0);
         let finish_ready = || {
             use std::sync::atomic::Ordering::Relaxed;
-            let mut from = taken_before.load(Relaxed);
-            while slots
-                .get(from)
-                .is_some_and(|s| s.try_lock().is_ok_and(|s| s.is_none()))
-            {
-                from += 1;
-            }
-            taken_before.fetch_max(from, Relaxed);
-            (from..slots.len())
-                .any(|i| srcs[i].iter().all(|src| cache.ready(src, &settings)) && finish_one(i))
+            let (n, from) = (slots.len(), look_from.load(Relaxed));
+            (0..n).map(|k| (from + k) % n).any(|i| {
+                let waiting = slots[i].try_lock().is_ok_and(|s| s.is_some());
+                let found = waiting
+                    && srcs[i].iter().all(|src| cache.ready(src, &settings))
+                    && finish_one(i);
+                if found {
+                    look_from.store(i + 1, Relaxed);
+                }
+                found
+            })
         };
         // A panic here only means the pictures are prepared as the articles ask for them.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
