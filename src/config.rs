@@ -231,6 +231,16 @@ impl Config {
             .or_else(default_store_path)
     }
 
+    /// Topics from keyword rules that an article's title or text matches, the text read from
+    /// `body_html` only when some rule has keywords (reading it means parsing the HTML).
+    pub fn article_keyword_topics(&self, title: &str, body_html: &str) -> Vec<String> {
+        if self.topics.values().all(|rule| rule.keywords.is_empty()) {
+            return Vec::new();
+        }
+        let text = crate::collector::feed::plain_text(body_html);
+        self.keyword_topics(&format!("{title} {text}"))
+    }
+
     /// Topics from keyword rules that `text` matches (case-insensitive, whole words).
     pub fn keyword_topics(&self, text: &str) -> Vec<String> {
         let lower = text.to_lowercase();
@@ -313,6 +323,15 @@ mod tests {
         assert_eq!(cfg.sources[0].full_text, FullText::Auto);
         assert_eq!(cfg.keyword_topics("New Physics results"), ["science"]);
         assert!(cfg.keyword_topics("physical").is_empty());
+        assert_eq!(
+            cfg.article_keyword_topics("Results", "<p>New <b>physics</b></p>"),
+            ["science"]
+        );
+        let none: Config = toml::from_str("[topics.science]\nkeywords = []\n").unwrap();
+        assert!(
+            none.article_keyword_topics("Physics", "<p>physics</p>")
+                .is_empty()
+        );
     }
 
     #[test]

@@ -69,22 +69,35 @@ fn finish(
 }
 
 /// Control characters (but line breaks, tabs and form feeds) and U+FFFD, and all characters, of
-/// `text`: one pass over its UTF-8 bytes, without decoding them.
+/// `text`: counted over its UTF-8 bytes, without decoding them.
 fn odd_chars(text: &str) -> (usize, usize) {
     let b = text.as_bytes();
     let (mut odd, mut total) = (0, 0);
-    for (i, &x) in b.iter().enumerate() {
-        // Every byte but a continuation byte starts a character.
-        total += usize::from(x & 0xC0 != 0x80);
-        odd += usize::from(match x {
-            b'\n' | b'\r' | b'\t' | 0x0c => false,
-            0..=0x1F | 0x7F => true,
-            // U+0080..U+009F, the C1 controls.
-            0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
-            // U+FFFD.
-            0xEF => b.get(i + 1..i + 3) == Some(&[0xBF, 0xBD][..]),
-            _ => false,
-        });
+    // Blocks short enough for byte-wide counters, so that the loop runs on vectors.
+    const BLOCK: usize = 255;
+    for (n, block) in b.chunks(BLOCK).enumerate() {
+        let (mut starts, mut controls, mut leads) = (0u8, 0u8, 0u8);
+        for &x in block {
+            // Every byte but a continuation byte starts a character.
+            starts += u8::from(x & 0xC0 != 0x80);
+            controls +=
+                u8::from((x < 0x20 && !matches!(x, b'\n' | b'\r' | b'\t' | 0x0c)) || x == 0x7F);
+            leads += u8::from(x == 0xC2 || x == 0xEF);
+        }
+        total += usize::from(starts);
+        odd += usize::from(controls);
+        if leads > 0 {
+            // The block has the first byte of a C1 control (U+0080..U+009F: C2 80..C2 9F) or
+            // of U+FFFD (EF BF BD); those may end in the next block.
+            let start = n * BLOCK;
+            for i in start..start + block.len() {
+                odd += usize::from(match b[i] {
+                    0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+                    0xEF => b.get(i + 1..i + 3) == Some(&[0xBF, 0xBD][..]),
+                    _ => false,
+                });
+            }
+        }
     }
     (odd, total)
 }
@@ -151,6 +164,16 @@ mod tests {
             "Grüße, 日本語, emoji 🗞️, ½",
         ] {
             assert_eq!(odd_chars(t), by_chars(t), "{t:?}");
+        }
+        // Long texts, with the two- and three-byte ones across the counting blocks' edges.
+        for pad in 250..260 {
+            let t = format!(
+                "{}\u{85}{}\u{FFFD}é\x07{}",
+                "a".repeat(pad),
+                "ü".repeat(pad / 2),
+                "\u{9F}x".repeat(300)
+            );
+            assert_eq!(odd_chars(&t), by_chars(&t), "pad {pad}");
         }
     }
 

@@ -567,10 +567,7 @@ fn item_article(
             topics.push(c);
         }
     }
-    for t in ctx
-        .config
-        .keyword_topics(&format!("{title} {}", feed::plain_text(&body_html)))
-    {
+    for t in ctx.config.article_keyword_topics(&title, &body_html) {
         if !topics.contains(&t) {
             topics.push(t);
         }
@@ -644,7 +641,7 @@ fn page_article(
     let key = url.map(canonical_url).unwrap_or_else(|| s.location());
     let title = p.title.clone().unwrap_or_else(|| s.location());
     let mut topics: Vec<String> = s.topics.iter().map(|t| t.to_lowercase()).collect();
-    for t in config.keyword_topics(&format!("{title} {}", feed::plain_text(&p.body_html))) {
+    for t in config.article_keyword_topics(&title, &p.body_html) {
         if !topics.contains(&t) {
             topics.push(t);
         }
