@@ -3,7 +3,8 @@
 //! [`HttpFetcher`] is polite and bounded: a User-Agent naming inkquire, per-host and global limits
 //! on requests in flight, connect/read/total timeouts, a cap on body size, a redirect limit,
 //! retries with backoff for timeouts, dropped connections and 5xx answers, conditional GET
-//! (`If-None-Match`/`If-Modified-Since`; a 304 costs nothing), and gzip. Tests put a fetcher over
+//! (`If-None-Match`/`If-Modified-Since`; a 304 costs nothing), and gzip (decompressed here, the
+//! compressed bytes kept for the ledger). Tests put a fetcher over
 //! a server on 127.0.0.1; nothing else changes.
 //!
 //! It is also a guard: what remote content links to (article pages, images, redirects) may not
@@ -81,7 +82,11 @@ pub struct Page {
     /// The address after redirects.
     pub url: String,
     pub content_type: Option<String>,
+    /// The body, decompressed.
     pub body: Vec<u8>,
+    /// The body as it came, when the server sent it gzip-compressed (the ledger keeps a page as
+    /// fetched; this way it need not compress it again).
+    pub gzip: Option<Vec<u8>>,
     pub validators: Validators,
 }
 
@@ -389,18 +394,43 @@ impl HttpFetcher {
             etag: header("etag"),
             last_modified: header("last-modified"),
         };
-        let body = resp
+        let gzipped = header("content-encoding").is_some_and(|e| {
+            let e = e.trim();
+            e.eq_ignore_ascii_case("gzip") || e.eq_ignore_ascii_case("x-gzip")
+        });
+        let wire = resp
             .body_mut()
             .with_config()
             .limit(self.opts.max_bytes)
             .read_to_vec()
             .map_err(|e| self.map_err(e))?;
+        let (body, gzip) = if gzipped {
+            (self.gunzip(&wire)?, Some(wire))
+        } else {
+            (wire, None)
+        };
         Ok(Fetched::Body(Page {
             url: final_url,
             content_type,
             body,
+            gzip,
             validators,
         }))
+    }
+
+    /// A gzip body decompressed, within the same size cap as a plain one (a small file that
+    /// would inflate to gigabytes is refused, not read).
+    fn gunzip(&self, wire: &[u8]) -> Result<Vec<u8>, FetchError> {
+        use std::io::Read;
+        let mut body = Vec::with_capacity(wire.len().saturating_mul(4));
+        flate2::read::MultiGzDecoder::new(wire)
+            .take(self.opts.max_bytes.saturating_add(1))
+            .read_to_end(&mut body)
+            .map_err(|e| FetchError::Other(format!("the server sent broken gzip data ({e})")))?;
+        if body.len() as u64 > self.opts.max_bytes {
+            return Err(FetchError::TooLarge(self.opts.max_bytes));
+        }
+        Ok(body)
     }
 
     fn map_err(&self, e: ureq::Error) -> FetchError {

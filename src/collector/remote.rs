@@ -62,6 +62,8 @@ pub struct Harvested {
     pub source_url: Option<String>,
     /// What was fetched: the article page's HTML, else the feed item's.
     pub raw_html: Option<String>,
+    /// Instead of `raw_html`, the page as the server sent it gzip-compressed.
+    pub raw_gzip: Option<Vec<u8>>,
     /// `ok`, or why the full text could not be had.
     pub status: String,
 }
@@ -252,6 +254,7 @@ fn collect_local_source(s: &SourceConfig, path: &std::path::Path, ctx: &Collect)
             article: a,
             source_url: None,
             raw_html: None,
+            raw_gzip: None,
             status: "ok".into(),
         });
     }
@@ -343,6 +346,7 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
                             article: a,
                             source_url: s.url.clone(),
                             raw_html: None,
+                            raw_gzip: None,
                             status: "ok".into(),
                         });
                     }
@@ -524,11 +528,15 @@ fn item_article(
     let mut page = None;
     let mut status = "ok".to_owned();
     let mut raw_html = Some(feed_html.clone());
+    let mut raw_gzip = None;
     if let (true, Some(l)) = (want_page, web_link) {
         match fetch_page(l, s, ctx) {
             Ok((p, raw)) => {
                 page = Some(p);
-                raw_html = Some(raw);
+                (raw_html, raw_gzip) = match raw {
+                    RawPage::Text(t) => (Some(t), None),
+                    RawPage::Gzip(g) => (None, Some(g)),
+                };
             }
             Err(e) => {
                 status = format!("full text of {l} not fetched ({e}); kept the feed's own text")
@@ -609,8 +617,15 @@ fn item_article(
         article,
         source_url: s.url.clone(),
         raw_html,
+        raw_gzip,
         status,
     }))
+}
+
+/// A page as the ledger keeps it: as the server sent it when that was gzip, else its text.
+enum RawPage {
+    Text(String),
+    Gzip(Vec<u8>),
 }
 
 /// Fetch an article page and reduce it to the article.
@@ -618,7 +633,7 @@ fn fetch_page(
     url: &str,
     s: &SourceConfig,
     ctx: &Collect,
-) -> Result<(html::PageArticle, String), String> {
+) -> Result<(html::PageArticle, RawPage), String> {
     let page = match ctx.fetcher.get(url, &Validators::default()) {
         Ok(Fetched::Body(p)) => p,
         Ok(Fetched::NotModified) => return Err("the server answered 304 to a plain request".into()),
@@ -626,7 +641,11 @@ fn fetch_page(
     };
     let text = super::decode(&page.body).map_err(|e| e.to_string())?.text;
     let article = html::extract_page(&text, Some(&page.url), &s.keep, &s.remove);
-    Ok((article, text))
+    let raw = match page.gzip {
+        Some(wire) => RawPage::Gzip(wire),
+        None => RawPage::Text(text),
+    };
+    Ok((article, raw))
 }
 
 /// A single web page as an article.

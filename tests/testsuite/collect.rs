@@ -646,6 +646,90 @@ fn retries_after_a_server_error_and_site_selectors_override_extraction() {
     );
 }
 
+#[test]
+fn gzip_pages_are_kept_as_they_came_and_a_gzip_bomb_is_refused() {
+    use std::io::Write;
+    let gzip = |data: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    let srv = TestServer::start();
+    let item = |n: usize, path: &str| {
+        format!(
+            "<item><title>Story {n}</title><link>{}</link><description>Summary {n}.</description>\
+             <pubDate>{}</pubDate></item>",
+            srv.url(path),
+            rfc2822(2)
+        )
+    };
+    srv.route(
+        "/feed.xml",
+        Resp::ok(
+            "application/rss+xml",
+            format!(
+                "<rss version=\"2.0\"><channel><title>Zipped</title>{}{}</channel></rss>",
+                item(1, "/a/1.html"),
+                item(2, "/bomb.html")
+            ),
+        ),
+    );
+    let wire = gzip(page(1).as_bytes());
+    srv.route(
+        "/a/1.html",
+        Resp {
+            gzip: true,
+            ..Resp::ok("text/html; charset=utf-8", wire.clone())
+        },
+    );
+    // 2 MiB of page from 2 KiB of gzip, over the 1 MiB cap.
+    let mut huge = b"<html><body><p>".to_vec();
+    huge.resize(2 << 20, b'a');
+    srv.route(
+        "/bomb.html",
+        Resp {
+            gzip: true,
+            ..Resp::ok("text/html", gzip(&huge))
+        },
+    );
+    let dir = Dir::new();
+    let sources = "[[source]]\nurl = \"BASE/feed.xml\"\n";
+    let cfg = write_config(&dir, &srv, sources, "max-bytes = 1048576");
+    let o = inkquire(&["collect", "--config", &cfg]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("bomb.html") && err.contains("larger than 1 MiB"),
+        "the refused page is named with why: {err}"
+    );
+
+    // The page was decompressed for reading, and the ledger keeps the bytes that came.
+    let conn = rusqlite::Connection::open(dir.path("ledger.db")).unwrap();
+    let row = |title: &str| -> (Option<String>, Option<Vec<u8>>, String, String) {
+        conn.query_row(
+            "SELECT raw_html, raw_gzip, body_html, fetch_status FROM articles WHERE title = ?1",
+            [title],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap()
+    };
+    let (raw, zipped, body, status) = row("Story 1");
+    assert_eq!(status, "ok");
+    assert_eq!(raw, None, "no second copy as text");
+    assert_eq!(zipped.as_deref(), Some(&wire[..]), "kept as it came");
+    assert!(body.contains("Paragraph 5 of story number 1"), "{body}");
+    assert!(
+        !body.contains("Subscribe"),
+        "extracted from the page: {body}"
+    );
+    // The bomb's item keeps the feed's own text, and what the feed said as its raw HTML.
+    let (raw, zipped, body, status) = row("Story 2");
+    assert!(status.contains("larger than 1 MiB"), "{status}");
+    assert_eq!(zipped, None);
+    assert!(raw.is_some_and(|r| r.contains("Summary 2")));
+    assert!(body.contains("Summary 2"), "{body}");
+}
+
 /// A feed of `n` stories (at least two): the first page shows a picture, the second page is
 /// slow. One process collects and builds, so the picture is fetched while the slow page is still
 /// coming (before, every picture waited for the last page).

@@ -19,6 +19,8 @@ pub struct Resp {
     pub location: Option<String>,
     /// Answer 503 to this many requests before answering as above.
     pub fail_first: usize,
+    /// Send `body` as it is with `Content-Encoding: gzip` (it is gzip data) when asked for gzip.
+    pub gzip: bool,
 }
 
 impl Resp {
@@ -142,6 +144,13 @@ impl TestServer {
         }
         if let Some(l) = &resp.location {
             head.push_str(&format!("Location: {l}\r\n"));
+        }
+        if resp.gzip
+            && headers
+                .get("accept-encoding")
+                .is_some_and(|e| e.contains("gzip"))
+        {
+            head.push_str("Content-Encoding: gzip\r\n");
         }
         let body: &[u8] = if not_modified || method == "HEAD" {
             b""
