@@ -153,6 +153,7 @@ pub trait Fetcher: Sync {
     fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError>;
 
     /// GET a resource shown on the page at `referer` (images: some sites want to see where).
+    /// [`HttpFetcher`] lets these go before pages waiting for a slot.
     fn get_from(&self, url: &str, referer: Option<&str>) -> Result<Fetched, FetchError> {
         let _ = referer;
         self.get(url, &Validators::default())
@@ -269,30 +270,71 @@ impl ureq::unversioned::resolver::Resolver for GuardedResolver {
 
 /// Counting semaphore over hosts: at most `per_host` per host and `global` in all.
 struct Limiter {
-    state: Mutex<(usize, HashMap<String, usize>)>,
+    state: Mutex<Slots>,
     freed: Condvar,
     per_host: usize,
     global: usize,
 }
 
+/// Requests in flight, in all and by host, and requests waiting that go first, by host.
+#[derive(Default)]
+struct Slots {
+    in_flight: usize,
+    by_host: HashMap<String, usize>,
+    first: HashMap<String, usize>,
+}
+
 impl Limiter {
-    fn acquire(&self, host: &str) {
+    /// Wait for a slot to `host`. A request that goes `first` (a picture for an article already
+    /// read) takes the next slot it can use before any other waiting request (a page): work
+    /// started is finished before new work is begun.
+    fn acquire(&self, host: &str, first: bool) {
         let mut st = self.state.lock().expect("limiter");
+        if first {
+            *st.first.entry(host.to_owned()).or_insert(0) += 1;
+        }
         loop {
-            let used = st.1.get(host).copied().unwrap_or(0);
-            if st.0 < self.global && used < self.per_host {
-                st.0 += 1;
-                *st.1.entry(host.to_owned()).or_insert(0) += 1;
+            if self.admits(&st, host, first) {
+                st.in_flight += 1;
+                *st.by_host.entry(host.to_owned()).or_insert(0) += 1;
+                if first && let Some(n) = st.first.get_mut(host) {
+                    *n -= 1;
+                    if *n == 0 {
+                        st.first.remove(host);
+                    }
+                }
                 return;
             }
             st = self.freed.wait(st).expect("limiter");
         }
     }
 
+    /// Whether a request to `host` may start now.
+    fn admits(&self, st: &Slots, host: &str, first: bool) -> bool {
+        let used = st.by_host.get(host).copied().unwrap_or(0);
+        // Slots that waiting first requests could take are held for them.
+        let (held, held_here) = if first {
+            (0, 0)
+        } else {
+            let held = st
+                .first
+                .iter()
+                .map(|(h, &n)| {
+                    n.min(
+                        self.per_host
+                            .saturating_sub(st.by_host.get(h).copied().unwrap_or(0)),
+                    )
+                })
+                .sum();
+            (held, st.first.get(host).copied().unwrap_or(0))
+        };
+        st.in_flight + held < self.global && used + held_here < self.per_host
+    }
+
     fn release(&self, host: &str) {
         let mut st = self.state.lock().expect("limiter");
-        st.0 -= 1;
-        if let Some(n) = st.1.get_mut(host) {
+        st.in_flight -= 1;
+        if let Some(n) = st.by_host.get_mut(host) {
             *n -= 1;
         }
         self.freed.notify_all();
@@ -343,7 +385,7 @@ impl HttpFetcher {
             allowed,
             agent,
             limiter: Limiter {
-                state: Mutex::new((0, HashMap::new())),
+                state: Mutex::new(Slots::default()),
                 freed: Condvar::new(),
                 per_host: opts.per_host.max(1),
                 global: opts.global.max(1),
@@ -479,11 +521,11 @@ impl HttpFetcher {
 
 impl Fetcher for HttpFetcher {
     fn get(&self, url: &str, v: &Validators) -> Result<Fetched, FetchError> {
-        self.fetch(url, v, None)
+        self.fetch(url, v, None, false)
     }
 
     fn get_from(&self, url: &str, referer: Option<&str>) -> Result<Fetched, FetchError> {
-        self.fetch(url, &Validators::default(), referer)
+        self.fetch(url, &Validators::default(), referer, true)
     }
 
     fn allow_private(&self, url: &str) {
@@ -502,6 +544,7 @@ impl HttpFetcher {
         url: &str,
         v: &Validators,
         referer: Option<&str>,
+        first: bool,
     ) -> Result<Fetched, FetchError> {
         let parsed = url::Url::parse(url).map_err(|_| FetchError::BadUrl(url.to_owned()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -519,7 +562,8 @@ impl HttpFetcher {
         }
         let mut attempt = 0;
         loop {
-            self.limiter.acquire(&host);
+            // What a page shows goes before further pages.
+            self.limiter.acquire(&host, first);
             let r = self.once(url, v, referer);
             self.limiter.release(&host);
             match r {
@@ -613,5 +657,76 @@ mod guard_tests {
         assert!(FetchError::Status(503).retryable());
         assert!(!FetchError::Timeout(TOOK_TOO_LONG.into()).retryable());
         assert!(FetchError::Timeout("the server stopped sending".into()).retryable());
+    }
+
+    #[test]
+    fn pictures_go_before_waiting_pages_but_only_where_they_can_go() {
+        let limiter = Limiter {
+            state: Mutex::new(Slots::default()),
+            freed: Condvar::new(),
+            per_host: 1,
+            global: 2,
+        };
+        let order = Mutex::new(Vec::new());
+        let waiting = |host: &str, first: bool| {
+            let st = limiter.state.lock().unwrap();
+            let n = if first {
+                st.first.get(host).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            drop(st);
+            n
+        };
+        // a:1 is taken; a page for a:1 waits, then a picture for a:1.
+        limiter.acquire("a:1", false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                limiter.acquire("a:1", false);
+                order.lock().unwrap().push("page");
+                limiter.release("a:1");
+            });
+            std::thread::sleep(Duration::from_millis(50));
+            s.spawn(|| {
+                limiter.acquire("a:1", true);
+                order.lock().unwrap().push("picture");
+                std::thread::sleep(Duration::from_millis(20));
+                limiter.release("a:1");
+            });
+            while waiting("a:1", true) == 0 {
+                std::thread::yield_now();
+            }
+            // A page for another host is not held up by a picture that waits for a:1.
+            limiter.acquire("b:1", false);
+            limiter.release("b:1");
+            limiter.release("a:1");
+        });
+        assert_eq!(*order.lock().unwrap(), ["picture", "page"]);
+        assert_eq!(limiter.state.lock().unwrap().in_flight, 0);
+    }
+
+    #[test]
+    fn a_waiting_picture_holds_a_slot_only_where_it_can_use_it() {
+        let limiter = Limiter {
+            state: Mutex::new(Slots::default()),
+            freed: Condvar::new(),
+            per_host: 1,
+            global: 2,
+        };
+        let mut st = Slots::default();
+        st.first.insert("a:1".into(), 1);
+        // a:1 has room: its waiting picture goes before a page to a:1, and holds one of the
+        // two slots in all.
+        assert!(!limiter.admits(&st, "a:1", false));
+        assert!(limiter.admits(&st, "a:1", true));
+        assert!(limiter.admits(&st, "c:1", false));
+        st.in_flight = 1;
+        st.by_host.insert("b:1".into(), 1);
+        assert!(!limiter.admits(&st, "c:1", false), "the last slot is held");
+        // a:1 busy: nothing is held for the picture, which cannot start anyway.
+        st.by_host.insert("a:1".into(), 1);
+        st.by_host.insert("b:1".into(), 0);
+        assert!(limiter.admits(&st, "c:1", false));
+        assert!(!limiter.admits(&st, "a:1", true));
     }
 }
