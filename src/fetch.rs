@@ -659,14 +659,18 @@ mod guard_tests {
         assert!(FetchError::Timeout("the server stopped sending".into()).retryable());
     }
 
-    #[test]
-    fn pictures_go_before_waiting_pages_but_only_where_they_can_go() {
-        let limiter = Limiter {
+    fn limiter(per_host: usize, global: usize) -> Limiter {
+        Limiter {
             state: Mutex::new(Slots::default()),
             freed: Condvar::new(),
-            per_host: 1,
-            global: 2,
-        };
+            per_host,
+            global,
+        }
+    }
+
+    #[test]
+    fn pictures_go_before_waiting_pages_but_only_where_they_can_go() {
+        let limiter = limiter(1, 2);
         let order = Mutex::new(Vec::new());
         let waiting = |host: &str, first: bool| {
             let st = limiter.state.lock().unwrap();
@@ -707,12 +711,7 @@ mod guard_tests {
 
     #[test]
     fn a_waiting_picture_holds_a_slot_only_where_it_can_use_it() {
-        let limiter = Limiter {
-            state: Mutex::new(Slots::default()),
-            freed: Condvar::new(),
-            per_host: 1,
-            global: 2,
-        };
+        let limiter = limiter(1, 2);
         let mut st = Slots::default();
         st.first.insert("a:1".into(), 1);
         // a:1 has room: its waiting picture goes before a page to a:1, and holds one of the
