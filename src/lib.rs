@@ -285,8 +285,11 @@ fn warm_early(
         Ok(pool) => pool.in_place_scope(|s| {
             // Drafted here, as each article arrives (a draft is quick, and this thread would
             // otherwise wait), so the formatter finds it even while pictures fill the pool.
+            // A picture several articles show is fetched and prepared once: a second job for
+            // it would only hold a worker until the first is done.
+            let mut asked = std::collections::HashSet::new();
             for a in rx {
-                for w in wanted(a) {
+                for w in wanted(a).into_iter().filter(|w| asked.insert(w.0.clone())) {
                     let warm = &warm;
                     s.spawn(move |_| warm(w));
                 }
