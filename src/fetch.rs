@@ -334,8 +334,12 @@ impl Limiter {
     fn release(&self, host: &str) {
         let mut st = self.state.lock().expect("limiter");
         st.in_flight -= 1;
+        // A host with nothing in flight leaves the map, as `first` does.
         if let Some(n) = st.by_host.get_mut(host) {
             *n -= 1;
+            if *n == 0 {
+                st.by_host.remove(host);
+            }
         }
         self.freed.notify_all();
     }
@@ -672,15 +676,10 @@ mod guard_tests {
     fn pictures_go_before_waiting_pages_but_only_where_they_can_go() {
         let limiter = limiter(1, 2);
         let order = Mutex::new(Vec::new());
-        let waiting = |host: &str, first: bool| {
+        // Pictures waiting for a slot to `host`.
+        let waiting = |host: &str| {
             let st = limiter.state.lock().unwrap();
-            let n = if first {
-                st.first.get(host).copied().unwrap_or(0)
-            } else {
-                0
-            };
-            drop(st);
-            n
+            st.first.get(host).copied().unwrap_or(0)
         };
         // a:1 is taken; a page for a:1 waits, then a picture for a:1.
         limiter.acquire("a:1", false);
@@ -697,7 +696,7 @@ mod guard_tests {
                 std::thread::sleep(Duration::from_millis(20));
                 limiter.release("a:1");
             });
-            while waiting("a:1", true) == 0 {
+            while waiting("a:1") == 0 {
                 std::thread::yield_now();
             }
             // A page for another host is not held up by a picture that waits for a:1.
