@@ -393,6 +393,7 @@ fn build_with(
         ],
     };
     let mut done = None;
+    let mut book: Option<packager::AtomicFile> = None;
     for (n, &(scale, quality)) in steps.iter().enumerate() {
         let settings = imaging::Settings {
             max_width: ((f64::from(base.max_width) * scale) as u32).max(64),
@@ -422,53 +423,70 @@ fn build_with(
         );
         let refs: usize = formatted.iter().map(|a| a.image_refs).sum();
         let issue = packager::assemble(formatted, &opts);
-        let bytes = packager::epub::render(&issue)?;
-        let over = req.max_size.is_some_and(|m| bytes.len() as u64 > m);
+        // The book goes straight into a temporary file beside the output; a step over the
+        // budget writes it again.
+        if book.is_none() {
+            book = Some(packager::AtomicFile::create(&req.output)?);
+        }
+        let file = book.as_mut().expect("made above");
+        let size = file.write_with(|w| {
+            packager::epub::write(&issue, w)?;
+            Ok(())
+        })?;
+        let over = req.max_size.is_some_and(|m| size > m);
         if n > 0 {
             outcome.budget.push(format!(
                 "images at {:.0}% of the screen, JPEG quality {}: {}",
                 scale * 100.0,
                 settings.quality,
-                human_size(bytes.len() as u64)
+                human_size(size)
             ));
         }
         let last_step = n + 1 == steps.len();
         if !over || last_step {
             outcome.images_report = cache.stats(&settings, refs);
-            done = Some((issue, bytes, report));
+            done = Some((issue, size, report));
             break;
         }
     }
-    let (mut issue, mut bytes, report) = done.expect("at least one step runs");
+    let (mut issue, mut size, report) = done.expect("at least one step runs");
+    let mut book = book.expect("written with the issue");
     outcome.report.extend(report);
     // Still over: leave out the largest images, one at a time.
     if let Some(max) = req.max_size {
-        while bytes.len() as u64 > max {
+        while size > max {
             let Some(biggest) = largest_image(&issue) else {
                 break;
             };
             drop_image(&mut issue, &biggest);
-            bytes = packager::epub::render(&issue)?;
-            outcome.budget.push(format!(
-                "left out {biggest}: {}",
-                human_size(bytes.len() as u64)
-            ));
+            size = book.write_with(|w| {
+                packager::epub::write(&issue, w)?;
+                Ok(())
+            })?;
+            outcome
+                .budget
+                .push(format!("left out {biggest}: {}", human_size(size)));
         }
-        if bytes.len() as u64 > max {
+        if size > max {
             outcome.report.warn(
                 req.output.display().to_string(),
                 format!(
                     "the book is {} even without images, over the {} budget",
-                    human_size(bytes.len() as u64),
+                    human_size(size),
                     human_size(max)
                 ),
             );
         }
     }
-    packager::write_atomic(&req.output, &bytes)?;
+    book.commit()?;
     if let Some(k) = &req.kepub_copy {
         issue.kepub = true;
-        packager::write_atomic(k, &packager::epub::render(&issue)?)?;
+        let mut copy = packager::AtomicFile::create(k)?;
+        copy.write_with(|w| {
+            packager::epub::write(&issue, w)?;
+            Ok(())
+        })?;
+        copy.commit()?;
         issue.kepub = false;
         outcome.kepub = Some(k.clone());
     }
@@ -494,7 +512,7 @@ fn build_with(
     images.sort_unstable();
     images.dedup();
     outcome.images = images.len();
-    outcome.bytes = bytes.len();
+    outcome.bytes = size as usize;
     outcome.written = Some(req.output.clone());
     Ok(outcome)
 }

@@ -15,10 +15,10 @@
 //! Every zip entry carries the issue's date as its time stamp, and nothing else varies, so the
 //! same issue gives the same bytes.
 
-use std::io::{Cursor, Write};
+use std::io::{Seek, Write};
 use std::sync::Arc;
 
-use zip::write::SimpleFileOptions;
+use zip::write::{PreparedZipFile, SimpleFileOptions};
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::formatter::tree::{esc, esc_attr};
@@ -37,8 +37,12 @@ struct Placed<'a> {
     section: usize,
 }
 
-/// Render `issue` as EPUB bytes.
-pub fn render(issue: &Issue) -> anyhow::Result<Vec<u8>> {
+/// Write `issue` as an EPUB into `out` (a fresh file, or memory), and hand `out` back.
+///
+/// The book is streamed: the pages are drawn and deflated a few at a time on all cores, each
+/// entry written as soon as it and those before it are done, so memory holds a few pages, never
+/// the whole book.
+pub fn write<W: Write + Seek>(issue: &Issue, out: W) -> anyhow::Result<W> {
     let m = &issue.meta;
     let full_title = format!("{} — {}", m.title, crate::formatter::human_date(m.date));
 
@@ -93,8 +97,10 @@ pub fn render(issue: &Issue) -> anyhow::Result<Vec<u8>> {
         }
     }
 
-    let mut files: Vec<(String, Arc<Vec<u8>>)> = Vec::new();
-    let mut add = |name: &str, data: Vec<u8>| files.push((format!("OEBPS/{name}"), Arc::new(data)));
+    let mut files: Vec<(String, Content)> = Vec::new();
+    let mut add = |name: &str, data: Vec<u8>| {
+        files.push((format!("OEBPS/{name}"), Content::Bytes(Arc::new(data))))
+    };
     add(
         "content.opf",
         opf(issue, &full_title, &spine, &section_docs, &placed, &assets).into_bytes(),
@@ -112,41 +118,65 @@ pub fn render(issue: &Issue) -> anyhow::Result<Vec<u8>> {
     );
     if m.sectioned {
         for (si, sd) in section_docs.iter().enumerate() {
-            add(
-                &sd.href,
-                section_page(issue, si, &section_docs, &placed).into_bytes(),
-            );
+            files.push((format!("OEBPS/{}", sd.href), Content::Section(si)));
         }
     }
     for (i, p) in placed.iter().enumerate() {
-        add(
-            &p.doc.href,
-            article_page(issue, i, &section_docs, &placed).into_bytes(),
-        );
+        files.push((format!("OEBPS/{}", p.doc.href), Content::Article(i)));
     }
     files.push((
         format!("OEBPS/{}", issue.cover.href),
-        issue.cover.data.clone(),
+        Content::Bytes(issue.cover.data.clone()),
     ));
     for a in &assets {
-        files.push((format!("OEBPS/{}", a.href), a.data.clone()));
+        files.push((format!("OEBPS/{}", a.href), Content::Bytes(a.data.clone())));
     }
-    zip_it(m.date, files)
+    let size = |c: &Content| match c {
+        Content::Bytes(b) => b.len(),
+        Content::Section(_) => 4096,
+        Content::Article(i) => placed[*i].article.xhtml.len() + 4096,
+    };
+    let draw = |c: &Content| match c {
+        Content::Bytes(b) => b.clone(),
+        Content::Section(si) => {
+            Arc::new(section_page(issue, *si, &section_docs, &placed).into_bytes())
+        }
+        Content::Article(i) => {
+            Arc::new(article_page(issue, *i, &section_docs, &placed).into_bytes())
+        }
+    };
+    zip_stream(
+        m.date,
+        files,
+        &size,
+        &draw,
+        rayon::current_num_threads(),
+        out,
+    )
 }
 
-/// A file of the book: its path in the zip, its bytes.
-type Entry = (String, Arc<Vec<u8>>);
-
-fn zip_it(date: chrono::NaiveDate, files: Vec<Entry>) -> anyhow::Result<Vec<u8>> {
-    zip_in_parts(date, files, rayon::current_num_threads())
+/// What a zip entry holds: bytes at hand, or a page drawn only when its turn comes.
+enum Content {
+    Bytes(Arc<Vec<u8>>),
+    Section(usize),
+    Article(usize),
 }
 
-/// The book's zip, its entries deflated in up to `cores` parts at once.
-fn zip_in_parts(
+/// How many bytes of entries (before deflating) are drawn and deflated at once, per core.
+const WINDOW_PER_CORE: usize = 1 << 20;
+
+/// The book's zip, streamed into `out`: `mimetype` first and stored, then the entries in order,
+/// drawn by `draw` and deflated at once over up to `cores` threads in windows of about
+/// `cores` × [`WINDOW_PER_CORE`] bytes (by `size`). Every entry is deflated on its own, so the
+/// bytes are the same whatever the number of cores.
+fn zip_stream<T: Sync, W: Write + Seek>(
     date: chrono::NaiveDate,
-    files: Vec<Entry>,
+    entries: Vec<(String, T)>,
+    size: &dyn Fn(&T) -> usize,
+    draw: &(dyn Fn(&T) -> Arc<Vec<u8>> + Sync),
     cores: usize,
-) -> anyhow::Result<Vec<u8>> {
+    out: W,
+) -> anyhow::Result<W> {
     use chrono::Datelike;
     use rayon::prelude::*;
     let stamp = zip::DateTime::from_date_and_time(
@@ -166,52 +196,35 @@ fn zip_in_parts(
     // Images are compressed already; deflating them again costs time for nothing.
     let compress =
         |name: &str| !(name.ends_with(".jpg") || name.ends_with(".png") || name.ends_with(".gif"));
-    let mut entries: Vec<Entry> = vec![(
-        "META-INF/container.xml".into(),
-        Arc::new(CONTAINER.as_bytes().to_vec()),
-    )];
-    entries.extend(files);
-    // Deflating the pages is most of the work: the entries are deflated in a few runs of about
-    // equal size at once, each into its own archive, then copied into the book as they are
-    // (same bytes and order as one writer would give, whatever the number of cores).
-    let text: usize = entries
-        .iter()
-        .filter(|(n, _)| compress(n))
-        .map(|(_, d)| d.len())
-        .sum();
-    let per_part = (text / cores.max(1)).max(64 * 1024);
-    let mut parts: Vec<&[Entry]> = Vec::new();
-    let (mut start, mut filled) = (0, 0);
-    for (i, (name, data)) in entries.iter().enumerate() {
-        if compress(name) {
-            filled += data.len();
-        }
-        if filled >= per_part || i + 1 == entries.len() {
-            parts.push(&entries[start..=i]);
-            (start, filled) = (i + 1, 0);
-        }
-    }
-    let parts: Vec<Vec<u8>> = parts
-        .into_par_iter()
-        .map(|part| -> zip::result::ZipResult<Vec<u8>> {
-            let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-            for (name, data) in part {
-                zip.start_file(
-                    name.as_str(),
-                    if compress(name) { deflated } else { stored },
-                )?;
-                zip.write_all(data)?;
-            }
-            Ok(zip.finish()?.into_inner())
-        })
-        .collect::<Result<_, _>>()?;
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut zip = ZipWriter::new(out);
     zip.start_file("mimetype", stored)?;
     zip.write_all(b"application/epub+zip")?;
-    for part in parts {
-        zip.merge_archive(zip::ZipArchive::new(Cursor::new(part))?)?;
+    zip.start_file("META-INF/container.xml", deflated)?;
+    zip.write_all(CONTAINER.as_bytes())?;
+    let window = cores.max(1) * WINDOW_PER_CORE;
+    let mut rest = &entries[..];
+    while !rest.is_empty() {
+        let mut filled = 0;
+        let n = rest
+            .iter()
+            .take_while(|(_, c)| {
+                let go = filled < window;
+                filled += size(c);
+                go
+            })
+            .count();
+        let (now, later) = rest.split_at(n);
+        let prepared = now
+            .par_iter()
+            .map(|(name, c)| {
+                let options = if compress(name) { deflated } else { stored };
+                PreparedZipFile::from_data(name, options, &draw(c))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        zip.add_prepared_files(prepared)?;
+        rest = later;
     }
-    Ok(zip.finish()?.into_inner())
+    Ok(zip.finish()?)
 }
 
 const CONTAINER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -600,12 +613,12 @@ fn article_page(issue: &Issue, i: usize, section_docs: &[Doc], placed: &[Placed]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
+    use std::io::{Cursor, Read};
 
-    /// However many parts the entries are deflated in, the book is the same, byte for byte,
+    /// However many entries are deflated at once, the book is the same, byte for byte,
     /// with `mimetype` first and stored, and every entry read back whole and in order.
     #[test]
-    fn the_zip_is_the_same_whatever_the_number_of_parts() {
+    fn the_zip_is_the_same_whatever_the_number_of_cores() {
         let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
         let files: Vec<(String, Arc<Vec<u8>>)> = (0..40)
             .map(|i| {
@@ -622,7 +635,18 @@ mod tests {
             .collect();
         let books: Vec<Vec<u8>> = [1, 2, 7]
             .iter()
-            .map(|&cores| zip_in_parts(date, files.clone(), cores).expect("zip"))
+            .map(|&cores| {
+                zip_stream(
+                    date,
+                    files.clone(),
+                    &|d| d.len(),
+                    &|d| d.clone(),
+                    cores,
+                    Cursor::new(Vec::new()),
+                )
+                .expect("zip")
+                .into_inner()
+            })
             .collect();
         assert_eq!(books[0], books[1]);
         assert_eq!(books[0], books[2]);

@@ -1,8 +1,9 @@
 //! Stage 3: put formatted articles into an issue and write it as an EPUB.
 //!
 //! [`assemble`] groups articles into sections and settles the issue's metadata and cover;
-//! [`epub::render`] lays the issue out as EPUB 3 documents with an EPUB 2 NCX; [`write_atomic`]
-//! puts the bytes in place through a temporary file, so a reader never sees half a book.
+//! [`epub::write`] lays the issue out as EPUB 3 documents with an EPUB 2 NCX and streams the zip
+//! into an [`AtomicFile`], which puts it in place through a temporary file, so a reader never
+//! sees half a book.
 //!
 //! The container is written directly over `zip` rather than with `epub-builder`: that crate's
 //! output is not byte-stable (current time in `dcterms:modified` and zip entries), its NCX lacks
@@ -13,7 +14,7 @@ pub mod epub;
 pub mod kepub;
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::Path;
 
 use anyhow::Context;
@@ -227,42 +228,131 @@ fn uuid_from(name: &str) -> String {
 
 /// Write `bytes` to `path` through a temporary file in the same folder, renamed into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
-    let fault = injected_fault();
-    let mut tmp = match fault {
-        Some(Fault::ReadOnly) => Err(std::io::Error::from_raw_os_error(EROFS)),
-        _ => tempfile::Builder::new()
-            .prefix(".inkquire-")
-            .suffix(".part")
-            .tempfile_in(dir),
+    let mut file = AtomicFile::create(path)?;
+    file.write_with(|w| Ok(w.write_all(bytes)?))?;
+    file.commit()
+}
+
+/// A file written through a temporary file in the same folder and renamed into place by
+/// [`AtomicFile::commit`]: a reader never sees half of it, and if anything fails (or the
+/// value is dropped) the old file at `path` is left as it was and the temporary file removed.
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    tmp: tempfile::NamedTempFile,
+    fault: Option<Fault>,
+}
+
+impl AtomicFile {
+    /// Create the temporary file beside `path` (and the folder, if it is missing).
+    pub fn create(path: &Path) -> anyhow::Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+        let fault = injected_fault();
+        let tmp = match fault {
+            Some(Fault::ReadOnly) => Err(std::io::Error::from_raw_os_error(EROFS)),
+            _ => tempfile::Builder::new()
+                .prefix(".inkquire-")
+                .suffix(".part")
+                .tempfile_in(dir),
+        }
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            fault,
+        })
     }
-    .with_context(|| format!("cannot write in {}", dir.display()))?;
-    let write = |tmp: &mut tempfile::NamedTempFile| match fault {
-        Some(Fault::DiskFull) => tmp
-            .write_all(&bytes[..bytes.len() / 2])
-            .and(Err(std::io::Error::from_raw_os_error(ENOSPC))),
-        _ => tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()),
-    };
-    // On failure the half-written temporary file is removed when `tmp` drops; `path` was
-    // never touched.
-    write(&mut tmp).with_context(|| format!("cannot write {}", path.display()))?;
-    // A temporary file is private (0600); a book is for reading by whoever may read the folder.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
+
+    /// Write the whole file with `fill` (whatever an earlier call wrote is dropped first);
+    /// returns the file's size.
+    pub fn write_with(
+        &mut self,
+        fill: impl FnOnce(&mut dyn WriteSeek) -> anyhow::Result<()>,
+    ) -> anyhow::Result<u64> {
+        let path = self.path.display().to_string();
+        let fault = self.fault;
+        let file = self.tmp.as_file_mut();
+        let run = || -> anyhow::Result<u64> {
+            file.set_len(0)?;
+            file.rewind()?;
+            let mut out = std::io::BufWriter::with_capacity(
+                256 * 1024,
+                FaultyWriter {
+                    inner: &mut *file,
+                    room: match fault {
+                        Some(Fault::DiskFull) => 16 * 1024,
+                        _ => u64::MAX,
+                    },
+                },
+            );
+            fill(&mut out)?;
+            out.flush()?;
+            drop(out);
+            Ok(file.stream_position()?)
+        };
+        run().with_context(|| format!("cannot write {path}"))
+    }
+
+    /// Sync the file to the disk and move it to its path.
+    pub fn commit(self) -> anyhow::Result<()> {
+        let path = &self.path;
+        self.tmp
+            .as_file()
+            .sync_all()
             .with_context(|| format!("cannot write {}", path.display()))?;
+        // A temporary file is private (0600); a book is for reading by whoever may read the
+        // folder.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            self.tmp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        self.tmp
+            .persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot move the finished book to {}", path.display()))?;
+        Ok(())
     }
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot move the finished book to {}", path.display()))?;
-    Ok(())
+}
+
+/// What [`AtomicFile::write_with`] writes into.
+pub trait WriteSeek: Write + Seek {}
+impl<T: Write + Seek> WriteSeek for T {}
+
+/// The file under an [`AtomicFile`]; with the disk-full fault it takes `room` bytes, then
+/// fails as a full disk does.
+struct FaultyWriter<'a> {
+    inner: &'a mut std::fs::File,
+    room: u64,
+}
+
+impl Write for FaultyWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            return Err(std::io::Error::from_raw_os_error(ENOSPC));
+        }
+        let take = buf.len().min(self.room.min(usize::MAX as u64) as usize);
+        let n = self.inner.write(&buf[..take])?;
+        self.room = self.room.saturating_sub(n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl Seek for FaultyWriter<'_> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
 }
 
 /// `errno` values of Linux, for the simulated faults' messages.
@@ -297,6 +387,40 @@ mod tests {
         assert_ne!(a, uuid_from("y"));
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "5");
+    }
+
+    /// A second write replaces the first whole (a shorter one leaves no tail), nothing is at the
+    /// path before `commit`, and a file dropped unfinished leaves the old one and no litter.
+    #[test]
+    fn an_atomic_file_is_rewritten_whole_and_appears_only_on_commit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("book.epub");
+        std::fs::write(&path, b"old book").expect("old book");
+        let mut f = AtomicFile::create(&path).expect("create");
+        assert_eq!(
+            f.write_with(|w| Ok(w.write_all(&[7u8; 5000])?)).unwrap(),
+            5000
+        );
+        assert_eq!(f.write_with(|w| Ok(w.write_all(b"short")?)).unwrap(), 5);
+        assert_eq!(std::fs::read(&path).unwrap(), b"old book");
+        f.commit().expect("commit");
+        assert_eq!(std::fs::read(&path).unwrap(), b"short");
+
+        let mut f = AtomicFile::create(&path).expect("create");
+        let err = f
+            .write_with(|w| {
+                w.write_all(b"half")?;
+                anyhow::bail!("the disk went away")
+            })
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("cannot write"), "{err:#}");
+        drop(f);
+        assert_eq!(std::fs::read(&path).unwrap(), b"short");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["book.epub"]);
     }
 
     #[test]
