@@ -263,8 +263,9 @@ fn decode_webp(bytes: &[u8], size: Option<(u32, u32)>) -> Result<DynamicImage, R
     use libwebp_sys as w;
     let fail = |what: &str| refuse("undecodable", format!("WebP: {what}"));
     // SAFETY: the config is plain data that WebPInitDecoderConfig initializes; libwebp reads
-    // only `bytes` (pointer and length from a live slice) and writes only into the output
-    // buffer it allocates in `cfg.output`, which is copied out and freed before returning.
+    // only `bytes` (pointer and length from a live slice) and writes only into `pixels`, whose
+    // pointer, row stride and length it is given as external memory (it checks that the picture
+    // fits them before writing), and which outlives the call.
     unsafe {
         let mut cfg: w::WebPDecoderConfig = std::mem::zeroed();
         if !w::WebPInitDecoderConfig(&mut cfg) {
@@ -291,35 +292,44 @@ fn decode_webp(bytes: &[u8], size: Option<(u32, u32)>) -> Result<DynamicImage, R
         {
             cfg.options.use_threads = 1;
         }
-        if let Some((nw, nh)) = size {
-            cfg.options.use_scaling = 1;
-            cfg.options.scaled_width = nw as i32;
-            cfg.options.scaled_height = nh as i32;
-        }
-        let status = w::WebPDecode(bytes.as_ptr(), bytes.len(), &mut cfg);
-        if status != w::VP8StatusCode::VP8_STATUS_OK {
-            w::WebPFreeDecBuffer(&mut cfg.output);
-            return Err(fail(&format!("{status:?}")));
-        }
-        let (ow, oh) = (
-            cfg.output.width.max(0) as u32,
-            cfg.output.height.max(0) as u32,
-        );
-        let buf = cfg.output.u.RGBA;
+        let (ow, oh) = match size {
+            Some((nw, nh)) => {
+                cfg.options.use_scaling = 1;
+                cfg.options.scaled_width = nw as i32;
+                cfg.options.scaled_height = nh as i32;
+                (nw, nh)
+            }
+            None => (
+                cfg.input.width.max(0) as u32,
+                cfg.input.height.max(0) as u32,
+            ),
+        };
+        // libwebp writes the rows straight into the buffer that becomes the image (no copy).
         let channels = if alpha { 4 } else { 3 };
         let row = ow as usize * channels;
-        let stride = usize::try_from(buf.stride).unwrap_or(0);
-        let mut pixels = Vec::with_capacity(row * oh as usize);
-        if !buf.rgba.is_null()
-            && stride >= row
-            && buf.size >= stride * (oh as usize).max(1) - stride + row
-        {
-            let all = std::slice::from_raw_parts(buf.rgba, buf.size);
-            for y in 0..oh as usize {
-                pixels.extend_from_slice(&all[y * stride..y * stride + row]);
-            }
+        let (Ok(stride), Some(len)) = (i32::try_from(row), row.checked_mul(oh as usize)) else {
+            return Err(fail("too large"));
+        };
+        if u64::from(ow) * u64::from(oh) > MAX_PIXELS {
+            return Err(fail("too large"));
         }
+        let mut pixels = vec![0u8; len];
+        cfg.output.is_external_memory = 1;
+        cfg.output.u.RGBA = w::WebPRGBABuffer {
+            rgba: pixels.as_mut_ptr(),
+            stride,
+            size: len,
+        };
+        let status = w::WebPDecode(bytes.as_ptr(), bytes.len(), &mut cfg);
+        let decoded = (cfg.output.width, cfg.output.height);
+        // Frees only what libwebp allocated itself; the pixels are ours.
         w::WebPFreeDecBuffer(&mut cfg.output);
+        if status != w::VP8StatusCode::VP8_STATUS_OK {
+            return Err(fail(&format!("{status:?}")));
+        }
+        if decoded != (ow as i32, oh as i32) {
+            return Err(fail("decoded to an unexpected size"));
+        }
         let img = if alpha {
             image::RgbaImage::from_raw(ow, oh, pixels).map(DynamicImage::ImageRgba8)
         } else {
