@@ -166,8 +166,8 @@ enum Content {
 const WINDOW_PER_CORE: usize = 1 << 20;
 
 /// The book's zip, streamed into `out`: `mimetype` first and stored, then the entries in order,
-/// drawn by `draw` and deflated at once over up to `cores` threads in windows of about
-/// `cores` × [`WINDOW_PER_CORE`] bytes (by `size`). Every entry is deflated on its own, so the
+/// in windows of about `cores` × [`WINDOW_PER_CORE`] bytes (by `size`) whose entries are drawn
+/// by `draw` and deflated at once on rayon's threads. Every entry is deflated on its own, so the
 /// bytes are the same whatever the number of cores.
 fn zip_stream<T: Sync, W: Write + Seek>(
     date: chrono::NaiveDate,
