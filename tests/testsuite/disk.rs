@@ -1,6 +1,6 @@
 //! Disk and ledger faults: a full or read-only output folder, a damaged ledger, an old schema.
 //! Tests run as root, which ignores permissions, so write failures come in through the
-//! `INKQUIRE_FAULT` seam of `packager::write_atomic`.
+//! `INKQUIRE_FAULT` seam of `packager::AtomicFile`.
 
 use std::path::Path;
 
