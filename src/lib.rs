@@ -425,14 +425,11 @@ fn build_with(
         let issue = packager::assemble(formatted, &opts);
         // The book goes straight into a temporary file beside the output; a step over the
         // budget writes it again.
-        if book.is_none() {
-            book = Some(packager::AtomicFile::create(&req.output)?);
-        }
-        let file = book.as_mut().expect("made above");
-        let size = file.write_with(|w| {
-            packager::epub::write(&issue, w)?;
-            Ok(())
-        })?;
+        let file = match &mut book {
+            Some(file) => file,
+            None => book.insert(packager::AtomicFile::create(&req.output)?),
+        };
+        let size = file.write_with(|w| packager::epub::write(&issue, w))?;
         let over = req.max_size.is_some_and(|m| size > m);
         if n > 0 {
             outcome.budget.push(format!(
@@ -459,10 +456,7 @@ fn build_with(
                 break;
             };
             drop_image(&mut issue, &biggest);
-            size = book.write_with(|w| {
-                packager::epub::write(&issue, w)?;
-                Ok(())
-            })?;
+            size = book.write_with(|w| packager::epub::write(&issue, w))?;
             outcome
                 .budget
                 .push(format!("left out {biggest}: {}", human_size(size)));
@@ -482,10 +476,7 @@ fn build_with(
     if let Some(k) = &req.kepub_copy {
         issue.kepub = true;
         let mut copy = packager::AtomicFile::create(k)?;
-        copy.write_with(|w| {
-            packager::epub::write(&issue, w)?;
-            Ok(())
-        })?;
+        copy.write_with(|w| packager::epub::write(&issue, w))?;
         copy.commit()?;
         issue.kepub = false;
         outcome.kepub = Some(k.clone());

@@ -37,12 +37,12 @@ struct Placed<'a> {
     section: usize,
 }
 
-/// Write `issue` as an EPUB into `out` (a fresh file, or memory), and hand `out` back.
+/// Write `issue` as an EPUB into `out` (an [`AtomicFile`](super::AtomicFile)'s temporary file).
 ///
 /// The book is streamed: the pages are drawn and deflated a few at a time on all cores, each
 /// entry written as soon as it and those before it are done, so memory holds a few pages, never
 /// the whole book.
-pub fn write<W: Write + Seek>(issue: &Issue, out: W) -> anyhow::Result<W> {
+pub fn write(issue: &Issue, out: &mut dyn super::WriteSeek) -> anyhow::Result<()> {
     let m = &issue.meta;
     let full_title = format!("{} — {}", m.title, crate::formatter::human_date(m.date));
 
@@ -152,7 +152,8 @@ pub fn write<W: Write + Seek>(issue: &Issue, out: W) -> anyhow::Result<W> {
         &draw,
         rayon::current_num_threads(),
         out,
-    )
+    )?;
+    Ok(())
 }
 
 /// What a zip entry holds: bytes at hand, or a page drawn only when its turn comes.
