@@ -6,8 +6,10 @@
 //! photo never exists at full size), takes the first frame of animations, shrinks to fit the
 //! profile's screen with Lanczos3 (never enlarging), makes e-ink images grayscale with 16 levels
 //! and a gamma that lifts mid-tones (e-ink renders them dark), and encodes photos as baseline JPEG
-//! and line art or transparency as PNG. WebP and other formats never reach the book. An image
-//! that needs none of this is kept byte for byte.
+//! and line art or transparency as PNG (on e-ink in 4 bits a pixel: 16 levels is all the panel
+//! shows). WebP and other formats never reach the book. An image that needs none of this is kept
+//! byte for byte: one that fits the screen and is already right for it (a gray JPEG on e-ink; a
+//! JPEG or PNG on a colour screen).
 
 use std::io::Cursor;
 
@@ -128,9 +130,16 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
         .min(1.0);
     let fits = scale >= 1.0;
     let keep_as_is = fits
-        && (!s.gray || (is_gray && !has_alpha))
-        // GIFs are converted even when they fit: an animation becomes its first frame.
-        && matches!(format, ImageFormat::Jpeg | ImageFormat::Png);
+        && match format {
+            // A gray JPEG is kept on e-ink: its levels are reduced by the panel, and encoding
+            // it again would only add loss.
+            ImageFormat::Jpeg => !s.gray || is_gray,
+            // A PNG is not (lossless either way): in 16 levels and 4 bits a pixel it is a half
+            // to a fifth of the bytes.
+            ImageFormat::Png => !s.gray,
+            // GIFs are converted even when they fit: an animation becomes its first frame.
+            _ => false,
+        };
     if keep_as_is {
         // Still decode once: a truncated or corrupt file must not reach the book.
         decode(bytes, format)?;
@@ -186,8 +195,16 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
     };
     let mut data = Vec::new();
     let (ext, media_type) = if line_art {
-        img.write_to(&mut Cursor::new(&mut data), ImageFormat::Png)
-            .map_err(|e| refuse("undecodable", e.to_string()))?;
+        data = match &img {
+            DynamicImage::ImageLuma8(g) if s.gray => {
+                gray16_png(g).map_err(|e| refuse("undecodable", e.to_string()))?
+            }
+            _ => {
+                img.write_to(&mut Cursor::new(&mut data), ImageFormat::Png)
+                    .map_err(|e| refuse("undecodable", e.to_string()))?;
+                data
+            }
+        };
         ("png", "image/png")
     } else {
         data = encode_jpeg(&img, s.quality)?;
@@ -202,6 +219,37 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
         converted: true,
         resized: !fits,
     })
+}
+
+/// A gray picture in the 16 levels of an e-ink panel as a 4-bit grayscale PNG: each pixel is
+/// rounded to the nearest of 0, 17, …, 255 (exact for what [`eink_levels`] made), two pixels a
+/// byte, deflated fast. A reader expands the levels back to the same 8-bit values. Fails only
+/// for a picture without pixels.
+pub fn gray16_png(img: &GrayImage) -> Result<Vec<u8>, png::EncodingError> {
+    let (w, h) = img.dimensions();
+    let row = (w as usize).div_ceil(2);
+    let level = |v: u8| ((u16::from(v) + 8) / 17) as u8;
+    let mut packed = vec![0u8; row * h as usize];
+    if row > 0 {
+        for (src, dst) in img
+            .as_raw()
+            .chunks_exact(w as usize)
+            .zip(packed.chunks_exact_mut(row))
+        {
+            for (pair, out) in src.chunks(2).zip(dst.iter_mut()) {
+                *out = (level(pair[0]) << 4) | pair.get(1).map_or(0, |&v| level(v));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Four);
+    enc.set_compression(png::Compression::Fast);
+    let mut wr = enc.write_header()?;
+    wr.write_image_data(&packed)?;
+    wr.finish()?;
+    Ok(out)
 }
 
 /// A baseline JPEG of a gray or RGB picture.
@@ -534,6 +582,57 @@ mod tests {
             assert_eq!((img.width(), img.height()), (10, 10));
         }
         assert!(decode_webp(b"RIFF\x10\0\0\0WEBPVP8 ", None).is_err());
+    }
+
+    /// Four bits a pixel: an odd width (the last byte half used), each value rounded to the
+    /// nearest of the 16 levels, and the reader gets those levels back as 8-bit values.
+    #[test]
+    fn gray16_png_packs_the_sixteen_levels_two_to_a_byte() {
+        let img = GrayImage::from_fn(7, 3, |x, y| image::Luma([(x * 37 + y * 11) as u8]));
+        let png = gray16_png(&img).unwrap();
+        assert_eq!((png[24], png[25]), (4, 0), "IHDR: 4-bit grayscale");
+        let back = image::load_from_memory(&png).unwrap().to_luma8();
+        assert_eq!(back.dimensions(), (7, 3));
+        for (a, b) in img.pixels().zip(back.pixels()) {
+            assert_eq!(
+                b.0[0],
+                ((u16::from(a.0[0]) + 8) / 17 * 17) as u8,
+                "{}",
+                a.0[0]
+            );
+        }
+        assert!(gray16_png(&GrayImage::new(0, 4)).is_err());
+    }
+
+    /// On e-ink a gray PNG that fits is still made 16 levels in 4 bits (smaller, and all the
+    /// panel shows); a colour screen keeps it byte for byte.
+    #[test]
+    fn gray_png_on_eink_becomes_four_bits_and_a_tablet_keeps_it() {
+        let gray = encode(
+            DynamicImage::ImageLuma8(GrayImage::from_fn(300, 200, |x, y| {
+                image::Luma([((x * 255 / 299 + y) % 256) as u8])
+            })),
+            ImageFormat::Png,
+        );
+        let p = prepare(&gray, &Settings::default()).unwrap();
+        assert!(p.converted && !p.resized && p.ext == "png");
+        assert_eq!((p.data[24], p.data[25]), (4, 0), "IHDR: 4-bit grayscale");
+        assert!(
+            p.data.len() * 2 < gray.len(),
+            "{} of {}",
+            p.data.len(),
+            gray.len()
+        );
+        let back = image::load_from_memory(&p.data).unwrap().to_luma8();
+        assert_eq!(back.dimensions(), (300, 200));
+        assert!(back.pixels().all(|v| v.0[0] % 17 == 0));
+        let tablet = Settings {
+            max_width: 1600,
+            max_height: 2560,
+            gray: false,
+            quality: 80,
+        };
+        assert_eq!(prepare(&gray, &tablet).unwrap().data, gray);
     }
 
     fn photo(w: u32, h: u32) -> DynamicImage {

@@ -1,4 +1,5 @@
-//! The generated cover: a newspaper front page drawn as a grayscale PNG.
+//! The generated cover: a newspaper front page drawn as a grayscale PNG (on e-ink in the panel's
+//! 16 levels, 4 bits a pixel).
 //!
 //! The masthead (the issue's title), a date line with the issue number, and the top headlines,
 //! drawn with the bundled DejaVu Serif (Bitstream Vera licence; covers Latin, Greek, Cyrillic,
@@ -24,6 +25,8 @@ pub struct CoverText<'a> {
     pub headlines: Vec<&'a str>,
     pub width: u32,
     pub height: u32,
+    /// For an e-ink screen: 16 gray levels, 4 bits a pixel (a third less than 8).
+    pub eink: bool,
 }
 
 /// Draw the cover and return it as PNG bytes.
@@ -89,6 +92,9 @@ pub fn render(text: &CoverText) -> Vec<u8> {
         rule(&mut img, margin, width, y, 1.5 * k);
     }
 
+    if text.eink {
+        return crate::imaging::gray16_png(&img).expect("a cover has pixels");
+    }
     let mut out = Vec::new();
     img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
         .expect("PNG encoding into memory cannot fail");
@@ -206,6 +212,7 @@ mod tests {
             ],
             width: 1072,
             height: 1448,
+            eink: true,
         });
         let img = image::load_from_memory(&png).unwrap().to_luma8();
         assert_eq!(img.dimensions(), (1072, 1448));
@@ -223,7 +230,41 @@ mod tests {
                 ],
                 width: 1072,
                 height: 1448,
+                eink: true,
             })
         );
+        // E-ink: a 4-bit grayscale PNG (IHDR: depth 4, colour type 0) of the panel's 16 levels.
+        assert_eq!((png[24], png[25]), (4, 0));
+        assert!(img.pixels().all(|p| p.0[0] % 17 == 0));
+        // A colour screen keeps 8 bits, and the same drawing within half a level.
+        let tablet = render(&CoverText {
+            title: "Morning Digest",
+            date_line: "Friday 27 November 2026 · No. 3",
+            headlines: vec!["Second"],
+            width: 1072,
+            height: 1448,
+            eink: false,
+        });
+        assert_eq!((tablet[24], tablet[25]), (8, 0));
+        let smooth = image::load_from_memory(&tablet).unwrap().to_luma8();
+        let eink = image::load_from_memory(&render(&CoverText {
+            title: "Morning Digest",
+            date_line: "Friday 27 November 2026 · No. 3",
+            headlines: vec!["Second"],
+            width: 1072,
+            height: 1448,
+            eink: true,
+        }))
+        .unwrap()
+        .to_luma8();
+        assert!(smooth.pixels().any(|p| p.0[0] % 17 != 0), "8 bits used");
+        for (a, b) in smooth.pixels().zip(eink.pixels()) {
+            assert!(
+                a.0[0].abs_diff(b.0[0]) <= 8,
+                "{} against {}",
+                a.0[0],
+                b.0[0]
+            );
+        }
     }
 }

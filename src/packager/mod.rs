@@ -108,6 +108,7 @@ pub fn assemble(articles: Vec<FormattedArticle>, opts: &IssueOptions) -> Issue {
             headlines,
             width: opts.profile.width,
             height: opts.profile.height,
+            eink: opts.profile.gray,
         })),
     });
     let identifier = format!(

@@ -270,6 +270,89 @@ fn hostile_pictures_are_dropped_with_warnings_and_the_build_finishes() {
     );
 }
 
+/// On e-ink every PNG in the book, the cover too, is 4-bit grayscale in the panel's 16 levels;
+/// a tablet keeps a PNG that fits byte for byte and draws its cover in 8 bits.
+#[test]
+fn eink_pngs_and_cover_are_sixteen_levels_in_four_bits() {
+    let dir = Dir::new();
+    let mut photo = Vec::new();
+    image::DynamicImage::ImageLuma8(image::GrayImage::from_fn(600, 400, |x, y| {
+        image::Luma([((x * 255 / 599 + y / 3) % 256) as u8])
+    }))
+    .write_to(&mut Cursor::new(&mut photo), image::ImageFormat::Png)
+    .unwrap();
+    dir.write("in/photo.png", &photo);
+    let mut chart = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(500, 300, |x, _| {
+        if x % 50 < 25 {
+            image::Rgb([200, 30, 30])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    }))
+    .write_to(&mut Cursor::new(&mut chart), image::ImageFormat::Png)
+    .unwrap();
+    dir.write("in/chart.png", &chart);
+    dir.write(
+        "in/a.md",
+        "# Pictures\n\nA photo.\n\n![photo](photo.png)\n\nA chart.\n\n![chart](chart.png)\n",
+    );
+    let build = |profile: &str| {
+        let out = dir.path(&format!("{profile}.epub"));
+        let o = inkquire(&[
+            "build",
+            dir.path("in").to_str().unwrap(),
+            "--profile",
+            profile,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        epubcheck(&out);
+        Book::open(&out)
+    };
+    let book = build("kindle");
+    let pngs: Vec<(&String, &Vec<u8>)> = book
+        .files
+        .iter()
+        .filter(|(k, _)| k.starts_with("OEBPS/images/") && k.ends_with(".png"))
+        .collect();
+    assert_eq!(
+        pngs.len(),
+        3,
+        "photo, chart and cover: {:?}",
+        book.files.keys()
+    );
+    for (name, data) in pngs {
+        assert_eq!(
+            (data[24], data[25]),
+            (4, 0),
+            "{name}: IHDR says 4-bit grayscale"
+        );
+        let img = image::load_from_memory(data).unwrap().to_luma8();
+        assert!(img.pixels().all(|p| p.0[0] % 17 == 0), "{name}: 16 levels");
+        assert!(
+            img.pixels().any(|p| p.0[0] < 128) && img.pixels().any(|p| p.0[0] > 128),
+            "{name}: dark and light"
+        );
+    }
+    assert!(
+        book.files.values().all(|d| d != &photo),
+        "the photo is converted on e-ink"
+    );
+    let tablet = build("tablet");
+    assert!(
+        tablet.files.values().any(|d| d == &photo),
+        "a tablet keeps the PNG byte for byte"
+    );
+    let cover = &tablet.files["OEBPS/images/cover.png"];
+    assert_eq!(
+        (cover[24], cover[25]),
+        (8, 0),
+        "a tablet's cover has 8 bits"
+    );
+}
+
 #[test]
 fn max_size_below_the_natural_size_gives_a_book_under_budget() {
     let dir = Dir::new();
