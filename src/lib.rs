@@ -370,6 +370,8 @@ fn build_with(
         return Ok(outcome);
     }
 
+    // What collecting wrote goes into the ledger file while the pictures and the zip are made.
+    let checkpoint = store.checkpoint_in_background();
     // 3. Format, 4. package — within the size budget, if there is one.
     let number = if has_ledger {
         last.map_or(1, |(n, _)| n + 1)
@@ -491,6 +493,9 @@ fn build_with(
             &ids,
             Utc::now(),
         )?;
+    }
+    if let Some(done) = checkpoint {
+        let _ = done.join();
     }
     outcome.number = number;
     outcome.titles = issue.articles().map(|a| a.title.clone()).collect();
