@@ -195,16 +195,14 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
     };
     let mut data = Vec::new();
     let (ext, media_type) = if line_art {
-        data = match &img {
+        match &img {
             DynamicImage::ImageLuma8(g) if s.gray => {
-                gray16_png(g).map_err(|e| refuse("undecodable", e.to_string()))?
+                data = gray16_png(g).map_err(|e| refuse("undecodable", e.to_string()))?;
             }
-            _ => {
-                img.write_to(&mut Cursor::new(&mut data), ImageFormat::Png)
-                    .map_err(|e| refuse("undecodable", e.to_string()))?;
-                data
-            }
-        };
+            _ => img
+                .write_to(&mut Cursor::new(&mut data), ImageFormat::Png)
+                .map_err(|e| refuse("undecodable", e.to_string()))?,
+        }
         ("png", "image/png")
     } else {
         data = encode_jpeg(&img, s.quality)?;

@@ -25,7 +25,7 @@ pub struct CoverText<'a> {
     pub headlines: Vec<&'a str>,
     pub width: u32,
     pub height: u32,
-    /// For an e-ink screen: 16 gray levels, 4 bits a pixel (a third less than 8).
+    /// For an e-ink screen: 16 gray levels, 4 bits a pixel (~40% fewer bytes than 8).
     pub eink: bool,
 }
 
