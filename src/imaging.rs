@@ -8,8 +8,8 @@
 //! and a gamma that lifts mid-tones (e-ink renders them dark), and encodes photos as baseline JPEG
 //! and line art or transparency as PNG (on e-ink in 4 bits a pixel: 16 levels is all the panel
 //! shows). WebP and other formats never reach the book. An image that needs none of this is kept
-//! byte for byte: one that fits the screen and is already right for it (a gray JPEG on e-ink; a
-//! JPEG or PNG on a colour screen).
+//! byte for byte: one that fits the screen and is already right for it (a gray JPEG on e-ink, or
+//! a gray PNG that 4 bits would not make smaller; a JPEG or PNG on a colour screen).
 
 use std::io::Cursor;
 
@@ -134,20 +134,18 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
             // A gray JPEG is kept on e-ink: its levels are reduced by the panel, and encoding
             // it again would only add loss.
             ImageFormat::Jpeg => !s.gray || is_gray,
-            // A PNG is not (lossless either way): in 16 levels and 4 bits a pixel it is a half
-            // to a fifth of the bytes.
+            // A PNG is not (lossless either way): in 16 levels and 4 bits a pixel it is mostly a
+            // half to a fifth of the bytes (a gray one comes back as it was if it is not smaller).
             ImageFormat::Png => !s.gray,
             // GIFs are converted even when they fit: an animation becomes its first frame.
             _ => false,
         };
-    if keep_as_is {
-        // Still decode once: a truncated or corrupt file must not reach the book.
-        decode(bytes, format)?;
+    let as_it_was = || {
         let (ext, media_type) = match format {
             ImageFormat::Jpeg => ("jpg", "image/jpeg"),
             _ => ("png", "image/png"),
         };
-        return Ok(Prepared {
+        Prepared {
             data: bytes.to_vec(),
             ext,
             media_type,
@@ -155,8 +153,15 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
             height: h,
             converted: false,
             resized: false,
-        });
+        }
+    };
+    if keep_as_is {
+        // Still decode once: a truncated or corrupt file must not reach the book.
+        decode(bytes, format)?;
+        return Ok(as_it_was());
     }
+    // A gray PNG that fits an e-ink screen, kept if converting it would not make it smaller.
+    let gray_png_that_fits = fits && format == ImageFormat::Png && is_gray && !has_alpha;
 
     let (nw, nh) = if fits {
         (w, h)
@@ -198,6 +203,9 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
         match &img {
             DynamicImage::ImageLuma8(g) if s.gray => {
                 data = gray16_png(g).map_err(|e| refuse("undecodable", e.to_string()))?;
+                if gray_png_that_fits && data.len() >= bytes.len() {
+                    return Ok(as_it_was());
+                }
             }
             _ => img
                 .write_to(&mut Cursor::new(&mut data), ImageFormat::Png)
@@ -631,6 +639,23 @@ mod tests {
             quality: 80,
         };
         assert_eq!(prepare(&gray, &tablet).unwrap().data, gray);
+
+        // A gray PNG already smaller than its 4-bit form (here 1 bit a pixel) stays as it was.
+        let mut bilevel = Vec::new();
+        let mut enc = png::Encoder::new(&mut bilevel, 400, 300);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::One);
+        let mut wr = enc.write_header().unwrap();
+        wr.write_image_data(&[0b1100_1010; 50 * 300]).unwrap();
+        wr.finish().unwrap();
+        let p = prepare(&bilevel, &Settings::default()).unwrap();
+        assert!(!p.converted && p.data == bilevel && p.ext == "png");
+        assert!(
+            gray16_png(&image::load_from_memory(&bilevel).unwrap().to_luma8())
+                .unwrap()
+                .len()
+                >= bilevel.len()
+        );
     }
 
     fn photo(w: u32, h: u32) -> DynamicImage {

@@ -270,8 +270,9 @@ fn hostile_pictures_are_dropped_with_warnings_and_the_build_finishes() {
     );
 }
 
-/// On e-ink every PNG in the book, the cover too, is 4-bit grayscale in the panel's 16 levels;
-/// a tablet keeps a PNG that fits byte for byte and draws its cover in 8 bits.
+/// On e-ink the PNGs in the book, the cover too, are 4-bit grayscale in the panel's 16 levels
+/// (a gray PNG that would not get smaller stays as it was: unit-tested in `imaging`); a tablet
+/// keeps a PNG that fits byte for byte and draws its cover in 8 bits.
 #[test]
 fn eink_pngs_and_cover_are_sixteen_levels_in_four_bits() {
     let dir = Dir::new();
