@@ -361,12 +361,13 @@ fn decode_webp(bytes: &[u8], size: Option<(u32, u32)>) -> Result<DynamicImage, R
         // libwebp writes the rows straight into the buffer that becomes the image (no copy).
         let channels = if alpha { 4 } else { 3 };
         let row = ow as usize * channels;
-        let (Ok(stride), Some(len)) = (i32::try_from(row), row.checked_mul(oh as usize)) else {
+        let (Ok(stride), Some(len), true) = (
+            i32::try_from(row),
+            row.checked_mul(oh as usize),
+            u64::from(ow) * u64::from(oh) <= MAX_PIXELS,
+        ) else {
             return Err(fail("too large"));
         };
-        if u64::from(ow) * u64::from(oh) > MAX_PIXELS {
-            return Err(fail("too large"));
-        }
         let mut pixels = vec![0u8; len];
         cfg.output.is_external_memory = 1;
         cfg.output.u.RGBA = w::WebPRGBABuffer {
