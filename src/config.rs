@@ -296,6 +296,7 @@ output = "issues"
 # per-host = 4
 # global = 8
 # private-hosts = []         # local-network hosts that links in feeds may reach (your sources' hosts always may)
+# compression = "auto"      # ask servers for gzip, except one on this machine; or "always", "never"
 
 # One [[source]] per feed, OPML list or web page.
 [[source]]

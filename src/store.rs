@@ -29,8 +29,9 @@ CREATE INDEX IF NOT EXISTS issue_articles_article ON issue_articles(article);
 CREATE INDEX IF NOT EXISTS articles_first_seen ON articles(first_seen);
 "#;
 
-/// v3: a page the server sent gzip-compressed is kept as it came (`raw_gzip`, a gzip file; then
-/// `raw_html` is empty), about a fifth of its text's size and no work to store.
+/// v3: an article page is kept gzip-compressed (`raw_gzip`, a gzip file; then `raw_html` is
+/// empty), about a fifth of its text's size: as the server sent it, or compressed at level 1 when
+/// it came plain.
 const SCHEMA_V2_TO_V3: &str = r#"
 ALTER TABLE articles ADD COLUMN raw_gzip BLOB;
 "#;

@@ -228,12 +228,15 @@ fn each_feed_format_full_text_dedupe_and_conditional_get() {
 
     // The ledger keeps what was fetched beside what was extracted.
     let conn = rusqlite::Connection::open(dir.path("ledger.db")).unwrap();
-    let (raw, body, status): (String, String, String) = conn
+    let (zipped, body, status): (Vec<u8>, String, String) = conn
         .query_row(
-            "SELECT raw_html, body_html, fetch_status FROM articles WHERE title = 'Story 1'",
+            "SELECT raw_gzip, body_html, fetch_status FROM articles WHERE title = 'Story 1'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
+        .unwrap();
+    let mut raw = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&zipped[..]), &mut raw)
         .unwrap();
     assert!(
         raw.contains("<nav>") && !body.contains("<nav>"),
@@ -646,6 +649,8 @@ fn retries_after_a_server_error_and_site_selectors_override_extraction() {
     );
 }
 
+/// With `compression = "always"` (an SSH tunnel to a distant server, say) gzip is asked of a
+/// server on 127.0.0.1 too; by default it is not (see the next test).
 #[test]
 fn gzip_pages_are_kept_as_they_came_and_a_gzip_bomb_is_refused() {
     use std::io::Write;
@@ -694,7 +699,12 @@ fn gzip_pages_are_kept_as_they_came_and_a_gzip_bomb_is_refused() {
     );
     let dir = Dir::new();
     let sources = "[[source]]\nurl = \"BASE/feed.xml\"\n";
-    let cfg = write_config(&dir, &srv, sources, "max-bytes = 1048576");
+    let cfg = write_config(
+        &dir,
+        &srv,
+        sources,
+        "max-bytes = 1048576\ncompression = \"always\"",
+    );
     let o = inkquire(&["collect", "--config", &cfg]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
@@ -702,6 +712,7 @@ fn gzip_pages_are_kept_as_they_came_and_a_gzip_bomb_is_refused() {
         err.contains("bomb.html") && err.contains("larger than 1 MiB"),
         "the refused page is named with why: {err}"
     );
+    assert_eq!(srv.accept_encodings("/a/1.html"), ["gzip"]);
 
     // The page was decompressed for reading, and the ledger keeps the bytes that came.
     let conn = rusqlite::Connection::open(dir.path("ledger.db")).unwrap();
@@ -728,6 +739,60 @@ fn gzip_pages_are_kept_as_they_came_and_a_gzip_bomb_is_refused() {
     assert_eq!(zipped, None);
     assert!(raw.is_some_and(|r| r.contains("Summary 2")));
     assert!(body.contains("Summary 2"), "{body}");
+}
+
+/// A server on this machine is not asked to compress: moving its bytes costs nothing, and
+/// compressing them would take this machine's CPU. The ledger still keeps its page gzip-compressed
+/// (at level 1, here).
+#[test]
+fn a_server_on_this_machine_is_not_asked_for_gzip() {
+    use std::io::Write;
+    let srv = TestServer::start();
+    srv.route(
+        "/feed.xml",
+        Resp::ok(
+            "application/rss+xml",
+            format!(
+                "<rss version=\"2.0\"><channel><title>Local</title><item><title>Story 1</title>\
+                 <link>{}</link><description>Summary 1.</description><pubDate>{}</pubDate>\
+                 </item></channel></rss>",
+                srv.url("/a/1.html"),
+                rfc2822(2)
+            ),
+        ),
+    );
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(page(1).as_bytes()).unwrap();
+    srv.route(
+        "/a/1.html",
+        Resp {
+            gzip: true,
+            ..Resp::ok("text/html; charset=utf-8", e.finish().unwrap())
+        },
+    );
+    let dir = Dir::new();
+    let cfg = write_config(&dir, &srv, "[[source]]\nurl = \"BASE/feed.xml\"\n", "");
+    let o = inkquire(&["collect", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(srv.accept_encodings("/feed.xml"), ["identity"]);
+    assert_eq!(srv.accept_encodings("/a/1.html"), ["identity"]);
+    let conn = rusqlite::Connection::open(dir.path("ledger.db")).unwrap();
+    let (raw, zipped, body): (Option<String>, Option<Vec<u8>>, String) = conn
+        .query_row(
+            "SELECT raw_html, raw_gzip, body_html FROM articles WHERE title = 'Story 1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(raw, None, "no copy as text");
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&zipped.expect("kept compressed")[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert_eq!(unzipped, page(1));
+    assert!(body.contains("Paragraph 5 of story number 1"), "{body}");
 }
 
 /// A feed of `n` stories (at least two): the first page shows a picture, the second page is

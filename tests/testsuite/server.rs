@@ -2,7 +2,7 @@
 //! of every request. Nothing here touches the internet.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,7 +19,8 @@ pub struct Resp {
     pub location: Option<String>,
     /// Answer 503 to this many requests before answering as above.
     pub fail_first: usize,
-    /// Send `body` as it is with `Content-Encoding: gzip` (it is gzip data) when asked for gzip.
+    /// `body` is gzip data: sent as it is with `Content-Encoding: gzip` when asked for gzip,
+    /// else decompressed.
     pub gzip: bool,
 }
 
@@ -53,6 +54,8 @@ pub struct TestServer {
     pub port: u16,
     routes: Arc<Mutex<HashMap<String, Resp>>>,
     log: Arc<Mutex<Vec<String>>>,
+    /// Each request's path and Accept-Encoding ("" when there was none).
+    encodings: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl TestServer {
@@ -63,6 +66,7 @@ impl TestServer {
             port,
             routes: Arc::new(Mutex::new(HashMap::new())),
             log: Arc::new(Mutex::new(Vec::new())),
+            encodings: Arc::new(Mutex::new(Vec::new())),
         };
         let s = server.clone();
         std::thread::spawn(move || {
@@ -87,6 +91,15 @@ impl TestServer {
     /// Requests so far, as "GET /path 200".
     pub fn requests(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// The Accept-Encoding each request for `path` said ("" when it had none).
+    pub fn accept_encodings(&self, path: &str) -> Vec<String> {
+        let all = self.encodings.lock().unwrap();
+        all.iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, e)| e.clone())
+            .collect()
     }
 
     /// How many requests for `path` got a full (200) answer.
@@ -134,6 +147,10 @@ impl TestServer {
             .lock()
             .unwrap()
             .push(format!("{method} {path} {status}"));
+        self.encodings.lock().unwrap().push((
+            path.clone(),
+            headers.get("accept-encoding").cloned().unwrap_or_default(),
+        ));
         let mut out = stream;
         let mut head = format!(
             "HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Type: {}\r\n",
@@ -145,21 +162,26 @@ impl TestServer {
         if let Some(l) = &resp.location {
             head.push_str(&format!("Location: {l}\r\n"));
         }
-        if resp.gzip
-            && headers
+        let mut whole = resp.body.clone();
+        if resp.gzip {
+            if headers
                 .get("accept-encoding")
                 .is_some_and(|e| e.contains("gzip"))
-        {
-            head.push_str("Content-Encoding: gzip\r\n");
+            {
+                head.push_str("Content-Encoding: gzip\r\n");
+            } else {
+                whole.clear();
+                flate2::read::GzDecoder::new(&resp.body[..]).read_to_end(&mut whole)?;
+            }
         }
         let body: &[u8] = if not_modified || method == "HEAD" {
             b""
         } else {
-            &resp.body
+            &whole
         };
         head.push_str(&format!(
             "Content-Length: {}\r\n\r\n",
-            if not_modified { 0 } else { resp.body.len() }
+            if not_modified { 0 } else { whole.len() }
         ));
         out.write_all(head.as_bytes())?;
         out.write_all(body)?;
