@@ -237,26 +237,20 @@ mod tests {
         assert_eq!((png[24], png[25]), (4, 0));
         assert!(img.pixels().all(|p| p.0[0] % 17 == 0));
         // A colour screen keeps 8 bits, and the same drawing within half a level.
-        let tablet = render(&CoverText {
-            title: "Morning Digest",
-            date_line: "Friday 27 November 2026 · No. 3",
-            headlines: vec!["Second"],
-            width: 1072,
-            height: 1448,
-            eink: false,
-        });
+        let cover = |eink: bool| {
+            render(&CoverText {
+                title: "Morning Digest",
+                date_line: "Friday 27 November 2026 · No. 3",
+                headlines: vec!["Second"],
+                width: 1072,
+                height: 1448,
+                eink,
+            })
+        };
+        let tablet = cover(false);
         assert_eq!((tablet[24], tablet[25]), (8, 0));
         let smooth = image::load_from_memory(&tablet).unwrap().to_luma8();
-        let eink = image::load_from_memory(&render(&CoverText {
-            title: "Morning Digest",
-            date_line: "Friday 27 November 2026 · No. 3",
-            headlines: vec!["Second"],
-            width: 1072,
-            height: 1448,
-            eink: true,
-        }))
-        .unwrap()
-        .to_luma8();
+        let eink = image::load_from_memory(&cover(true)).unwrap().to_luma8();
         assert!(smooth.pixels().any(|p| p.0[0] % 17 != 0), "8 bits used");
         for (a, b) in smooth.pixels().zip(eink.pixels()) {
             assert!(

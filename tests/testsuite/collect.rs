@@ -18,6 +18,21 @@ fn paragraphs(n: usize) -> Vec<String> {
         .collect()
 }
 
+/// `data` as a gzip file.
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// The text a gzip file holds.
+fn gunzip(zipped: &[u8]) -> String {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(zipped), &mut text).unwrap();
+    text
+}
+
 fn page(n: usize) -> String {
     let body: String = paragraphs(n)
         .iter()
@@ -235,9 +250,7 @@ fn each_feed_format_full_text_dedupe_and_conditional_get() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    let mut raw = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&zipped[..]), &mut raw)
-        .unwrap();
+    let raw = gunzip(&zipped);
     assert!(
         raw.contains("<nav>") && !body.contains("<nav>"),
         "raw page kept, extracted body stored"
@@ -653,12 +666,6 @@ fn retries_after_a_server_error_and_site_selectors_override_extraction() {
 /// server on 127.0.0.1 too; by default it is not (see the next test).
 #[test]
 fn gzip_pages_are_kept_as_they_came_and_a_gzip_bomb_is_refused() {
-    use std::io::Write;
-    let gzip = |data: &[u8]| {
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    };
     let srv = TestServer::start();
     let item = |n: usize, path: &str| {
         format!(
@@ -746,7 +753,6 @@ fn gzip_pages_are_kept_as_they_came_and_a_gzip_bomb_is_refused() {
 /// (at level 1, here).
 #[test]
 fn a_server_on_this_machine_is_not_asked_for_gzip() {
-    use std::io::Write;
     let srv = TestServer::start();
     srv.route(
         "/feed.xml",
@@ -761,13 +767,11 @@ fn a_server_on_this_machine_is_not_asked_for_gzip() {
             ),
         ),
     );
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(page(1).as_bytes()).unwrap();
     srv.route(
         "/a/1.html",
         Resp {
             gzip: true,
-            ..Resp::ok("text/html; charset=utf-8", e.finish().unwrap())
+            ..Resp::ok("text/html; charset=utf-8", gzip(page(1).as_bytes()))
         },
     );
     let dir = Dir::new();
@@ -785,13 +789,7 @@ fn a_server_on_this_machine_is_not_asked_for_gzip() {
         )
         .unwrap();
     assert_eq!(raw, None, "no copy as text");
-    let mut unzipped = String::new();
-    std::io::Read::read_to_string(
-        &mut flate2::read::GzDecoder::new(&zipped.expect("kept compressed")[..]),
-        &mut unzipped,
-    )
-    .unwrap();
-    assert_eq!(unzipped, page(1));
+    assert_eq!(gunzip(&zipped.expect("kept compressed")), page(1));
     assert!(body.contains("Paragraph 5 of story number 1"), "{body}");
 }
 
