@@ -157,17 +157,21 @@ Examples:
   inkquire digest --dry-run                            # what the issue would hold, writing nothing
   inkquire schedule --at 06:00                         # a crontab line / systemd timer for it
 
-Each run: collect every [[source]], build an issue of what no earlier issue delivered (the
-config's [issue] since, default last-issue), write <Title>-<date>-No<N>.epub (and .kepub.epub
-when a Kobo delivery or format = \"kepub\" wants it) and <…>.report.json into the output folder,
-deliver to every [[deliver]] entry, and record the issue in the ledger. With nothing new it
-builds nothing and says so. Runs never overlap: a second one waits (--wait) or stops.
+Each run: retry every delivery an earlier run owes, collect every [[source]], build an issue of
+the pending articles (those no issue holds yet, whichever command stored them), write
+<Title>-<date>-No<N>.epub (and .kepub.epub when a Kobo delivery or format = \"kepub\" wants it)
+and <…>.report.json into the output folder, deliver to every [[deliver]] entry, and record it.
+`since` and `limit` under [issue] only narrow what goes into this issue: what they leave out
+stays pending. A failed delivery is retried on the next run (the issue's files are kept until
+every target has them). With nothing new it builds nothing and says so. Runs never overlap: a
+second one waits (--wait) or stops; `collect` and `build` wait for it.
 
 Exit codes:
   0  an issue was built and delivered, or there was nothing new
-  1  an issue was built, but some sources or deliveries failed (each is named)
-  2  nothing was built: an error (config, ledger, output folder)
-  3  another digest is running with this ledger";
+  1  an issue was built, but some sources failed, or a delivery is still owed (each is named)
+  2  nothing was built: an error (config, delivery settings, ledger, output folder)
+  3  another digest is running with this ledger
+  4  no source could be read, and nothing was built";
 
 const COLLECT_EXAMPLES: &str = "\
 Examples:
@@ -648,6 +652,14 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
         crate::packager::BookFormat::Kepub => "kepub.epub",
     };
     let output = output_path(out_dir.as_deref(), &title, date, args.output.is_none(), ext);
+    if let Err(e) = crate::shelf::check_output(&output) {
+        return Ok(usage_error(&e));
+    }
+    // A build that records its issue is one run on the ledger: it waits for another.
+    let _lock = match &store {
+        Some(_) => Some(lock_ledger(&config, &args.state)?),
+        None => None,
+    };
     let (inputs, mut sources) = classify(&args.inputs);
     for s in sources.iter_mut() {
         // Sources named on the command line take the settings of a configured source at the same
@@ -664,7 +676,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
     let req = BuildRequest {
         inputs,
         sources,
-        output,
+        output: crate::shelf::Output::File(output),
         selection,
         since_last_issue,
         issue: IssueOptions {
@@ -683,11 +695,18 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
         fetcher: &fetcher,
         max_size,
         image_quality,
-        kepub_copy: None,
+        deliver_to: Vec::new(),
         on_source: None,
     };
     let outcome = build(req)?;
     print_report(&outcome.report);
+    if outcome.held_back > 0 {
+        crate::info_line!(
+            "{} pending article{} left out by the selection: still pending.",
+            outcome.held_back,
+            plural(outcome.held_back)
+        );
+    }
     for (i, t) in outcome.titles.iter().enumerate() {
         crate::debug_line!("  {:>3}. {t}", i + 1);
     }
@@ -735,7 +754,37 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
     Ok(outcome.report.exit_code(outcome.written.is_some()))
 }
 
+/// The run lock of the ledger `state` names, waiting for another run.
+fn lock_ledger(config: &Config, state: &StateArgs) -> anyhow::Result<crate::store::LedgerLock> {
+    let path = config
+        .store_path(state.store.as_deref())
+        .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))?;
+    let waiting = |p: &Path| {
+        crate::info_line!(
+            "Another inkquire run holds the ledger ({}); waiting for it.",
+            p.display()
+        )
+    };
+    Ok(crate::store::LedgerLock::exclusive(&path, true, &waiting)?)
+}
+
 fn run_collect(args: CollectArgs) -> anyhow::Result<i32> {
+    let config = Config::load(args.state.config.as_deref())?;
+    let path = config
+        .store_path(args.state.store.as_deref())
+        .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    // Collects share the ledger with each other; one that meets a build waits for it, so an
+    // hourly collect from cron never loses its turn.
+    let waiting = |p: &Path| {
+        crate::info_line!(
+            "A build is using the ledger ({}); waiting for it.",
+            p.display()
+        )
+    };
+    let _lock = crate::store::LedgerLock::shared(&path, &waiting)?;
     let (config, store) = load_state(&args.state, true)?;
     let mut store = store.expect("collect always opens the ledger");
     let mut sources = config.sources.clone();
@@ -802,11 +851,10 @@ fn run_list(args: ListArgs) -> anyhow::Result<i32> {
     };
     let (_, store) = load_state(&args.state, true)?;
     let store = store.expect("list always opens the ledger");
-    let last = store.last_issue()?;
     let rows: Vec<_> = store
         .articles()?
         .into_iter()
-        .filter(|s| !last_issue || (!s.delivered && last.is_none_or(|(_, at)| s.first_seen > at)))
+        .filter(|s| !last_issue || s.pending)
         .filter(|s| selection.keeps(&s.article))
         .take(selection.limit.unwrap_or(usize::MAX))
         .collect();
@@ -823,6 +871,7 @@ fn run_list(args: ListArgs) -> anyhow::Result<i32> {
                     "published": s.article.published.map(|p| p.at.to_rfc3339()),
                     "first_seen": s.first_seen.to_rfc3339(),
                     "delivered": s.delivered,
+                    "pending": s.pending,
                 })
             })
             .collect();
@@ -1080,14 +1129,23 @@ pub(crate) fn output_path(
     }
 }
 
-/// "Morning Digest!" → "Morning-Digest".
-pub fn slug(title: &str) -> String {
-    let s: String = title
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let s = s.split_whitespace().collect::<Vec<_>>().join("-");
-    if s.is_empty() { "issue".to_owned() } else { s }
+pub use crate::shelf::slug;
+
+/// Text from feeds and pages made safe for a terminal or a cron mail: control characters
+/// (escape sequences, carriage returns, bells, bidirectional overrides) are shown as `�`.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if s.chars().any(bad) {
+        s.chars()
+            .map(|c| if bad(c) { '\u{fffd}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
 }
 
 pub(crate) fn plural(n: usize) -> &'static str {
@@ -1114,8 +1172,12 @@ mod tests {
     }
 
     #[test]
-    fn slugs() {
-        assert_eq!(slug("Morning Digest!"), "Morning-Digest");
-        assert_eq!(slug("***"), "issue");
+    fn terminal_text_has_no_control_characters() {
+        assert_eq!(printable("plain — café"), "plain — café");
+        assert_eq!(
+            printable("a\x1b[2Jb\r\x07"),
+            "a\u{fffd}[2Jb\u{fffd}\u{fffd}"
+        );
+        assert_eq!(printable("x\u{202e}y"), "x\u{fffd}y");
     }
 }

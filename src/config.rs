@@ -30,7 +30,7 @@ pub struct Config {
     #[serde(default, rename = "deliver")]
     pub deliveries: Vec<crate::deliver::Delivery>,
     /// The mail server for `kind = "email"` deliveries.
-    pub smtp: Option<crate::mail::SmtpConfig>,
+    pub smtp: Option<crate::deliver::SmtpConfig>,
     /// Where this config was read from (not a key in the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,

@@ -22,13 +22,13 @@ pub mod formatter;
 pub mod fuzzing;
 pub mod imaging;
 pub mod log;
-pub mod mail;
 pub mod model;
 pub mod packager;
 pub mod profiles;
 pub mod report;
 pub mod select;
 pub mod serve;
+pub mod shelf;
 pub mod store;
 pub mod styles;
 
@@ -52,10 +52,11 @@ pub struct BuildRequest<'a> {
     pub inputs: Vec<PathBuf>,
     /// Feeds, pages and OPML lists (URLs or files) to collect first.
     pub sources: Vec<SourceConfig>,
-    /// Where the EPUB goes.
-    pub output: PathBuf,
+    /// Where the EPUB goes (and, on a shelf, the KEPUB beside it).
+    pub output: shelf::Output,
     pub selection: Selection,
-    /// Leave out articles already delivered in an issue and those seen before the last one.
+    /// Take only the ledger's pending articles (those no issue holds yet); what the selection
+    /// leaves out of them stays pending.
     pub since_last_issue: bool,
     pub issue: IssueOptions,
     /// The ledger; `None` keeps no state (collected sources live in memory for this build).
@@ -66,8 +67,9 @@ pub struct BuildRequest<'a> {
     pub max_size: Option<u64>,
     /// JPEG quality for pictures, 1–100.
     pub image_quality: u8,
-    /// Also write the KEPUB flavour here.
-    pub kepub_copy: Option<PathBuf>,
+    /// Where the recorded issue is to be delivered, as (key, label): its outbox entries. With
+    /// none, writing the book is its delivery.
+    pub deliver_to: Vec<(String, String)>,
     /// Told of each source as soon as it is collected. A caller that gives it reports the
     /// sources itself: their failures and warnings are then not repeated in the outcome's report.
     pub on_source: Option<&'a dyn Fn(&SourceReport)>,
@@ -95,6 +97,10 @@ pub struct BuildOutcome {
     pub titles: Vec<String>,
     /// Articles in the ledger left out because an earlier issue delivered them.
     pub repeats_skipped: usize,
+    /// Pending articles the selection (`since`, `limit`, topics) left out: still pending.
+    pub held_back: usize,
+    /// Every file the issue wrote (the report's path is for the caller to write).
+    pub files: Option<shelf::IssueFiles>,
 }
 
 /// What collecting one source did.
@@ -300,7 +306,7 @@ fn warm_early(
 }
 
 fn build_with(
-    req: BuildRequest,
+    mut req: BuildRequest,
     cache: &ImageCache,
     images: &FetchedImages,
     drafts: &EarlyDrafts,
@@ -310,7 +316,7 @@ fn build_with(
     let mut outcome = BuildOutcome::default();
     let mut memory;
     let has_ledger = req.store.is_some();
-    let store: &mut Store = match req.store {
+    let store: &mut Store = match req.store.take() {
         Some(s) => s,
         None => {
             memory = Store::memory()?;
@@ -350,13 +356,14 @@ fn build_with(
     // Nothing more is coming: the early pictures finish in the background.
     drop(early);
     let mut articles = collector::collect_local(&req.inputs, &mut outcome.report);
-    let last = store.last_issue()?;
+    let mut pending = std::collections::HashSet::new();
     for s in store.articles()? {
-        let fresh =
-            !req.since_last_issue || (!s.delivered && last.is_none_or(|(_, at)| s.first_seen > at));
-        if fresh {
+        if !req.since_last_issue || s.pending {
             if let Some(url) = &s.source_url {
                 req.fetcher.allow_private(url);
+            }
+            if s.pending {
+                pending.insert(s.article.id.clone());
             }
             articles.push(s.article);
         } else if s.delivered {
@@ -366,6 +373,10 @@ fn build_with(
 
     // 2. Select.
     let mut selected = select::apply(articles, &req.selection);
+    if req.since_last_issue {
+        let taken = selected.iter().filter(|a| pending.contains(&a.id)).count();
+        outcome.held_back = pending.len().saturating_sub(taken);
+    }
     if selected.is_empty() {
         return Ok(outcome);
     }
@@ -373,15 +384,53 @@ fn build_with(
     // What collecting wrote goes into the ledger file while the pictures and the zip are made.
     let checkpoint = store.checkpoint_in_background();
     // 3. Format, 4. package — within the size budget, if there is one.
-    let number = if has_ledger {
-        last.map_or(1, |(n, _)| n + 1)
-    } else {
-        req.issue.number
-    };
-    let opts = IssueOptions {
-        number,
-        ..req.issue.clone()
-    };
+    let mut reserved: Option<u32> = None;
+    let result = package(
+        &req,
+        &mut selected,
+        &mut outcome,
+        store,
+        has_ledger,
+        &mut reserved,
+        cache,
+        images,
+        drafts,
+        base,
+    );
+    if let Some(done) = checkpoint {
+        let _ = done.join();
+    }
+    match result {
+        Ok(()) => Ok(outcome),
+        Err(e) => {
+            // The book never got into place: the issue's number and articles are free again.
+            if let Some(n) = reserved
+                && let Err(undo) = store.abandon_issue(n)
+            {
+                crate::debug_line!("ledger: could not release issue {n}: {undo:#}");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Format and package the selected articles within the size budget, reserving the issue in the
+/// ledger once the first pass has formatted them (its number goes into the book), then put
+/// the files in place — the KEPUB, then the book, whose rename is the moment the issue exists —
+/// and record it as built.
+#[allow(clippy::too_many_arguments)]
+fn package(
+    req: &BuildRequest,
+    selected: &mut Vec<model::Article>,
+    outcome: &mut BuildOutcome,
+    store: &mut Store,
+    has_ledger: bool,
+    reserved: &mut Option<u32>,
+    cache: &ImageCache,
+    images: &FetchedImages,
+    drafts: &EarlyDrafts,
+    base: imaging::Settings,
+) -> anyhow::Result<()> {
     // Each step down: a fraction of the screen size and a JPEG quality.
     let steps: &[(f64, u8)] = match req.max_size {
         None => &[(1.0, 0)],
@@ -396,6 +445,8 @@ fn build_with(
     };
     let mut done = None;
     let mut book: Option<packager::AtomicFile> = None;
+    let mut opts = req.issue.clone();
+    let mut files = None;
     for (n, &(scale, quality)) in steps.iter().enumerate() {
         let settings = imaging::Settings {
             max_width: ((f64::from(base.max_width) * scale) as u32).max(64),
@@ -410,7 +461,7 @@ fn build_with(
         let mut report = Report::default();
         // The last step takes the articles; earlier ones (a size budget) work on a copy.
         let articles = if n + 1 == steps.len() {
-            std::mem::take(&mut selected)
+            std::mem::take(selected)
         } else {
             selected.clone()
         };
@@ -423,13 +474,41 @@ fn build_with(
             req.config.fetch.global,
             &mut report,
         );
+        if formatted.is_empty() {
+            // Every selected article failed: no book, and nothing reserved.
+            outcome.report.extend(report);
+            return Ok(());
+        }
+        let paths = match &files {
+            Some(f) => f,
+            None => {
+                // The issue's number, its articles and its files, in one transaction.
+                if has_ledger {
+                    let ids: Vec<&str> = formatted.iter().map(|a| a.id.as_str()).collect();
+                    let new = store::NewIssue {
+                        title: &opts.title,
+                        date: opts.date,
+                        now: Utc::now(),
+                    };
+                    let number =
+                        store.reserve_issue(&new, &ids, req.since_last_issue, &|number| {
+                            req.output.files(number).roles()
+                        })?;
+                    *reserved = Some(number);
+                    opts.number = number;
+                }
+                let f = req.output.files(opts.number);
+                shelf::check_output(&f.book).map_err(|e| anyhow::anyhow!(e))?;
+                files.insert(f)
+            }
+        };
         let refs: usize = formatted.iter().map(|a| a.image_refs).sum();
         let issue = packager::assemble(formatted, &opts);
         // The book goes straight into a temporary file beside the output; a step over the
         // budget writes it again.
         let file = match &mut book {
             Some(file) => file,
-            None => book.insert(packager::AtomicFile::create(&req.output)?),
+            None => book.insert(packager::AtomicFile::create(&paths.book)?),
         };
         let size = file.write_with(|w| packager::epub::write(&issue, w))?;
         let over = req.max_size.is_some_and(|m| size > m);
@@ -449,6 +528,7 @@ fn build_with(
         }
     }
     let (mut issue, mut size, report) = done.expect("at least one step runs");
+    let files = files.expect("named with the first step");
     let mut book = book.expect("written with the issue");
     outcome.report.extend(report);
     // Still over: leave out the largest images, one at a time.
@@ -465,7 +545,7 @@ fn build_with(
         }
         if size > max {
             outcome.report.warn(
-                req.output.display().to_string(),
+                files.book.display().to_string(),
                 format!(
                     "the book is {} even without images, over the {} budget",
                     human_size(size),
@@ -474,8 +554,11 @@ fn build_with(
             );
         }
     }
-    book.commit()?;
-    if let Some(k) = &req.kepub_copy {
+    let ids: Vec<&str> = issue.articles().map(|a| a.id.as_str()).collect();
+    if let Some(number) = *reserved {
+        store.settle_articles(number, &ids)?;
+    }
+    if let Some(k) = &files.kepub {
         issue.kepub = true;
         let mut copy = packager::AtomicFile::create(k)?;
         copy.write_with(|w| packager::epub::write(&issue, w))?;
@@ -483,21 +566,13 @@ fn build_with(
         issue.kepub = false;
         outcome.kepub = Some(k.clone());
     }
-    if has_ledger {
-        let ids: Vec<&str> = issue.articles().map(|a| a.id.as_str()).collect();
-        store.record_issue(
-            number,
-            &opts.title,
-            opts.date,
-            &req.output,
-            &ids,
-            Utc::now(),
-        )?;
+    // The issue exists from here: a run killed after this rename has its issue finished by
+    // the next one (`shelf::recover`).
+    book.commit()?;
+    if let Some(number) = reserved.take() {
+        store.mark_built(number, &req.deliver_to, Utc::now())?;
     }
-    if let Some(done) = checkpoint {
-        let _ = done.join();
-    }
-    outcome.number = number;
+    outcome.number = opts.number;
     outcome.titles = issue.articles().map(|a| a.title.clone()).collect();
     outcome.articles = issue.articles().count();
     outcome.sections = issue.sections.len();
@@ -509,8 +584,9 @@ fn build_with(
     images.dedup();
     outcome.images = images.len();
     outcome.bytes = size as usize;
-    outcome.written = Some(req.output.clone());
-    Ok(outcome)
+    outcome.written = Some(files.book.clone());
+    outcome.files = Some(files);
+    Ok(())
 }
 
 /// The href of the largest image in the issue.

@@ -16,11 +16,15 @@ use crate::fetch::Validators;
 use crate::model::{Article, Base, Published};
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// Steps from each older schema to the next, applied in order in one transaction after a copy of
 /// the old file is saved beside it (`<ledger>.schema-N.bak`): a migration never discards a ledger.
-const MIGRATIONS: &[(i32, &str)] = &[(1, SCHEMA_V1_TO_V2), (2, SCHEMA_V2_TO_V3)];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, SCHEMA_V1_TO_V2),
+    (2, SCHEMA_V2_TO_V3),
+    (3, SCHEMA_V3_TO_V4),
+];
 
 /// v2: "was this article in an issue?" and the date window look articles up by these columns;
 /// without the indexes listing a large ledger is quadratic.
@@ -34,6 +38,44 @@ CREATE INDEX IF NOT EXISTS articles_first_seen ON articles(first_seen);
 /// it came plain.
 const SCHEMA_V2_TO_V3: &str = r#"
 ALTER TABLE articles ADD COLUMN raw_gzip BLOB;
+"#;
+
+/// v4: delivery state instead of time stamps. An issue is `building` (its number taken, its
+/// articles and files reserved), then `built` (the book is in place; its deliveries wait in
+/// `deliveries`), then `delivered`. An article is *pending* until an issue holds it; `settled`
+/// marks the articles an older inkquire had already passed over (seen before its last issue and
+/// in none), so an upgrade does not bring a backlog back. `issue_files` lists every file an issue
+/// wrote: `keep` removes only those.
+const SCHEMA_V3_TO_V4: &str = r#"
+ALTER TABLE issues ADD COLUMN state TEXT NOT NULL DEFAULT 'delivered';
+ALTER TABLE articles ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
+UPDATE articles SET settled = 1
+ WHERE NOT EXISTS (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id)
+   AND first_seen <= (SELECT max(built_at) FROM issues);
+CREATE TABLE IF NOT EXISTS issue_files (
+    issue INTEGER NOT NULL REFERENCES issues(number),
+    path  TEXT NOT NULL,
+    role  TEXT NOT NULL,
+    PRIMARY KEY (issue, path)
+);
+INSERT OR IGNORE INTO issue_files (issue, path, role)
+  SELECT number, path, 'book' FROM issues WHERE path LIKE '%.epub' AND path NOT LIKE '%.kepub.epub';
+INSERT OR IGNORE INTO issue_files (issue, path, role)
+  SELECT number, substr(path, 1, length(path) - 5) || '.kepub.epub', 'kepub' FROM issues
+   WHERE path LIKE '%.epub' AND path NOT LIKE '%.kepub.epub';
+INSERT OR IGNORE INTO issue_files (issue, path, role)
+  SELECT number, substr(path, 1, length(path) - 5) || '.report.json', 'report' FROM issues
+   WHERE path LIKE '%.epub' AND path NOT LIKE '%.kepub.epub';
+CREATE TABLE IF NOT EXISTS deliveries (
+    issue      INTEGER NOT NULL REFERENCES issues(number),
+    target     TEXT NOT NULL,
+    label      TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    reason     TEXT,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (issue, target)
+);
 "#;
 
 const SCHEMA_V1: &str = r#"
@@ -100,7 +142,10 @@ pub struct Store {
 pub struct StoredArticle {
     pub article: Article,
     pub first_seen: DateTime<FixedOffset>,
+    /// An issue that holds it has been delivered.
     pub delivered: bool,
+    /// No issue holds it yet: the next issue is for it.
+    pub pending: bool,
     /// The feed or page address the article was collected from.
     pub source_url: Option<String>,
 }
@@ -119,6 +164,21 @@ impl Store {
             .init(Some(path))
             .with_context(|| format!("the ledger {} cannot be used", path.display()))?;
         Ok(store)
+    }
+
+    /// A consistent copy of the ledger at `from` into `to` (SQLite's `VACUUM INTO`), made
+    /// without creating anything at `from`: for a dry run.
+    pub fn copy(from: &Path, to: &Path) -> anyhow::Result<()> {
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            from,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open the ledger {}", from.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute("VACUUM INTO ?1", [to.to_string_lossy()])
+            .with_context(|| format!("cannot copy the ledger {}", from.display()))?;
+        Ok(())
     }
 
     /// Copy what the write-ahead log holds into the ledger file on a second connection, in the
@@ -454,8 +514,11 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT id, key, title, byline, published, has_time, topics, source, url, lang, summary,
                     body_html, base_url, first_seen, lead_image,
-                    EXISTS (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id),
-                    source_url
+                    EXISTS (SELECT 1 FROM issue_articles ia JOIN issues i ON i.number = ia.issue
+                             WHERE ia.article = articles.id AND i.state = 'delivered'),
+                    source_url,
+                    settled = 0 AND NOT EXISTS
+                      (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id)
              FROM articles ORDER BY coalesce(published, first_seen) DESC, title",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -486,6 +549,7 @@ impl Store {
                 first_seen,
                 delivered: r.get(15)?,
                 source_url: r.get(16)?,
+                pending: r.get(17)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -504,37 +568,490 @@ impl Store {
             .map(|(n, at)| (n, DateTime::parse_from_rfc3339(&at).unwrap_or_default())))
     }
 
-    /// Record that issue `number` held `article_ids`. Articles that are not in the ledger (local
-    /// files named on the command line go straight into the book) are not tracked.
-    pub fn record_issue(
+    /// The number the next issue would get.
+    pub fn next_number(&self) -> anyhow::Result<u32> {
+        Ok(self.last_issue()?.map_or(1, |(n, _)| n + 1))
+    }
+
+    /// Take the next issue number and reserve `article_ids` and the files it will write, in one
+    /// transaction: the issue is `building` until [`Store::mark_built`]. With `exclusive`, an
+    /// article another issue already holds is a [`Conflict`] and nothing is reserved (two builds
+    /// never put the same pending article in two issues). Articles that are not in the ledger
+    /// (local files named on the command line) are not tracked.
+    pub fn reserve_issue(
         &mut self,
-        number: u32,
-        title: &str,
-        date: chrono::NaiveDate,
-        path: &Path,
+        new: &NewIssue,
         article_ids: &[&str],
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        let tx = self.conn.transaction()?;
+        exclusive: bool,
+        files: &dyn Fn(u32) -> Vec<(std::path::PathBuf, FileRole)>,
+    ) -> anyhow::Result<u32> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let number: u32 =
+            tx.query_row("SELECT coalesce(max(number), 0) + 1 FROM issues", [], |r| {
+                r.get(0)
+            })?;
+        let files = files(number);
+        let book = files
+            .iter()
+            .find(|(_, role)| *role == FileRole::Book)
+            .map(|(p, _)| p.display().to_string());
         tx.execute(
-            "INSERT INTO issues (number, title, date, path, built_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO issues (number, title, date, path, built_at, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'building')",
             params![
                 number,
-                title,
-                date.to_string(),
-                path.display().to_string(),
-                now.to_rfc3339()
+                new.title,
+                new.date.to_string(),
+                book,
+                new.now.to_rfc3339()
             ],
         )?;
-        for id in article_ids {
-            tx.execute(
+        if exclusive {
+            let mut held = tx.prepare(
+                "SELECT a.title FROM issue_articles ia JOIN articles a ON a.id = ia.article
+                 WHERE ia.article = ?1 LIMIT 1",
+            )?;
+            for id in article_ids {
+                if let Some(title) = held.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+                    return Err(Conflict { title }.into());
+                }
+            }
+        }
+        {
+            let mut add = tx.prepare(
                 "INSERT OR IGNORE INTO issue_articles (issue, article)
                  SELECT ?1, id FROM articles WHERE id = ?2",
+            )?;
+            for id in article_ids {
+                add.execute(params![number, id])?;
+            }
+            let mut file = tx.prepare(
+                "INSERT OR IGNORE INTO issue_files (issue, path, role) VALUES (?1, ?2, ?3)",
+            )?;
+            for (path, role) in &files {
+                file.execute(params![number, path.display().to_string(), role.as_str()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(number)
+    }
+
+    /// The book of a `building` issue is written: it holds exactly `article_ids` (an article
+    /// left out on the way, by a size budget or a crash while formatting, is pending again).
+    pub fn settle_articles(&mut self, number: u32, article_ids: &[&str]) -> anyhow::Result<()> {
+        let tx = self.conn.transaction()?;
+        let held: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT article FROM issue_articles WHERE issue = ?1")?;
+            stmt.query_map([number], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
+        };
+        let keep: std::collections::HashSet<&str> = article_ids.iter().copied().collect();
+        for id in held.iter().filter(|id| !keep.contains(id.as_str())) {
+            tx.execute(
+                "DELETE FROM issue_articles WHERE issue = ?1 AND article = ?2",
                 params![number, id],
             )?;
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The issue's book is in place: it waits for `targets` (key, label) in the outbox, or, with
+    /// none, writing it was its delivery.
+    pub fn mark_built(
+        &mut self,
+        number: u32,
+        targets: &[(String, String)],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let tx = self.conn.transaction()?;
+        for (key, label) in targets {
+            tx.execute(
+                "INSERT OR IGNORE INTO deliveries (issue, target, label, state, updated_at)
+                 VALUES (?1, ?2, ?3, 'pending', ?4)",
+                params![number, key, label, now.to_rfc3339()],
+            )?;
+        }
+        let state = if targets.is_empty() {
+            IssueState::Delivered
+        } else {
+            IssueState::Built
+        };
+        tx.execute(
+            "UPDATE issues SET state = ?2 WHERE number = ?1",
+            params![number, state.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forget an issue whose book was never put in place: its articles are pending again.
+    pub fn abandon_issue(&mut self, number: u32) -> anyhow::Result<()> {
+        let tx = self.conn.transaction()?;
+        for table in ["issue_articles", "issue_files", "deliveries"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE issue = ?1"), [number])?;
+        }
+        tx.execute("DELETE FROM issues WHERE number = ?1", [number])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Issues in a state, oldest first, with their files.
+    pub fn issues_in(&self, state: IssueState) -> anyhow::Result<Vec<IssueRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT number, title, date FROM issues WHERE state = ?1 ORDER BY number")?;
+        let rows: Vec<(u32, String, String)> = stmt
+            .query_map([state.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut files = self
+            .conn
+            .prepare("SELECT path, role FROM issue_files WHERE issue = ?1 ORDER BY path")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (number, title, date) in rows {
+            let files = files
+                .query_map([number], |r| {
+                    Ok((
+                        std::path::PathBuf::from(r.get::<_, String>(0)?),
+                        FileRole::parse(&r.get::<_, String>(1)?),
+                    ))
+                })?
+                .collect::<Result<_, _>>()?;
+            out.push(IssueRecord {
+                number,
+                title,
+                date,
+                state,
+                files,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The outbox: every delivery of a `built` issue not yet done, oldest issue first.
+    pub fn undelivered(&self) -> anyhow::Result<Vec<OutboxEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.issue, d.target, d.label, d.state, d.reason, d.attempts
+             FROM deliveries d JOIN issues i ON i.number = d.issue
+             WHERE i.state = 'built' AND d.state IN ('pending', 'failed')
+             ORDER BY d.issue, d.target",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OutboxEntry {
+                issue: r.get(0)?,
+                target: r.get(1)?,
+                label: r.get(2)?,
+                failed: r.get::<_, String>(3)? == "failed",
+                reason: r.get(4)?,
+                attempts: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Record one delivery attempt; an issue whose every target has it becomes `delivered`.
+    /// `Err` carries the reason it failed. `cancelled` (the target left the config) counts as
+    /// done.
+    pub fn record_delivery(
+        &mut self,
+        issue: u32,
+        target: &str,
+        outcome: DeliveryOutcome<'_>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let tx = self.conn.transaction()?;
+        let (state, reason) = match outcome {
+            DeliveryOutcome::Delivered(detail) => ("delivered", Some(detail)),
+            DeliveryOutcome::Failed(why) => ("failed", Some(why)),
+            DeliveryOutcome::Cancelled => ("cancelled", None),
+        };
+        tx.execute(
+            "UPDATE deliveries SET state = ?3, reason = ?4, updated_at = ?5,
+               attempts = attempts + CASE WHEN ?3 = 'cancelled' THEN 0 ELSE 1 END
+             WHERE issue = ?1 AND target = ?2",
+            params![issue, target, state, reason, now.to_rfc3339()],
+        )?;
+        let open: i64 = tx.query_row(
+            "SELECT count(*) FROM deliveries WHERE issue = ?1 AND state IN ('pending', 'failed')",
+            [issue],
+            |r| r.get(0),
+        )?;
+        if open == 0 {
+            tx.execute(
+                "UPDATE issues SET state = 'delivered' WHERE number = ?1 AND state = 'built'",
+                [issue],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether any target of the issue has it already.
+    pub fn delivered_anywhere(&self, issue: u32) -> anyhow::Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE issue = ?1 AND state = 'delivered')",
+            [issue],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Forget files `keep` removed (or that are gone).
+    pub fn forget_file(&mut self, issue: u32, path: &Path) -> anyhow::Result<()> {
+        self.conn.execute(
+            "DELETE FROM issue_files WHERE issue = ?1 AND path = ?2",
+            params![issue, path.display().to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// The article ids an issue holds.
+    pub fn issue_articles(&self, issue: u32) -> anyhow::Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT article FROM issue_articles WHERE issue = ?1 ORDER BY article")?;
+        Ok(stmt
+            .query_map([issue], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Run `PRAGMA integrity_check`; `Ok` when the ledger is sound.
+    pub fn integrity_check(&self) -> anyhow::Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// What [`Store::reserve_issue`] records of a new issue.
+pub struct NewIssue<'a> {
+    pub title: &'a str,
+    pub date: chrono::NaiveDate,
+    pub now: DateTime<Utc>,
+}
+
+/// Another issue already holds an article this one was to hold.
+#[derive(Debug, thiserror::Error)]
+#[error("another issue already holds “{title}”: two builds ran on one ledger at once")]
+pub struct Conflict {
+    pub title: String,
+}
+
+/// Where an issue is on its way to the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueState {
+    /// Number and articles reserved; the book is not in place yet.
+    Building,
+    /// The book is in place; deliveries are in the outbox.
+    Built,
+    /// Every target has it.
+    Delivered,
+}
+
+impl IssueState {
+    fn as_str(self) -> &'static str {
+        match self {
+            IssueState::Building => "building",
+            IssueState::Built => "built",
+            IssueState::Delivered => "delivered",
+        }
+    }
+}
+
+/// What a file an issue wrote is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    Book,
+    Kepub,
+    Report,
+}
+
+impl FileRole {
+    fn as_str(self) -> &'static str {
+        match self {
+            FileRole::Book => "book",
+            FileRole::Kepub => "kepub",
+            FileRole::Report => "report",
+        }
+    }
+
+    fn parse(s: &str) -> FileRole {
+        match s {
+            "kepub" => FileRole::Kepub,
+            "report" => FileRole::Report,
+            _ => FileRole::Book,
+        }
+    }
+}
+
+/// An issue as the ledger knows it.
+#[derive(Debug, Clone)]
+pub struct IssueRecord {
+    pub number: u32,
+    pub title: String,
+    pub date: String,
+    pub state: IssueState,
+    /// Every file it wrote, with what it is.
+    pub files: Vec<(std::path::PathBuf, FileRole)>,
+}
+
+impl IssueRecord {
+    pub fn file(&self, role: FileRole) -> Option<&Path> {
+        self.files
+            .iter()
+            .find(|(_, r)| *r == role)
+            .map(|(p, _)| p.as_path())
+    }
+}
+
+/// One delivery still owed.
+#[derive(Debug, Clone)]
+pub struct OutboxEntry {
+    pub issue: u32,
+    /// The target's stable key (its config entry as JSON).
+    pub target: String,
+    /// The target as the user knows it.
+    pub label: String,
+    pub failed: bool,
+    pub reason: Option<String>,
+    pub attempts: u32,
+}
+
+/// What one delivery attempt did.
+pub enum DeliveryOutcome<'a> {
+    Delivered(&'a str),
+    Failed(&'a str),
+    /// The target is no longer in the config.
+    Cancelled,
+}
+
+/// The locks that keep runs on one ledger apart, keyed by the ledger file's resolved path (a
+/// symlink or a `..` reaches the same lock), in files beside it:
+///
+/// - the *run* lock (`<ledger>.lock`): one `digest` or `build` that records issues at a time;
+/// - the *store* lock (`<ledger>.store.lock`): builders hold it alone, any number of `collect`s
+///   share it. A collect that meets a build waits for it, and a build waits for collects.
+#[derive(Debug)]
+pub struct LedgerLock {
+    _files: Vec<std::fs::File>,
+    /// The run lock's file.
+    pub path: std::path::PathBuf,
+}
+
+/// Why a lock could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another inkquire run holds the ledger's lock {}", .0.display())]
+    Busy(std::path::PathBuf),
+    #[error("cannot lock the ledger ({}): {source}", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl LedgerLock {
+    /// The ledger's resolved path: symlinks followed, for a ledger not yet made its folder's.
+    pub fn resolve(ledger: &Path) -> std::io::Result<std::path::PathBuf> {
+        if let Ok(p) = ledger.canonicalize() {
+            return Ok(p);
+        }
+        let name = ledger
+            .file_name()
+            .ok_or_else(|| std::io::Error::other("the ledger path names no file"))?;
+        let dir = match ledger.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Ok(dir.canonicalize()?.join(name))
+    }
+
+    fn lock_file(path: &Path) -> Result<std::fs::File, LockError> {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(|source| LockError::Io {
+                path: path.to_owned(),
+                source,
+            })
+    }
+
+    fn paths(ledger: &Path) -> Result<(std::path::PathBuf, std::path::PathBuf), LockError> {
+        let real = Self::resolve(ledger).map_err(|source| LockError::Io {
+            path: ledger.to_owned(),
+            source,
+        })?;
+        Ok((
+            real.with_extension("lock"),
+            real.with_extension("store.lock"),
+        ))
+    }
+
+    /// For a run that records issues (`digest`, `build` with a ledger). `wait`: wait for another
+    /// run instead of answering [`LockError::Busy`]; `on_wait` is told once before waiting
+    /// (for another run, or for collects that are storing).
+    pub fn exclusive(
+        ledger: &Path,
+        wait: bool,
+        on_wait: &dyn Fn(&Path),
+    ) -> Result<LedgerLock, LockError> {
+        let (run, store) = Self::paths(ledger)?;
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| LockError::Io { path, source }
+        };
+        let run_file = Self::lock_file(&run)?;
+        match run_file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) if wait => {
+                on_wait(&run);
+                run_file.lock().map_err(io(&run))?;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(LockError::Busy(run)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(&run)(e)),
+        }
+        let store_file = Self::lock_file(&store)?;
+        match store_file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                on_wait(&store);
+                store_file.lock().map_err(io(&store))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(&store)(e)),
+        }
+        Ok(LedgerLock {
+            _files: vec![run_file, store_file],
+            path: run,
+        })
+    }
+
+    /// For `collect`: shared with other collects; waits while a build holds the ledger.
+    pub fn shared(ledger: &Path, on_wait: &dyn Fn(&Path)) -> Result<LedgerLock, LockError> {
+        let (run, store) = Self::paths(ledger)?;
+        let file = Self::lock_file(&store)?;
+        match file.try_lock_shared() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                on_wait(&store);
+                file.lock_shared().map_err(|source| LockError::Io {
+                    path: store.clone(),
+                    source,
+                })?;
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(LockError::Io {
+                    path: store,
+                    source,
+                });
+            }
+        }
+        Ok(LedgerLock {
+            _files: vec![file],
+            path: run,
+        })
     }
 }
 

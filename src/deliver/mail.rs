@@ -14,8 +14,6 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
-
 /// Send to Kindle's limit on a message.
 pub const KINDLE_MAX_BYTES: u64 = 50 * 1000 * 1000;
 
@@ -54,12 +52,34 @@ fn is_kindle_address(to: &str) -> bool {
     to.ends_with("@kindle.com") || to.ends_with("@free.kindle.com")
 }
 
-/// Send `epub` to `to`; returns a description of what was done.
-pub fn send(config: &Config, to: &str, epub: &Path) -> anyhow::Result<String> {
-    let smtp = config
-        .smtp
-        .as_ref()
-        .context("e-mail delivery needs an [smtp] table in the config")?;
+/// What is wrong with the `[smtp]` settings, checked before anything is built (the password
+/// command is not run here: it may ask for a keyring's passphrase).
+pub fn check(smtp: &SmtpConfig) -> Vec<String> {
+    let mut problems = Vec::new();
+    if smtp.host.trim().is_empty() {
+        problems.push("[smtp] host is empty".to_owned());
+    }
+    if smtp.from.parse::<Mailbox>().is_err() {
+        problems.push(format!(
+            "[smtp] from: `{}` is not a sender address",
+            smtp.from
+        ));
+    }
+    if smtp.username.is_some() {
+        match (&smtp.password_env, &smtp.password_command) {
+            (Some(var), _) if std::env::var_os(var).is_none_or(|v| v.is_empty()) => problems.push(
+                format!("[smtp] password-env: the variable {var} is not set in this environment"),
+            ),
+            (None, None) => problems
+                .push("[smtp] has a username but no password-env or password-command".to_owned()),
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// Send `epub` to `to` as an issue of `title`; returns a description of what was done.
+pub fn send(smtp: &SmtpConfig, title: &str, to: &str, epub: &Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(epub).with_context(|| format!("cannot read {}", epub.display()))?;
     if bytes.len() as u64 > KINDLE_MAX_BYTES {
         bail!(
@@ -76,8 +96,7 @@ pub fn send(config: &Config, to: &str, epub: &Path) -> anyhow::Result<String> {
             );
         }
     }
-    let title = config.issue.title.clone();
-    let filename = format!("{}.epub", crate::cli::slug(&title));
+    let filename = format!("{}.epub", crate::shelf::slug(title));
     let from: Mailbox = smtp
         .from
         .parse()

@@ -1,14 +1,21 @@
-//! Stage 4: getting the issue onto the reader — a folder (Syncthing, Dropbox, a mounted reader),
-//! a mounted e-reader found by its marker files, or e-mail (Send to Kindle and friends).
+//! Stage 5: getting the issue onto the reader — a folder (Syncthing, Dropbox, a mounted reader),
+//! a mounted e-reader found by its marker files, or e-mail (Send to Kindle and friends) — through
+//! one door, [`deliver`], and a durable outbox ([`outbox`]) that retries what failed.
 //!
-//! Every copy is atomic (a temporary file renamed into place), so a reader or a sync tool never
-//! sees half a book.
+//! Every copy is atomic (a temporary file named for the book, `.inkquire-<book>.<random>.part`,
+//! renamed into place), so a reader or a sync tool never sees half a book, and a later run finds
+//! and removes what a killed one left.
+
+pub mod device;
+pub mod mail;
+pub mod outbox;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::packager::write_atomic;
+pub use device::{Mounted, Reader, find_devices, recognise};
+pub use mail::SmtpConfig;
 
 /// One `[[deliver]]` entry of the config.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,6 +36,11 @@ impl Delivery {
         matches!(self, Delivery::Device { .. })
     }
 
+    /// A stable key for the outbox: the config entry itself.
+    pub fn key(&self) -> String {
+        serde_json::to_string(self).expect("a delivery serializes")
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Delivery::Folder { path } => format!("folder {}", path.display()),
@@ -39,92 +51,122 @@ impl Delivery {
     }
 }
 
-/// The kinds of reader recognised by their marker files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Reader {
-    Kindle,
-    Kobo,
-    PocketBook,
+/// Why a delivery failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliverError {
+    #[error("e-mail delivery needs an [smtp] table in the config")]
+    NoSmtp,
+    #[error("no Kindle, Kobo or PocketBook is mounted")]
+    NoDevice,
+    #[error("cannot copy {} to {}: {source}", from.display(), to.display())]
+    Copy {
+        from: PathBuf,
+        to: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Mail(String),
 }
 
-/// A mounted reader: what it is, where it is mounted, and where books go.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Mounted {
-    pub reader: Reader,
-    pub root: PathBuf,
-    pub books: PathBuf,
+/// An issue on the shelf, ready to go out.
+#[derive(Debug, Clone, Copy)]
+pub struct Shelved<'a> {
+    pub book: &'a Path,
+    /// The KEPUB flavour, for a Kobo.
+    pub kepub: Option<&'a Path>,
+    pub title: &'a str,
 }
 
-/// Recognise a reader mounted at `root`.
-pub fn recognise(root: &Path) -> Option<Mounted> {
-    let is_dir = |p: &str| root.join(p).is_dir();
-    let (reader, books) = if is_dir(".kobo") {
-        (Reader::Kobo, root.to_path_buf())
-    } else if is_dir("documents") && (is_dir("system") || root.join("system").exists()) {
-        (Reader::Kindle, root.join("documents"))
-    } else if is_dir("system/config") || is_dir("system/profiles") {
-        (Reader::PocketBook, root.to_path_buf())
-    } else {
-        return None;
-    };
-    Some(Mounted {
-        reader,
-        root: root.to_path_buf(),
-        books,
-    })
-}
-
-/// Mounted readers under `base` (the folder itself, or mounts one or two levels down, as
-/// /media/USER/KOBOeReader), else under the usual mount points.
-pub fn find_devices(base: Option<&Path>) -> Vec<Mounted> {
-    let bases: Vec<PathBuf> = match base {
-        Some(b) => vec![b.to_path_buf()],
-        None => ["/media", "/run/media", "/Volumes", "/mnt"]
-            .iter()
-            .map(PathBuf::from)
-            .collect(),
-    };
-    let mut found = Vec::new();
-    for b in bases {
-        if let Some(m) = recognise(&b) {
-            found.push(m);
-            continue;
+/// Deliver one issue to one target; says where it went.
+pub fn deliver(
+    d: &Delivery,
+    smtp: Option<&SmtpConfig>,
+    issue: &Shelved<'_>,
+) -> Result<String, DeliverError> {
+    match d {
+        Delivery::Folder { path } => Ok(copy_into(issue.book, path)?.display().to_string()),
+        Delivery::Device { path } => {
+            let devices = find_devices(path.as_deref());
+            if devices.is_empty() {
+                return Err(DeliverError::NoDevice);
+            }
+            let mut done = Vec::new();
+            for dev in devices {
+                let file = match (dev.reader, issue.kepub) {
+                    (Reader::Kobo, Some(k)) => k,
+                    _ => issue.book,
+                };
+                let dest = copy_into(file, &dev.books)?;
+                done.push(format!("{:?} at {}", dev.reader, dest.display()));
+            }
+            Ok(done.join(", "))
         }
-        for level1 in subdirs(&b) {
-            if let Some(m) = recognise(&level1) {
-                found.push(m);
-                continue;
-            }
-            for level2 in subdirs(&level1) {
-                if let Some(m) = recognise(&level2) {
-                    found.push(m);
-                }
-            }
+        Delivery::Email { to } => {
+            let smtp = smtp.ok_or(DeliverError::NoSmtp)?;
+            mail::send(smtp, issue.title, to, issue.book)
+                .map_err(|e| DeliverError::Mail(format!("{e:#}")))
         }
     }
-    found
 }
 
-fn subdirs(p: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(p)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
+/// Check the delivery settings before anything is built: every problem, each in a sentence.
+pub fn check_settings(deliveries: &[Delivery], smtp: Option<&SmtpConfig>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mailing = deliveries
+        .iter()
+        .filter(|d| matches!(d, Delivery::Email { .. }))
+        .count();
+    for d in deliveries {
+        match d {
+            Delivery::Email { to } => {
+                if to.parse::<lettre::message::Mailbox>().is_err() {
+                    problems.push(format!("[[deliver]] e-mail: `{to}` is not an address"));
+                }
+            }
+            Delivery::Folder { path } => {
+                if path.exists() && !path.is_dir() {
+                    problems.push(format!(
+                        "[[deliver]] folder: {} is not a folder",
+                        path.display()
+                    ));
+                }
+            }
+            Delivery::Device { .. } => {}
+        }
+    }
+    if mailing > 0 {
+        match smtp {
+            None => problems.push(
+                "[[deliver]] kind = \"email\" needs an [smtp] table (host, from, and a password source)"
+                    .into(),
+            ),
+            Some(s) => problems.extend(mail::check(s)),
+        }
+    }
+    problems
 }
 
-/// Copy `file` into `dir` atomically; returns the new path.
-pub fn copy_into(file: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
-    use anyhow::Context;
-    let name = file.file_name().context("the issue has no file name")?;
+/// Copy `file` into `dir` atomically; returns the new path. A copy a killed run left half-done
+/// is removed first.
+pub fn copy_into(file: &Path, dir: &Path) -> Result<PathBuf, DeliverError> {
+    let name = file.file_name().unwrap_or_default();
     let dest = dir.join(name);
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    write_atomic(&dest, &bytes)?;
+    let err = |source| DeliverError::Copy {
+        from: file.to_owned(),
+        to: dest.clone(),
+        source,
+    };
+    crate::shelf::remove_parts_of(&dest);
+    let mut src = std::fs::File::open(file).map_err(err)?;
+    let mut out = crate::packager::AtomicFile::create(&dest)
+        .map_err(|e| err(std::io::Error::other(format!("{e:#}"))))?;
+    let io = |e: anyhow::Error| err(std::io::Error::other(format!("{e:#}")));
+    out.write_with(|w| {
+        std::io::copy(&mut src, w)?;
+        Ok(())
+    })
+    .map_err(io)?;
+    out.commit().map_err(io)?;
     Ok(dest)
 }
 

@@ -1,0 +1,275 @@
+//! The output folder: what an issue's files are called, which of them inkquire wrote (the
+//! ledger's `issue_files`), pruning to `keep`, and clearing what a killed run left behind.
+//!
+//! inkquire removes only files the ledger records as written by one of its issues, and
+//! temporary files whose names are its own (`.inkquire-<name>.<random>.part`).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, Utc};
+
+use crate::store::{FileRole, IssueRecord, IssueState, Store};
+
+/// "Morning Digest!" → "Morning-Digest".
+pub fn slug(title: &str) -> String {
+    let s: String = title
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let s = s.split_whitespace().collect::<Vec<_>>().join("-");
+    if s.is_empty() { "issue".to_owned() } else { s }
+}
+
+/// Where a build writes its book.
+#[derive(Debug, Clone)]
+pub enum Output {
+    /// Exactly this file (`build -o FILE`).
+    File(PathBuf),
+    /// `<Title>-<date>-No<N>.epub` (and `.kepub.epub`, `.report.json`) in a folder, named once
+    /// the issue has its number.
+    Shelf {
+        folder: PathBuf,
+        title: String,
+        date: NaiveDate,
+        kepub: bool,
+    },
+}
+
+/// The files of one issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueFiles {
+    pub book: PathBuf,
+    pub kepub: Option<PathBuf>,
+    pub report: Option<PathBuf>,
+}
+
+impl IssueFiles {
+    /// Every file with its role, for the ledger.
+    pub fn roles(&self) -> Vec<(PathBuf, FileRole)> {
+        let mut v = vec![(self.book.clone(), FileRole::Book)];
+        v.extend(self.kepub.clone().map(|k| (k, FileRole::Kepub)));
+        v.extend(self.report.clone().map(|r| (r, FileRole::Report)));
+        v
+    }
+}
+
+impl Output {
+    /// The files issue `number` writes.
+    pub fn files(&self, number: u32) -> IssueFiles {
+        match self {
+            Output::File(p) => IssueFiles {
+                book: p.clone(),
+                kepub: None,
+                report: None,
+            },
+            Output::Shelf {
+                folder,
+                title,
+                date,
+                kepub,
+            } => {
+                let base = format!("{}-{date}-No{number}", slug(title));
+                IssueFiles {
+                    book: folder.join(format!("{base}.epub")),
+                    kepub: kepub.then(|| folder.join(format!("{base}.kepub.epub"))),
+                    report: Some(folder.join(format!("{base}.report.json"))),
+                }
+            }
+        }
+    }
+}
+
+/// Refuse to write a book over anything but a regular file (a device node, a FIFO, a folder):
+/// `-o /dev/sda` must never replace the device.
+pub fn check_output(path: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(path) {
+        Err(_) => Ok(()),
+        Ok(m) if m.file_type().is_file() || m.file_type().is_symlink() => {
+            // A symlink is replaced by the book, never written through; but a link to a device
+            // is refused as the device would be.
+            match std::fs::metadata(path) {
+                Ok(t) if !t.is_file() => Err(format!(
+                    "{} is not a regular file: inkquire writes books only as regular files",
+                    path.display()
+                )),
+                _ => Ok(()),
+            }
+        }
+        Ok(_) => Err(format!(
+            "{} is not a regular file: inkquire writes books only as regular files",
+            path.display()
+        )),
+    }
+}
+
+/// The prefix of temporary files inkquire writes beside `dest` (`.inkquire-<name>.`).
+pub fn part_prefix(dest: &Path) -> String {
+    format!(
+        ".inkquire-{}.",
+        dest.file_name().unwrap_or_default().to_string_lossy()
+    )
+}
+
+/// Remove temporary files a killed run left beside `dest` (only those named for it).
+pub fn remove_parts_of(dest: &Path) -> usize {
+    let dir = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let prefix = part_prefix(dest);
+    remove_parts(dir, |name| name.starts_with(&prefix))
+}
+
+/// Remove every temporary file of inkquire's in its own output folder (`.inkquire-*.part`):
+/// called with the run lock held, so none belongs to a live run.
+pub fn remove_stale_parts(folder: &Path) -> usize {
+    remove_parts(folder, |name| name.starts_with(".inkquire-"))
+}
+
+fn remove_parts(dir: &Path, ours: impl Fn(&str) -> bool) -> usize {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        if is_file
+            && name.ends_with(".part")
+            && ours(&name)
+            && std::fs::remove_file(e.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// What [`recover`] did with an issue a killed run left `building`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovered {
+    /// Its book was in place: it is built now, and goes to the outbox.
+    Finished(u32),
+    /// Its book never was: the issue is forgotten and its articles are pending again.
+    Abandoned(u32),
+}
+
+/// Finish what a killed run left: an issue whose book was renamed into place is built (its
+/// deliveries go to `targets`); one whose book is not there is forgotten, with the temporary
+/// files named for it, and its articles are pending again. Call with the run lock held.
+pub fn recover(store: &mut Store, targets: &[(String, String)]) -> anyhow::Result<Vec<Recovered>> {
+    let mut done = Vec::new();
+    for issue in store.issues_in(IssueState::Building)? {
+        for (path, _) in &issue.files {
+            remove_parts_of(path);
+        }
+        // The book is renamed into place last (after the KEPUB): its presence means every
+        // book file of the issue is whole.
+        let book = issue.file(FileRole::Book).map(Path::to_path_buf);
+        if book.as_deref().is_some_and(Path::is_file) {
+            store.mark_built(issue.number, targets, Utc::now())?;
+            done.push(Recovered::Finished(issue.number));
+        } else {
+            for (path, role) in &issue.files {
+                if *role != FileRole::Book {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            store.abandon_issue(issue.number)?;
+            done.push(Recovered::Abandoned(issue.number));
+        }
+    }
+    Ok(done)
+}
+
+/// Keep the newest `keep` delivered issues' files; remove the files older delivered issues
+/// wrote (only those the ledger records). An issue still waiting for a delivery keeps its
+/// files whatever its age. Returns the files removed.
+pub fn prune(store: &mut Store, keep: usize) -> anyhow::Result<Vec<PathBuf>> {
+    let delivered: Vec<IssueRecord> = store
+        .issues_in(IssueState::Delivered)?
+        .into_iter()
+        .filter(|i| !i.files.is_empty())
+        .collect();
+    let cut = delivered.len().saturating_sub(keep);
+    let mut removed = Vec::new();
+    for issue in &delivered[..cut] {
+        for (path, _) in &issue.files {
+            match std::fs::symlink_metadata(path) {
+                Ok(m) if m.file_type().is_file() => {
+                    std::fs::remove_file(path)?;
+                    removed.push(path.clone());
+                }
+                // A folder or a link someone put there under our name is not ours.
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+            store.forget_file(issue.number, path)?;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Morning Digest!"), "Morning-Digest");
+        assert_eq!(slug("***"), "issue");
+    }
+
+    #[test]
+    fn shelf_names_carry_the_number() {
+        let out = Output::Shelf {
+            folder: "/x".into(),
+            title: "Morning".into(),
+            date: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            kepub: true,
+        };
+        let f = out.files(3);
+        assert_eq!(f.book, Path::new("/x/Morning-2026-11-30-No3.epub"));
+        assert_eq!(
+            f.kepub.as_deref(),
+            Some(Path::new("/x/Morning-2026-11-30-No3.kepub.epub"))
+        );
+        assert_eq!(f.roles().len(), 3);
+    }
+
+    #[test]
+    fn only_our_own_parts_are_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let dest = d.path().join("A-No1.epub");
+        for name in [
+            ".inkquire-A-No1.epub.x1.part",
+            ".inkquire-B-No1.epub.x1.part",
+            "notes.part",
+            "A-No1.epub",
+        ] {
+            std::fs::write(d.path().join(name), b"x").unwrap();
+        }
+        assert_eq!(remove_parts_of(&dest), 1);
+        assert!(d.path().join(".inkquire-B-No1.epub.x1.part").exists());
+        assert!(d.path().join("notes.part").exists());
+        assert_eq!(remove_stale_parts(d.path()), 1);
+        assert!(d.path().join("notes.part").exists());
+        assert!(dest.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_folders_are_not_outputs() {
+        assert!(check_output(Path::new("/dev/null")).is_err());
+        let d = tempfile::tempdir().unwrap();
+        assert!(check_output(d.path()).is_err());
+        assert!(check_output(&d.path().join("new.epub")).is_ok());
+        let f = d.path().join("old.epub");
+        std::fs::write(&f, b"x").unwrap();
+        assert!(check_output(&f).is_ok());
+        let link = d.path().join("null.epub");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        assert!(check_output(&link).is_err());
+    }
+}
