@@ -708,7 +708,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
         );
     }
     for (i, t) in outcome.titles.iter().enumerate() {
-        crate::debug_line!("  {:>3}. {t}", i + 1);
+        crate::debug_line!("  {:>3}. {}", i + 1, printable(t));
     }
     for step in &outcome.budget {
         crate::info_line!("size budget: {step}");
@@ -802,27 +802,30 @@ fn run_collect(args: CollectArgs) -> anyhow::Result<i32> {
     let fetcher = HttpFetcher::new(config.fetch.clone());
     let progress = Progress::new(sources.len() as u64, "collecting");
     let reports = collect(&sources, &config, &mut store, &fetcher, &|r| {
-        progress.tick(&r.name)
+        progress.tick(&printable(&r.name))
     })?;
     progress.finish();
     let (mut new, mut failed) = (0, 0);
     for r in &reports {
         for w in &r.warnings {
-            crate::warn_line!("warning: {}: {w}", r.location);
+            crate::warn_line!("warning: {}: {}", printable(&r.location), printable(w));
         }
         match &r.failed {
             Some(e) => {
                 failed += 1;
-                eprintln!("error: {}: {e}", r.location);
+                eprintln!("error: {}: {}", printable(&r.location), printable(e));
             }
             None if r.not_modified => {
-                crate::info_line!("{}: not modified since the last collect", r.name)
+                crate::info_line!(
+                    "{}: not modified since the last collect",
+                    printable(&r.name)
+                )
             }
             None => {
                 new += r.new;
                 crate::info_line!(
                     "{}: {} new, {} updated, {} unchanged",
-                    r.name,
+                    printable(&r.name),
                     r.new,
                     r.updated,
                     r.unchanged
@@ -865,7 +868,7 @@ fn run_list(args: ListArgs) -> anyhow::Result<i32> {
                 serde_json::json!({
                     "id": s.article.id,
                     "title": s.article.title,
-                    "url": s.article.url,
+                    "url": s.article.url.as_deref().map(crate::fetch::redact),
                     "source": s.article.source,
                     "topics": s.article.topics,
                     "published": s.article.published.map(|p| p.at.to_rfc3339()),
@@ -893,9 +896,9 @@ fn run_list(args: ListArgs) -> anyhow::Result<i32> {
                 out,
                 "{when}  {}{:<20}  {:<16}  {}",
                 if s.delivered { "✓ " } else { "  " },
-                truncate(&s.article.source, 20),
-                truncate(&s.article.topics.join(","), 16),
-                s.article.title
+                truncate(&printable(&s.article.source), 20),
+                truncate(&printable(&s.article.topics.join(",")), 16),
+                printable(&s.article.title)
             );
             if line.is_err() {
                 break;
@@ -1105,10 +1108,18 @@ pub(crate) fn print_report(report: &Report) {
         ("warning", "error", "")
     };
     for p in &report.warnings {
-        crate::warn_line!("{warn}: {}: {}{reset}", p.source, p.message);
+        crate::warn_line!(
+            "{warn}: {}: {}{reset}",
+            printable(&p.source),
+            printable(&p.message)
+        );
     }
     for p in &report.failures {
-        eprintln!("{fail}: {}: {}{reset}", p.source, p.message);
+        eprintln!(
+            "{fail}: {}: {}{reset}",
+            printable(&p.source),
+            printable(&p.message)
+        );
     }
 }
 

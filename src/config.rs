@@ -180,8 +180,22 @@ impl Config {
     pub fn read(path: &Path) -> anyhow::Result<Config> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config {}", path.display()))?;
-        let mut cfg: Config = toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?;
+        // The message and where, never the line itself: a password typed into the file by
+        // mistake is not echoed into a terminal or a cron mail.
+        let mut cfg: Config = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map(|sp| {
+                let before = &text[..sp.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!(" (line {line}, column {col})")
+            });
+            anyhow::anyhow!(
+                "{}{}: {}",
+                path.display(),
+                at.unwrap_or_default(),
+                e.message().trim_end()
+            )
+        })?;
         cfg.path = Some(path.to_path_buf());
         // Relative paths in the file are relative to the file.
         let dir = path.parent().unwrap_or(Path::new("."));
@@ -214,6 +228,9 @@ impl Config {
                 anyhow::bail!("{}: a [[source]] needs `url` or `path`", path.display());
             }
         }
+        if let Err(e) = cfg.validate() {
+            anyhow::bail!("{}: {e}", path.display());
+        }
         if let Some(style) = cfg.issue.style.as_mut()
             && style.ends_with(".css")
             && Path::new(style.as_str()).is_relative()
@@ -221,6 +238,49 @@ impl Config {
             *style = dir.join(&*style).display().to_string();
         }
         Ok(cfg)
+    }
+
+    /// What TOML's types cannot say: a source is a `url` or a `path`, selectors parse, timeouts
+    /// are real durations, `keep` keeps something. The first problem, in a sentence.
+    pub fn validate(&self) -> Result<(), String> {
+        for s in &self.sources {
+            if let (Some(u), Some(p)) = (&s.url, &s.path) {
+                return Err(format!(
+                    "a [[source]] has both url = \"{}\" and path = \"{}\": give one (two sources need two [[source]] tables)",
+                    crate::fetch::redact(u),
+                    p.display()
+                ));
+            }
+            for (key, list) in [("keep", &s.keep), ("remove", &s.remove)] {
+                for sel in list {
+                    if dom_query::Matcher::new(sel).is_err() {
+                        return Err(format!(
+                            "[[source]] {}: {key} = \"{sel}\" is not a CSS selector",
+                            crate::fetch::redact(&s.location())
+                        ));
+                    }
+                }
+            }
+        }
+        let f = &self.fetch;
+        for (key, v) in [
+            ("connect-timeout", f.connect_timeout),
+            ("read-timeout", f.read_timeout),
+            ("total-timeout", f.total_timeout),
+        ] {
+            if !(v.is_finite() && v > 0.0 && v <= 86_400.0) {
+                return Err(format!(
+                    "[fetch] {key} = {v} is not a timeout: give seconds, more than 0 and at most 86400"
+                ));
+            }
+        }
+        if self.issue.keep == Some(0) {
+            return Err(
+                "[issue] keep = 0 would remove every issue, the new one too: give 1 or more, or leave keep out to keep them all"
+                    .into(),
+            );
+        }
+        Ok(())
     }
 
     /// The ledger to use: `explicit`, else the config's `store`, else the XDG default.

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use chrono::Local;
 
-use crate::cli::{DigestArgs, Look, Overrides, look, plural, print_report, usage_error};
+use crate::cli::{DigestArgs, Look, Overrides, look, plural, print_report, printable, usage_error};
 use crate::config::Config;
 use crate::deliver::{self, Reader, outbox};
 use crate::fetch::HttpFetcher;
@@ -221,17 +221,17 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
     let fetcher = HttpFetcher::new(config.fetch.clone());
     let on_source = |s: &SourceReport| {
         match &s.failed {
-            Some(e) => eprintln!("error: {}: {e}", s.location),
+            Some(e) => eprintln!("error: {}: {}", printable(&s.location), printable(e)),
             None => crate::info_line!(
                 "{}: {} new, {} updated, {} unchanged",
-                s.name,
+                printable(&s.name),
                 s.new,
                 s.updated,
                 s.unchanged
             ),
         }
         for w in &s.warnings {
-            crate::warn_line!("warning: {}: {w}", s.location);
+            crate::warn_line!("warning: {}: {}", printable(&s.location), printable(w));
         }
     };
     let req = request(
@@ -285,8 +285,10 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
                 sources.len(),
                 plural(sources.len())
             );
-        } else {
+        } else if store.undelivered()?.is_empty() {
             crate::info_line!("Nothing new since the last issue: no issue built.");
+        } else {
+            crate::info_line!("No new articles: no new issue built.");
         }
         return exit(&store, false);
     };
@@ -380,7 +382,7 @@ fn dry_run(config: &Config, store_path: &Path, plan: &Plan) -> anyhow::Result<i3
         plural(outcome.titles.len())
     );
     for t in &outcome.titles {
-        println!("  {}", crate::cli::printable(t));
+        println!("  {}", printable(t));
     }
     if outcome.held_back > 0 {
         println!(

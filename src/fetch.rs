@@ -214,6 +214,68 @@ pub trait Fetcher: Sync {
     }
 }
 
+/// A URL fit to show: a password in it, and the values of query parameters that carry secrets
+/// (`token`, `key`, `password`, `secret`, `auth`, `sig`, …), become `***`. Text that is no URL
+/// is returned as it is.
+pub fn redact(url: &str) -> String {
+    let Ok(mut u) = url::Url::parse(url) else {
+        return url.to_owned();
+    };
+    if !u.has_host() {
+        return url.to_owned();
+    }
+    let mut changed = false;
+    if u.password().is_some() {
+        let _ = u.set_password(Some("***"));
+        changed = true;
+    }
+    let secret = |k: &str| {
+        let k = k.to_ascii_lowercase().replace(['-', '_'], "");
+        [
+            "token",
+            "key",
+            "apikey",
+            "password",
+            "passwd",
+            "pass",
+            "pwd",
+            "secret",
+            "auth",
+            "sig",
+            "signature",
+            "session",
+            "sid",
+            "accesstoken",
+            "authtoken",
+            "code",
+            "credential",
+            "credentials",
+        ]
+        .iter()
+        .any(|s| k == *s || k.ends_with("token") || k.ends_with("secret") || k.ends_with("key"))
+    };
+    if u.query().is_some() && u.query_pairs().any(|(k, _)| secret(&k)) {
+        let pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if secret(&k) {
+                    "***".to_owned()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+        changed = true;
+    }
+    if changed {
+        u.to_string()
+    } else {
+        url.to_owned()
+    }
+}
+
 /// Whether an address is one that remote content must not make us connect to: loopback,
 /// private networks, link-local, shared (CGNAT), unspecified, broadcast or multicast.
 pub fn is_private(ip: IpAddr) -> bool {
@@ -248,9 +310,11 @@ fn is_private_v4(v4: Ipv4Addr) -> bool {
         || a >= 240
 }
 
-/// The hosts that may be on private addresses, lower-case, IPv6 without brackets.
+/// The hosts that may be on private addresses, lower-case, IPv6 without brackets: a named
+/// source allows its own host on its own port; a `[fetch] private-hosts` entry allows a bare
+/// host on every port, or `host:port` on one.
 #[derive(Debug, Default)]
-struct Allowed(RwLock<HashSet<String>>);
+struct Allowed(RwLock<HashSet<(String, Option<u16>)>>);
 
 fn host_key(host: &str) -> String {
     host.trim_start_matches('[')
@@ -259,19 +323,38 @@ fn host_key(host: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// A `private-hosts` entry: `host`, `host:port`, `[v6]:port` or a bare IPv6 address.
+fn parse_host_entry(entry: &str) -> (String, Option<u16>) {
+    let e = entry.trim();
+    if let Some(rest) = e.strip_prefix('[')
+        && let Some((h, tail)) = rest.split_once(']')
+    {
+        return (
+            host_key(h),
+            tail.strip_prefix(':').and_then(|p| p.parse().ok()),
+        );
+    }
+    match e.split_once(':') {
+        Some((h, p)) if !p.contains(':') => match p.parse() {
+            Ok(port) => (host_key(h), Some(port)),
+            Err(_) => (host_key(e), None),
+        },
+        _ => (host_key(e), None),
+    }
+}
+
 impl Allowed {
-    fn add(&self, host: &str) {
+    fn add(&self, host: &str, port: Option<u16>) {
         self.0
             .write()
             .expect("allowed hosts")
-            .insert(host_key(host));
+            .insert((host_key(host), port));
     }
 
-    fn contains(&self, host: &str) -> bool {
-        self.0
-            .read()
-            .expect("allowed hosts")
-            .contains(&host_key(host))
+    fn contains(&self, host: &str, port: u16) -> bool {
+        let set = self.0.read().expect("allowed hosts");
+        let h = host_key(host);
+        set.contains(&(h.clone(), None)) || set.contains(&(h, Some(port)))
     }
 }
 
@@ -303,7 +386,14 @@ impl ureq::unversioned::resolver::Resolver for GuardedResolver {
     ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
         let addrs = self.inner.resolve(uri, config, timeout)?;
         let host = uri.host().unwrap_or("");
-        if self.allowed.contains(host) {
+        let port = uri
+            .port_u16()
+            .unwrap_or(if uri.scheme_str() == Some("https") {
+                443
+            } else {
+                80
+            });
+        if self.allowed.contains(host, port) {
             return Ok(addrs);
         }
         let mut kept = self.empty();
@@ -424,7 +514,8 @@ impl HttpFetcher {
             .build();
         let allowed = Arc::new(Allowed::default());
         for h in &opts.private_hosts {
-            allowed.add(h);
+            let (host, port) = parse_host_entry(h);
+            allowed.add(&host, port);
         }
         let agent = ureq::Agent::with_parts(
             config,
@@ -586,11 +677,10 @@ impl Fetcher for HttpFetcher {
     }
 
     fn allow_private(&self, url: &str) {
-        if let Some(host) = url::Url::parse(url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
+        if let Ok(u) = url::Url::parse(url)
+            && let Some(host) = u.host_str()
         {
-            self.allowed.add(&host);
+            self.allowed.add(host, u.port_or_known_default());
         }
     }
 }
@@ -719,20 +809,50 @@ mod guard_tests {
     #[test]
     fn allowed_hosts_match_whatever_the_case_brackets_or_trailing_dot() {
         let a = Allowed::default();
-        a.add("Intranet.Example.");
-        a.add("[::1]");
-        assert!(a.contains("intranet.example"));
-        assert!(a.contains("::1"));
-        assert!(!a.contains("example"));
+        a.add("Intranet.Example.", None);
+        a.add("[::1]", None);
+        assert!(a.contains("intranet.example", 80));
+        assert!(a.contains("::1", 3000));
+        assert!(!a.contains("example", 80));
     }
 
     #[test]
-    fn a_named_source_opens_its_host_only() {
+    fn a_named_source_opens_its_host_and_port_only() {
         let f = HttpFetcher::new(FetchOptions::default());
-        assert!(!f.allowed.contains("127.0.0.1"));
+        assert!(!f.allowed.contains("127.0.0.1", 8080));
         f.allow_private("http://127.0.0.1:8080/feed.xml");
-        assert!(f.allowed.contains("127.0.0.1"));
-        assert!(!f.allowed.contains("localhost"));
+        assert!(f.allowed.contains("127.0.0.1", 8080));
+        assert!(!f.allowed.contains("127.0.0.1", 22));
+        assert!(!f.allowed.contains("localhost", 8080));
+        f.allow_private("http://rss.lan/feed.xml");
+        assert!(f.allowed.contains("rss.lan", 80));
+        assert!(!f.allowed.contains("rss.lan", 443));
+    }
+
+    #[test]
+    fn private_hosts_entries_name_a_host_or_a_host_and_port() {
+        assert_eq!(parse_host_entry("NAS.lan"), ("nas.lan".into(), None));
+        assert_eq!(
+            parse_host_entry("nas.lan:3000"),
+            ("nas.lan".into(), Some(3000))
+        );
+        assert_eq!(parse_host_entry("[::1]:8080"), ("::1".into(), Some(8080)));
+        assert_eq!(parse_host_entry("fd00::1"), ("fd00::1".into(), None));
+        assert_eq!(parse_host_entry("[fd00::1]"), ("fd00::1".into(), None));
+    }
+
+    #[test]
+    fn secrets_in_addresses_are_redacted() {
+        assert_eq!(
+            redact("https://u:pw@x.org/f.xml?token=abc&page=2"),
+            "https://u:***@x.org/f.xml?token=***&page=2"
+        );
+        assert_eq!(
+            redact("https://x.org/f?api_key=1"),
+            "https://x.org/f?api_key=***"
+        );
+        assert_eq!(redact("https://x.org/f?page=2"), "https://x.org/f?page=2");
+        assert_eq!(redact("notes/today.md"), "notes/today.md");
     }
 
     #[test]

@@ -155,14 +155,23 @@ fn collect_watching(
     let mut reports: Vec<(usize, SourceReport)> = Vec::new();
     let mut store_error = None;
     remote::collect_sources(sources, &ctx, &mut |i, r: SourceResult| {
+        // Credentials in a source's address never reach a message or the report.
+        let shown = fetch::redact(&r.location);
+        let hide = |m: &str| {
+            if shown == r.location {
+                m.to_owned()
+            } else {
+                m.replace(&r.location, &shown)
+            }
+        };
         let mut rep = SourceReport {
-            location: r.location.clone(),
-            name: r.name.clone(),
-            warnings: r.warnings.clone(),
+            location: shown.clone(),
+            name: hide(&r.name),
+            warnings: r.warnings.iter().map(|w| hide(w)).collect(),
             ..Default::default()
         };
         match r.outcome {
-            Err(e) => rep.failed = Some(e),
+            Err(e) => rep.failed = Some(hide(&e)),
             Ok(h) => {
                 rep.not_modified = h.not_modified;
                 rep.unchanged = h.known;
@@ -496,6 +505,7 @@ fn package(
                         })?;
                     *reserved = Some(number);
                     opts.number = number;
+                    shelf::pause_point("reserved");
                 }
                 let f = req.output.files(opts.number);
                 shelf::check_output(&f.book).map_err(|e| anyhow::anyhow!(e))?;
@@ -554,6 +564,7 @@ fn package(
             );
         }
     }
+    shelf::pause_point("written");
     let ids: Vec<&str> = issue.articles().map(|a| a.id.as_str()).collect();
     if let Some(number) = *reserved {
         store.settle_articles(number, &ids)?;
@@ -569,8 +580,10 @@ fn package(
     // The issue exists from here: a run killed after this rename has its issue finished by
     // the next one (`shelf::recover`).
     book.commit()?;
+    shelf::pause_point("renamed");
     if let Some(number) = reserved.take() {
         store.mark_built(number, &req.deliver_to, Utc::now())?;
+        shelf::pause_point("built");
     }
     outcome.number = opts.number;
     outcome.titles = issue.articles().map(|a| a.title.clone()).collect();

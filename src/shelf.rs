@@ -102,12 +102,15 @@ pub fn check_output(path: &Path) -> Result<(), String> {
     }
 }
 
-/// The prefix of temporary files inkquire writes beside `dest` (`.inkquire-<name>.`).
+/// The prefix of temporary files inkquire writes beside `dest` (`.inkquire-<name>.`, the name
+/// cut to 120 bytes so the whole stays within a file system's 255).
 pub fn part_prefix(dest: &Path) -> String {
-    format!(
-        ".inkquire-{}.",
-        dest.file_name().unwrap_or_default().to_string_lossy()
-    )
+    let name = dest.file_name().unwrap_or_default().to_string_lossy();
+    let mut cut = name.len().min(120);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(".inkquire-{}.", &name[..cut])
 }
 
 /// Remove temporary files a killed run left beside `dest` (only those named for it).
@@ -143,6 +146,22 @@ fn remove_parts(dir: &Path, ours: impl Fn(&str) -> bool) -> usize {
         }
     }
     removed
+}
+
+/// A seam for the crash tests: with `INKQUIRE_PAUSE=<point>` in the environment, the run stops
+/// for `INKQUIRE_PAUSE_MS` (default 400) milliseconds at that point, so a test can kill it
+/// there. The points, in order: `reserved` (the issue's number and articles are taken),
+/// `written` (the book is in its temporary file), `renamed` (the book is in place, not yet
+/// recorded as built), `built`, `copying` (a delivery's temporary file is written, not yet
+/// renamed), `delivered` (a copy is in place, not yet recorded).
+pub fn pause_point(point: &str) {
+    if std::env::var_os("INKQUIRE_PAUSE").is_some_and(|p| p == point) {
+        let ms = std::env::var("INKQUIRE_PAUSE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(400);
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 /// What [`recover`] did with an issue a killed run left `building`.

@@ -166,6 +166,7 @@ pub fn copy_into(file: &Path, dir: &Path) -> Result<PathBuf, DeliverError> {
         Ok(())
     })
     .map_err(io)?;
+    crate::shelf::pause_point("copying");
     out.commit().map_err(io)?;
     Ok(dest)
 }

@@ -113,6 +113,7 @@ pub fn flush(
             };
             match deliver(d, smtp, &shelved) {
                 Ok(detail) => {
+                    crate::shelf::pause_point("delivered");
                     store.record_delivery(
                         issue.number,
                         &o.target,

@@ -256,7 +256,7 @@ impl AtomicFile {
         let tmp = match fault {
             Some(Fault::ReadOnly) => Err(std::io::Error::from_raw_os_error(EROFS)),
             _ => tempfile::Builder::new()
-                .prefix(".inkquire-")
+                .prefix(&crate::shelf::part_prefix(path))
                 .suffix(".part")
                 .tempfile_in(dir),
         }

@@ -9,6 +9,7 @@ mod disk;
 mod fuzz_regressions;
 mod hostile;
 mod images;
+mod once;
 mod pipeline;
 mod props;
 mod server;
