@@ -21,6 +21,8 @@ pub struct Config {
     pub issue: IssueConfig,
     #[serde(default)]
     pub fetch: FetchOptions,
+    #[serde(default)]
+    pub input: InputConfig,
     #[serde(default, rename = "source")]
     pub sources: Vec<SourceConfig>,
     /// Keyword rules: an article whose title or text mentions a keyword gets the topic.
@@ -79,6 +81,24 @@ impl Default for IssueConfig {
             cover: None,
             keep: None,
         }
+    }
+}
+
+/// Limits on local inputs (files named, folders walked, feed files).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct InputConfig {
+    /// Largest local file read, e.g. "50MB" (the default); larger ones are left out.
+    pub max_file_size: Option<String>,
+}
+
+impl InputConfig {
+    /// The cap in bytes (validated when the config is read).
+    pub fn max_bytes(&self) -> u64 {
+        self.max_file_size
+            .as_deref()
+            .and_then(|s| crate::parse_size(s).ok())
+            .unwrap_or(crate::collector::MAX_INPUT_BYTES)
     }
 }
 
@@ -272,6 +292,13 @@ impl Config {
                 return Err(format!(
                     "[fetch] {key} = {v} is not a timeout: give seconds, more than 0 and at most 86400"
                 ));
+            }
+        }
+        if let Some(m) = &self.input.max_file_size {
+            match crate::parse_size(m) {
+                Ok(0) => return Err("[input] max-file-size must be more than 0".into()),
+                Ok(_) => {}
+                Err(e) => return Err(format!("[input] max-file-size: {e}")),
             }
         }
         if self.issue.keep == Some(0) {

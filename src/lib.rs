@@ -364,7 +364,11 @@ fn build_with(
     }
     // Nothing more is coming: the early pictures finish in the background.
     drop(early);
-    let mut articles = collector::collect_local(&req.inputs, &mut outcome.report);
+    let mut articles = collector::collect_local(
+        &req.inputs,
+        req.config.input.max_bytes(),
+        &mut outcome.report,
+    );
     let mut pending = std::collections::HashSet::new();
     for s in store.articles()? {
         if !req.since_last_issue || s.pending {

@@ -65,7 +65,7 @@ impl Kind {
 ///
 /// Files of other kinds inside a folder are skipped silently; a file named explicitly that cannot
 /// be read, or is of no known kind, is a failure in `report`.
-pub fn collect_local(inputs: &[PathBuf], report: &mut Report) -> Vec<Article> {
+pub fn collect_local(inputs: &[PathBuf], max_bytes: u64, report: &mut Report) -> Vec<Article> {
     // First the list of files (cheap, in order), then reading and extraction in parallel: a year
     // of saved pages is thousands of files, and Readability is the expensive part.
     let mut jobs: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -85,12 +85,21 @@ pub fn collect_local(inputs: &[PathBuf], report: &mut Report) -> Vec<Article> {
                     format!("cannot list folder: {e}"),
                 );
             }
-            jobs.extend(
-                files
-                    .into_iter()
-                    .filter(|f| Kind::of(f).is_some())
-                    .map(|f| (f, input.clone())),
-            );
+            // Links are followed only where they stay inside the folder named.
+            let root = fs::canonicalize(input).unwrap_or_else(|_| input.clone());
+            for f in files.into_iter().filter(|f| Kind::of(f).is_some()) {
+                match fs::canonicalize(&f) {
+                    Ok(real) if real.starts_with(&root) => jobs.push((f, input.clone())),
+                    Ok(_) => report.fail(
+                        f.display().to_string(),
+                        format!(
+                            "a link to a file outside {}: left out (inkquire reads only what is inside the folder named)",
+                            input.display()
+                        ),
+                    ),
+                    Err(e) => report.fail(f.display().to_string(), format!("cannot read: {e}")),
+                }
+            }
         } else {
             let root = input.parent().unwrap_or(Path::new(".")).to_path_buf();
             if Kind::of(input).is_none() {
@@ -108,7 +117,7 @@ pub fn collect_local(inputs: &[PathBuf], report: &mut Report) -> Vec<Article> {
         .par_iter()
         .map(|(path, root)| {
             let mut own = Report::default();
-            let article = match read_file(path, root, &mut own) {
+            let article = match read_file(path, root, max_bytes, &mut own) {
                 Ok(a) => Some(a),
                 Err(e) => {
                     own.fail(path.display().to_string(), format!("{e:#}"));
@@ -145,11 +154,51 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Local inputs larger than this are refused unless `[input] max-file-size` says otherwise.
+pub const MAX_INPUT_BYTES: u64 = 50_000_000;
+
+/// The bytes of a local input: only a regular file (never a device, FIFO or socket, which could
+/// hang or never end), refused before reading when over `max_bytes`, and never read past it.
+pub fn read_local(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(if meta.is_dir() {
+            "is a folder, not a file".to_owned()
+        } else {
+            "not a regular file (a device, a FIFO or a socket): left out".to_owned()
+        });
+    }
+    let too_big = || {
+        format!(
+            "larger than {} ([input] max-file-size): left out",
+            crate::human_size(max_bytes)
+        )
+    };
+    if meta.len() > max_bytes {
+        return Err(too_big());
+    }
+    let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
 /// Read one local file into an article. `root` is the folder its images must stay inside.
-pub fn read_file(path: &Path, root: &Path, report: &mut Report) -> anyhow::Result<Article> {
+pub fn read_file(
+    path: &Path,
+    root: &Path,
+    max_bytes: u64,
+    report: &mut Report,
+) -> anyhow::Result<Article> {
     use anyhow::Context;
     let kind = Kind::of(path).context("not a kind inkquire reads")?;
-    let bytes = fs::read(path).context("cannot read")?;
+    let bytes = read_local(path, max_bytes).map_err(anyhow::Error::msg)?;
     let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let seen = fs::metadata(path)
         .and_then(|m| m.modified())

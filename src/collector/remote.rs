@@ -205,24 +205,26 @@ fn read_source(
         };
     }
     let path = s.path.as_ref().ok_or("no url or path")?;
-    std::fs::read(path)
-        .map(|b| Some((b, None)))
-        .map_err(|e| format!("cannot read: {e}"))
+    super::read_local(path, ctx.config.input.max_bytes()).map(|b| Some((b, None)))
 }
 
 /// A source that is a folder of articles, or one Markdown/text/HTML article file (not a feed).
-fn local_articles(path: &std::path::Path) -> bool {
+fn local_articles(path: &std::path::Path, max_bytes: u64) -> bool {
     use super::Kind;
     path.is_dir()
         || matches!(Kind::of(path), Some(Kind::Markdown | Kind::Text))
         || (Kind::of(path) == Some(Kind::Html)
-            && std::fs::read(path).is_ok_and(|b| feed::sniff(&b) == DocKind::Page))
+            && super::read_local(path, max_bytes).is_ok_and(|b| feed::sniff(&b) == DocKind::Page))
 }
 
 /// Read a local folder or article file as a source: each article keyed by its file.
 fn collect_local_source(s: &SourceConfig, path: &std::path::Path, ctx: &Collect) -> SourceResult {
     let mut report = crate::report::Report::default();
-    let articles = super::collect_local(&[path.to_path_buf()], &mut report);
+    let articles = super::collect_local(
+        &[path.to_path_buf()],
+        ctx.config.input.max_bytes(),
+        &mut report,
+    );
     let mut harvest = Harvest::default();
     for mut a in articles {
         let key = format!("file:{}", a.id);
@@ -287,7 +289,7 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
     if let Some(p) = s
         .path
         .as_deref()
-        .filter(|p| s.url.is_none() && local_articles(p))
+        .filter(|p| s.url.is_none() && local_articles(p, ctx.config.input.max_bytes()))
     {
         return collect_local_source(s, p, ctx);
     }

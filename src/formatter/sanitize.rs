@@ -419,7 +419,11 @@ impl<'a> Sanitizer<'a> {
 
     fn is_inside_root(&self, u: &Url) -> bool {
         match (u.to_file_path().ok(), self.base.root.as_deref()) {
-            (Some(p), Some(root)) => normalize_path(&p).starts_with(root),
+            // Where the file really is, links followed: a link inside the folder to a file
+            // outside it is outside.
+            (Some(p), Some(root)) => std::fs::canonicalize(&p)
+                .unwrap_or_else(|_| normalize_path(&p))
+                .starts_with(root),
             _ => false,
         }
     }

@@ -199,8 +199,13 @@ fn each_page_title_is_the_expected_title() {
     };
     let mut report = inkquire::report::Report::default();
     for (name, path, _, want_title) in readability_pages(&corpus) {
-        let a = inkquire::collector::read_file(&path, path.parent().unwrap(), &mut report)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let a = inkquire::collector::read_file(
+            &path,
+            path.parent().unwrap(),
+            inkquire::collector::MAX_INPUT_BYTES,
+            &mut report,
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(a.title, want_title, "{name}");
     }
 }

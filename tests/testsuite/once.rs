@@ -884,3 +884,133 @@ fn run_day(steps: &[Step]) {
             .is_empty()
     );
 }
+
+/// Case 8: a link inside an input folder — to a file, a picture or a folder outside it — pulls
+/// nothing from outside into the book.
+#[cfg(unix)]
+#[test]
+fn links_out_of_an_input_folder_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = Dir::new();
+    dir.write(
+        "outside/secret.txt",
+        "TOPSECRET-LINKED-FILE\n\nIts body is private.\n",
+    );
+    dir.write(
+        "outside/deep/hidden.md",
+        "# Hidden\n\nTOPSECRET-LINKED-FOLDER text.\n",
+    );
+    dir.write("outside/pic.png", png(80, 60));
+    dir.write(
+        "notes/a.md",
+        "# Kept\n\nA note of my own, with a picture.\n\n![the chart](chart.png)\n",
+    );
+    dir.write("notes/inside.png", png(30, 20));
+    symlink(dir.path("outside/secret.txt"), dir.path("notes/leak.txt")).unwrap();
+    symlink(dir.path("outside/deep"), dir.path("notes/more")).unwrap();
+    symlink(dir.path("outside/pic.png"), dir.path("notes/chart.png")).unwrap();
+    // A link that stays inside the folder is fine.
+    symlink(dir.path("notes/a.md"), dir.path("notes/alias-dir-b.md")).unwrap();
+    let out = dir.path("book.epub");
+    let o = inkquire(&[
+        "build",
+        dir.path("notes").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--date",
+        "2026-11-30",
+    ]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("leak.txt"), "{}", stderr(&o));
+    let book = Book::open(&out);
+    let mut all = String::new();
+    for a in book.articles() {
+        all.push_str(&book.doc_text(&a, None));
+    }
+    assert!(all.contains("A note of my own"), "{all}");
+    assert!(!all.contains("TOPSECRET"), "{all}");
+    assert!(
+        !book
+            .files
+            .keys()
+            .any(|f| f.contains("images/") && !f.contains("cover")),
+        "the linked picture from outside was embedded: {:?}",
+        book.files.keys().collect::<Vec<_>>()
+    );
+    epubcheck(&out);
+}
+
+/// Case 14: local inputs have limits: a FIFO, a device, and a file over the size cap are
+/// refused by name before being read, and `-o` never replaces a device node.
+#[cfg(unix)]
+#[test]
+fn local_inputs_have_limits_and_outputs_are_regular_files() {
+    let dir = Dir::new();
+    dir.write("ok.md", "# Fine\n\nA normal note.\n");
+    dir.write("big.md", format!("# Big\n\n{}\n", "word ".repeat(2000)));
+    let fifo = dir.path("pipe.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", dir.path("zero.md")).unwrap();
+    let cfg = dir.write("c.toml", "[input]\nmax-file-size = \"4kB\"\n");
+    let out = dir.path("book.epub");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        .args([
+            "build",
+            "--config",
+            cfg.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args([
+            &dir.path("ok.md"),
+            &dir.path("big.md"),
+            &fifo,
+            &dir.path("zero.md"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the build hung on a FIFO or a device");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for (name, why) in [
+        ("big.md", "max-file-size"),
+        ("pipe.md", "not a regular file"),
+        ("zero.md", "not a regular file"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.contains(name) && l.contains(why)),
+            "{name}: {why}?\n{err}"
+        );
+    }
+    assert_eq!(Book::open(&out).articles().len(), 1);
+
+    let o = inkquire(&[
+        "build",
+        dir.path("ok.md").to_str().unwrap(),
+        "-o",
+        "/dev/null",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}
