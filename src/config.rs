@@ -361,7 +361,8 @@ pub const STARTER: &str = r#"# inkquire configuration — see `inkquire --help`.
 
 [issue]
 title = "Morning Digest"
-# Which articles: "last-issue" (everything not yet delivered), "24h", "3d", a date, or "all".
+# Which pending articles (those no issue holds yet) go into an issue: "last-issue" or "all"
+# (every one), or only those published within "24h", "3d" or since a date; the rest stay pending.
 since = "last-issue"
 # Sections: "topic", "source", "date" or "none".
 group-by = "topic"
@@ -373,7 +374,7 @@ output = "issues"
 # max-size = "50MB"         # shrink, then leave out, images to stay under (Send to Kindle: 50MB)
 # image-quality = 80        # JPEG quality of pictures
 # cover = "my-cover.jpg"    # instead of the drawn front page
-# limit = 60                # most articles in one issue
+# limit = 60                # most articles in one issue; the rest wait for the next one
 
 # [fetch]                   # network manners (defaults shown)
 # connect-timeout = 10.0
