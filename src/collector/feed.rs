@@ -243,10 +243,19 @@ fn parse_raw(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
                 content: e.content.and_then(|c| c.body),
                 published,
                 authors: e.authors.into_iter().filter_map(|p| p.name).collect(),
+                // An Atom category is matched by its term and by its label; the label comes
+                // first, so a section is titled by it (`term="tech" label="Technology"`).
                 categories: e
                     .categories
                     .into_iter()
-                    .map(|c| c.label.unwrap_or(c.term))
+                    .flat_map(|c| {
+                        let label = c.label.filter(|l| !l.trim().is_empty());
+                        let term = Some(c.term).filter(|t| {
+                            !t.trim().is_empty()
+                                && label.as_ref().is_none_or(|l| !l.eq_ignore_ascii_case(t))
+                        });
+                        label.into_iter().chain(term)
+                    })
                     .collect(),
                 lang: e.language,
             }
@@ -297,6 +306,25 @@ pub fn repair(bytes: &[u8]) -> (Vec<u8>, Vec<&'static str>) {
                     done.push("corrected the JSON Feed version");
                 }
                 Some(_) => {}
+            }
+            // `"tags": "a,b"` (a string, as some real feeds write it) is a list of two tags.
+            let mut split = false;
+            if let Some(items) = v.get_mut("items").and_then(|i| i.as_array_mut()) {
+                for item in items.iter_mut() {
+                    if let Some(tags) = item.get("tags").and_then(|t| t.as_str()) {
+                        let list: Vec<serde_json::Value> = tags
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .map(|t| t.into())
+                            .collect();
+                        item["tags"] = list.into();
+                        split = true;
+                    }
+                }
+            }
+            if split {
+                done.push("made string tags a list");
             }
             text = v.to_string();
         }
@@ -793,6 +821,28 @@ mod tests {
         let doc = parse(&bytes, None).unwrap();
         assert_eq!(doc.items.len(), 1);
         assert_eq!(doc.items[0].title.as_deref(), Some("Un café"));
+    }
+
+    #[test]
+    fn json_feed_tags_given_as_a_string_are_a_list() {
+        let raw = br#"{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[
+            {"id":"1","url":"https://e.x/1","title":"A","content_text":"x","tags":"tech, science"}]}"#;
+        let (fixed, done) = repair(raw);
+        assert!(done.contains(&"made string tags a list"), "{done:?}");
+        let doc = parse(&fixed, None).expect("the repaired feed parses");
+        assert_eq!(doc.items[0].categories, ["tech", "science"]);
+    }
+
+    #[test]
+    fn atom_categories_match_by_term_and_are_titled_by_label() {
+        let raw =
+            br#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+            <id>urn:x</id><updated>2026-11-30T00:00:00Z</updated>
+            <entry><title>A</title><id>urn:a</id><updated>2026-11-30T00:00:00Z</updated>
+            <link href="https://e.x/a"/><content type="html">x</content>
+            <category term="tech" label="Technology"/><category term="science"/></entry></feed>"#;
+        let doc = parse(raw, None).expect("parses");
+        assert_eq!(doc.items[0].categories, ["Technology", "tech", "science"]);
     }
 
     #[test]

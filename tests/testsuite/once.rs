@@ -1014,3 +1014,62 @@ fn local_inputs_have_limits_and_outputs_are_regular_files() {
             .is_char_device()
     );
 }
+
+/// Case 15: an Atom category is matched by its term as well as its label (the section is
+/// titled by the label), and a JSON Feed whose tags are a string is repaired, not rejected.
+#[test]
+fn atom_terms_match_topics_and_string_tags_are_repaired() {
+    let srv = TestServer::start();
+    srv.route(
+        "/atom.xml",
+        Resp::ok(
+            "application/atom+xml",
+            format!(
+                r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>
+                <id>urn:desk</id><updated>2026-11-30T06:00:00Z</updated>
+                <entry><title>Chips get smaller</title><id>urn:a</id><updated>2026-11-30T06:00:00Z</updated>
+                <link href="{}"/><content type="html">&lt;p&gt;The chips got smaller again this year, the makers said.&lt;/p&gt;</content>
+                <category term="tech" label="Technology"/></entry></feed>"#,
+                srv.url("/a")
+            ),
+        ),
+    );
+    srv.route(
+        "/f.json",
+        Resp::ok(
+            "application/feed+json",
+            format!(
+                r#"{{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{{"id":"j1","url":"{}",
+                "title":"Tagged as a string","content_html":"<p>An item whose tags are one string.</p>","tags":"tech,science"}}]}}"#,
+                srv.url("/j")
+            ),
+        ),
+    );
+    let dir = Dir::new();
+    let out = dir.path("t.epub");
+    let o = inkquire(&[
+        "build",
+        &srv.url("/atom.xml"),
+        &srv.url("/f.json"),
+        "--topic",
+        "tech",
+        "--date",
+        "2026-11-30",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let book = Book::open(&out);
+    let titles: Vec<String> = book.articles().iter().map(|a| book.title_of(a)).collect();
+    assert!(
+        titles.contains(&"Chips get smaller".to_owned()),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Tagged as a string".to_owned()),
+        "{titles:?}"
+    );
+    let nav: Vec<String> = book.nav().iter().map(|e| e.label.clone()).collect();
+    assert!(nav.iter().any(|t| t.contains("Technology")), "{nav:?}");
+    epubcheck(&out);
+}
