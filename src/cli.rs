@@ -605,6 +605,16 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
         Ok(s) => s,
         Err(e) => return Ok(usage_error(&e)),
     };
+    // A build that records its issue is one run on the ledger: it waits for another, before it
+    // even opens the ledger.
+    let _lock = {
+        let config = Config::load(args.state.config.as_deref())?;
+        if args.state.store.is_some() || config.path.is_some() {
+            Some(lock_ledger(&config, &args.state)?)
+        } else {
+            None
+        }
+    };
     let (config, mut store) = load_state(&args.state, false)?;
     if since_last_issue && store.is_none() {
         return Ok(usage_error(
@@ -655,11 +665,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
     if let Err(e) = crate::shelf::check_output(&output) {
         return Ok(usage_error(&e));
     }
-    // A build that records its issue is one run on the ledger: it waits for another.
-    let _lock = match &store {
-        Some(_) => Some(lock_ledger(&config, &args.state)?),
-        None => None,
-    };
+
     let (inputs, mut sources) = classify(&args.inputs);
     for s in sources.iter_mut() {
         // Sources named on the command line take the settings of a configured source at the same
@@ -759,6 +765,9 @@ fn lock_ledger(config: &Config, state: &StateArgs) -> anyhow::Result<crate::stor
     let path = config
         .store_path(state.store.as_deref())
         .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
     let waiting = |p: &Path| {
         crate::info_line!(
             "Another inkquire run holds the ledger ({}); waiting for it.",

@@ -340,7 +340,9 @@ fn is_header_line(text: &str, a: &Article) -> bool {
     let t = collapse(text).to_lowercase();
     let t = t.trim_matches(|c: char| !c.is_alphanumeric());
     if t.is_empty() {
-        return true;
+        // Nothing to compare: punctuation or spaces are no header (between pictures they are
+        // the gap of a gallery).
+        return false;
     }
     let title = collapse(&a.title).to_lowercase();
     let by = a.byline.as_deref().map(|b| collapse(b).to_lowercase());
@@ -352,6 +354,14 @@ fn is_header_line(text: &str, a: &Article) -> bool {
             let d = p.at.date_naive();
             t == human_date(d).to_lowercase() || t == d.to_string()
         })
+}
+
+/// Whether any node below shows a picture.
+fn has_picture(nodes: &[Node]) -> bool {
+    nodes.iter().any(|n| match n {
+        Node::El(e) => e.name == "img" || has_picture(&e.children),
+        Node::Text(_) => false,
+    })
 }
 
 /// The article header shows title, byline and date; pages often repeat them at the top of the
@@ -376,7 +386,14 @@ fn drop_repeated_header(nodes: &mut Vec<Node>, a: &Article) {
                 let is_meta = matches!(e.name, "p" | "h2" | "h3" | "time" | "span" | "div");
                 let mut text = String::new();
                 tree::text_of(&e.children, &mut text);
-                if is_meta && !text.is_empty() && text.len() < 300 && is_header_line(&text, a) {
+                // A block that shows a picture is content, whatever its text says.
+                let pictured = has_picture(&e.children);
+                if is_meta
+                    && !pictured
+                    && !text.is_empty()
+                    && text.len() < 300
+                    && is_header_line(&text, a)
+                {
                     nodes.remove(i);
                     continue;
                 }
@@ -520,6 +537,53 @@ mod tests {
             f.xhtml
         );
         assert_eq!(f.summary, "Text with a note.");
+    }
+
+    /// A paragraph of pictures alone (a gallery) near the top is kept with every picture and
+    /// its alt text; a repeated title line still goes.
+    #[test]
+    fn a_paragraph_of_pictures_is_not_a_repeated_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = |w: u32, h: u32| {
+            let mut out = std::io::Cursor::new(Vec::new());
+            image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 9) as u8, (y * 5) as u8, 90]))
+                .write_to(&mut out, image::ImageFormat::Png)
+                .unwrap();
+            out.into_inner()
+        };
+        std::fs::write(dir.path().join("x.png"), png(60, 40)).unwrap();
+        std::fs::write(dir.path().join("y.png"), png(50, 30)).unwrap();
+        let mut a = article(
+            "<p>A &quot;quoted&quot; title</p><p><img src=\"x.png\" alt=\"First\"/> <img src=\"y.png\" alt=\"Second\"/></p><p>Text.</p>",
+        );
+        let root = dir.path().canonicalize().unwrap();
+        a.base = Base {
+            url: None,
+            dir: Some(root.clone()),
+            root: Some(root),
+        };
+        let cache = ImageCache::default();
+        let (f, _) = format(
+            a,
+            &FormatOptions {
+                default_lang: "en",
+                images: &images::LocalImages,
+                image_cache: &cache,
+                image_settings: crate::imaging::Settings {
+                    max_width: 600,
+                    max_height: 800,
+                    gray: false,
+                    quality: 80,
+                },
+            },
+        );
+        let body = &f.xhtml[f.xhtml.find("article-body").expect("a body")..];
+        assert_eq!(body.matches("<img ").count(), 2, "{body}");
+        assert!(
+            body.contains("alt=\"First\"") && body.contains("alt=\"Second\""),
+            "{body}"
+        );
+        assert!(!body.contains("<p>A"), "the repeated title goes: {body}");
     }
 
     #[test]

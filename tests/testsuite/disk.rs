@@ -203,6 +203,9 @@ fn an_older_ledger_is_upgraded_with_a_copy_kept_and_nothing_lost() {
         for (id, title, delivered, seen) in [
             ("aaaaaaaaaaaa", "Old delivered story", true, hours_ago(3)),
             ("bbbbbbbbbbbb", "Old waiting story", false, hours_ago(1)),
+            // Seen before the last issue and in none: the old version had passed it over, and
+            // the upgrade does not bring it back as a backlog.
+            ("cccccccccccc", "Old passed-over story", false, hours_ago(5)),
         ] {
             c.execute(
                 "INSERT INTO articles (id, key, content_hash, source, url, title, published,
@@ -263,7 +266,13 @@ fn an_older_ledger_is_upgraded_with_a_copy_kept_and_nothing_lost() {
     let articles: i64 = c
         .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(articles, 2);
+    assert_eq!(articles, 3, "nothing is lost in the upgrade");
+    let settled: i64 = c
+        .query_row("SELECT count(*) FROM articles WHERE settled = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(settled, 1, "only the passed-over story is settled");
     let index: i64 = c
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE name = 'issue_articles_article'",
@@ -285,5 +294,5 @@ fn an_older_ledger_is_upgraded_with_a_copy_kept_and_nothing_lost() {
         bak.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
             .unwrap(),
     );
-    assert_eq!((v, n), (1, 2));
+    assert_eq!((v, n), (1, 3));
 }

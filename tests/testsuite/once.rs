@@ -1073,3 +1073,100 @@ fn atom_terms_match_topics_and_string_tags_are_repaired() {
     assert!(nav.iter().any(|t| t.contains("Technology")), "{nav:?}");
     epubcheck(&out);
 }
+
+/// Case 9: a paragraph holding only pictures (a gallery, near the top) keeps every picture and
+/// its alt text.
+#[test]
+fn a_paragraph_of_pictures_alone_keeps_them_all() {
+    let dir = Dir::new();
+    dir.write("notes/x.png", png(120, 80));
+    dir.write("notes/y.png", png(90, 60));
+    dir.write(
+        "notes/g.md",
+        "# Gallery\n\nIntro text of the note.\n\n![First picture](x.png) ![Second picture](y.png)\n\nAfter the pictures.\n",
+    );
+    let out = dir.path("g.epub");
+    let o = inkquire(&[
+        "build",
+        dir.path("notes").to_str().unwrap(),
+        "--date",
+        "2026-11-30",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let book = Book::open(&out);
+    let doc = book.text(&format!("OEBPS/{}", book.articles()[0]));
+    assert_eq!(doc.matches("<img ").count(), 2, "{doc}");
+    assert!(
+        doc.contains("alt=\"First picture\"") && doc.contains("alt=\"Second picture\""),
+        "{doc}"
+    );
+    assert!(doc.contains("After the pictures."), "{doc}");
+    epubcheck(&out);
+}
+
+/// Case 3: a digest killed after it recorded its issue but before delivering it, or in the
+/// middle of the copy into the delivery folder, has its issue delivered by the next run, and
+/// the half-made copy is cleared.
+#[cfg(unix)]
+#[test]
+fn a_digest_killed_before_or_during_delivery_is_finished_by_the_next() {
+    for point in ["renamed", "built", "copying", "delivered"] {
+        let srv = TestServer::start();
+        serve_feed(&srv, "/f.xml", 0, 3, false);
+        let dir = Dir::new();
+        let cfg = config(&dir, &[srv.url("/f.xml")], "", OUTBOX);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+            .args(["digest", "--config", &cfg])
+            .env("INKQUIRE_PAUSE", point)
+            .env("INKQUIRE_PAUSE_MS", "30000")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the run is held at the point: the book is in place (and, from `copying`
+        // on, the copy is under way).
+        let started = Instant::now();
+        let ready = || {
+            let files = walk(dir.tmp.path());
+            let book = files.iter().any(|p| {
+                p.parent() == Some(&dir.path("issues")) && p.to_string_lossy().ends_with(".epub")
+            });
+            let copying = files.iter().any(|p| {
+                p.starts_with(dir.path("outbox")) && p.to_string_lossy().ends_with(".part")
+            });
+            let copied = files.iter().any(|p| {
+                p.starts_with(dir.path("outbox")) && p.to_string_lossy().ends_with(".epub")
+            });
+            match point {
+                "copying" => copying,
+                "delivered" => copied,
+                _ => book,
+            }
+        };
+        while !ready() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{point}: never got there"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let o = digest(&cfg);
+        assert_eq!(o.status.code(), Some(0), "{point}: {}", stderr(&o));
+        assert_eq!(delivered(&dir.path("outbox")), stories(0..3), "{point}");
+        let parts: Vec<PathBuf> = walk(dir.tmp.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().ends_with(".part"))
+            .collect();
+        assert!(parts.is_empty(), "{point}: {parts:?}");
+        let o = digest(&cfg);
+        assert!(
+            stderr(&o).contains("Nothing new since"),
+            "{point}: {}",
+            stderr(&o)
+        );
+    }
+}
