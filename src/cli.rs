@@ -950,29 +950,37 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
         Some(p) => crate::info_line!("{}: the config is valid", p.display()),
         None => crate::info_line!("no config file: using the defaults"),
     }
-    let fetcher = HttpFetcher::new(config.fetch.clone());
     let mut failed = 0;
+    for problem in crate::deliver::check_settings(&config.deliveries, config.smtp.as_ref()) {
+        failed += 1;
+        eprintln!("error: {problem}");
+    }
+    let fetcher = HttpFetcher::new(config.fetch.clone());
     for s in &config.sources {
         if let Some(u) = &s.url {
             fetcher.allow_private(u);
         }
     }
     for s in &config.sources {
-        let loc = s.location();
+        let loc = printable(&crate::fetch::redact(&s.location())).into_owned();
+        if s.url.is_none() && s.path.as_deref().is_some_and(Path::is_dir) {
+            crate::info_line!("ok: {loc}: a folder of articles");
+            continue;
+        }
         let bytes = match (&s.url, &s.path) {
             (Some(u), _) => match fetcher.get(u, &Default::default()) {
                 Ok(Fetched::Body(p)) => Ok(p.body),
                 Ok(Fetched::NotModified) => Err("answered 304 to a plain request".to_owned()),
                 Err(e) => Err(e.to_string()),
             },
-            (None, Some(p)) => std::fs::read(p).map_err(|e| format!("cannot read: {e}")),
+            (None, Some(p)) => crate::collector::read_local(p, config.input.max_bytes()),
             (None, None) => Err("no url or path".into()),
         };
         let verdict = bytes.and_then(|b| match sniff(&b) {
             DocKind::Feed => feed::parse(&b, s.url.as_deref()).map(|d| {
                 format!(
                     "feed \"{}\", {} item{}{}",
-                    d.title.unwrap_or_default(),
+                    printable(&d.title.unwrap_or_default()),
                     d.items.len(),
                     plural(d.items.len()),
                     d.repaired
@@ -989,7 +997,7 @@ fn run_check(args: CheckArgs) -> anyhow::Result<i32> {
             Ok(v) => crate::info_line!("ok: {loc}: {v}"),
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {loc}: {e}");
+                eprintln!("error: {loc}: {}", printable(&e));
             }
         }
     }

@@ -223,6 +223,31 @@ fn a_failed_delivery_is_retried_until_it_succeeds() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(delivered(&dir.path("blocker/books")), stories(0..5));
 
+    // An SMTP server that is down: the issue is built, the delivery owed and said so.
+    let dir2 = Dir::new();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let cfg2 = config(
+        &dir2,
+        &[srv.url("/f.xml")],
+        "",
+        &format!(
+            "[[deliver]]\nkind = \"email\"\nto = \"me@example.org\"\n\
+             [smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"me@example.org\"\n"
+        ),
+    );
+    for _ in 0..2 {
+        let o = digest(&cfg2);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("e-mail to me@example.org"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("still owed"), "{}", stderr(&o));
+    }
+
     // E-mail with no [smtp]: refused before anything is built or recorded.
     let dir = Dir::new();
     let cfg = config(
@@ -234,6 +259,12 @@ fn a_failed_delivery_is_retried_until_it_succeeds() {
     let o = digest(&cfg);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("[smtp]"), "{}", stderr(&o));
+    let o = inkquire(&["check", "--config", &cfg]);
+    assert!(
+        stderr(&o).contains("[smtp]"),
+        "check says so too: {}",
+        stderr(&o)
+    );
     assert!(
         walk(dir.tmp.path())
             .iter()
