@@ -5,7 +5,7 @@
 use chrono::Utc;
 
 use super::{Delivery, Shelved, SmtpConfig, deliver};
-use crate::store::{DeliveryOutcome, FileRole, IssueState, Store};
+use crate::store::{DeliveryOutcome, FileRole, IssueState, OutboxEntry, Store};
 
 /// What happened to one delivery owed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,103 +48,75 @@ pub fn flush(
     if owed.is_empty() {
         return Ok(Vec::new());
     }
-    let built = store.issues_in(IssueState::Built)?;
     let mut events = Vec::new();
-    let emit = |e: Event, events: &mut Vec<Event>| {
-        on(&e);
-        events.push(e);
+    let mut tell = |event: Event| {
+        on(&event);
+        events.push(event);
     };
+    let record = |store: &mut Store, o: &OutboxEntry, outcome: DeliveryOutcome<'_>| {
+        store.record_delivery(o.issue, &o.target, outcome, Utc::now())
+    };
+    let built = store.issues_in(IssueState::Built)?;
     for issue in built.iter().filter(|i| only.is_none_or(|n| n == i.number)) {
-        let entries: Vec<_> = owed.iter().filter(|o| o.issue == issue.number).collect();
+        let entries: Vec<&OutboxEntry> = owed.iter().filter(|o| o.issue == issue.number).collect();
         if entries.is_empty() {
             continue;
         }
-        let book = issue.file(FileRole::Book).filter(|b| b.is_file());
-        let Some(book) = book else {
-            if store.delivered_anywhere(issue.number)? {
+        let (issue_no, title) = (issue.number, issue.title.as_str());
+        let Some(book) = issue.file(FileRole::Book).filter(|b| b.is_file()) else {
+            if store.delivered_anywhere(issue_no)? {
                 for o in entries {
-                    store.record_delivery(
-                        issue.number,
-                        &o.target,
-                        DeliveryOutcome::Cancelled,
-                        Utc::now(),
-                    )?;
-                    emit(
-                        Event::Lost {
-                            issue: issue.number,
-                            target: o.label.clone(),
-                        },
-                        &mut events,
-                    );
+                    let lost = Event::Lost {
+                        issue: issue_no,
+                        target: o.label.clone(),
+                    };
+                    record(store, o, DeliveryOutcome::Cancelled)?;
+                    tell(lost);
                 }
             } else {
-                store.abandon_issue(issue.number)?;
-                emit(
-                    Event::Requeued {
-                        issue: issue.number,
-                    },
-                    &mut events,
-                );
+                store.abandon_issue(issue_no)?;
+                tell(Event::Requeued { issue: issue_no });
             }
             continue;
         };
-        let kepub = issue.file(FileRole::Kepub).filter(|k| k.is_file());
         let shelved = Shelved {
             book,
-            kepub,
-            title: &issue.title,
+            kepub: issue.file(FileRole::Kepub).filter(|k| k.is_file()),
+            title,
         };
         for o in entries {
+            let target = o.label.clone();
             let Some(d) = deliveries.iter().find(|d| d.key() == o.target) else {
-                store.record_delivery(
-                    issue.number,
-                    &o.target,
-                    DeliveryOutcome::Cancelled,
-                    Utc::now(),
-                )?;
-                emit(
-                    Event::Cancelled {
-                        issue: issue.number,
-                        target: o.label.clone(),
-                    },
-                    &mut events,
-                );
+                let cancelled = Event::Cancelled {
+                    issue: issue_no,
+                    target,
+                };
+                record(store, o, DeliveryOutcome::Cancelled)?;
+                tell(cancelled);
                 continue;
             };
             match deliver(d, smtp, &shelved) {
                 Ok(detail) => {
                     crate::shelf::pause_point("delivered");
-                    store.record_delivery(
-                        issue.number,
-                        &o.target,
-                        DeliveryOutcome::Delivered(&detail),
-                        Utc::now(),
-                    )?;
-                    emit(
-                        Event::Delivered {
-                            issue: issue.number,
-                            target: o.label.clone(),
-                            detail,
-                        },
-                        &mut events,
-                    );
+                    let outcome = DeliveryOutcome::Delivered(&detail);
+                    let event = Event::Delivered {
+                        issue: issue_no,
+                        target,
+                        detail: detail.clone(),
+                    };
+                    record(store, o, outcome)?;
+                    tell(event);
                 }
                 Err(e) => {
                     let reason = e.to_string();
-                    store.record_delivery(
-                        issue.number,
-                        &o.target,
-                        DeliveryOutcome::Failed(&reason),
-                        Utc::now(),
-                    )?;
-                    emit(
-                        Event::Failed {
-                            issue: issue.number,
-                            target: o.label.clone(),
-                            reason,
-                        },
-                        &mut events,
-                    );
+                    let outcome = DeliveryOutcome::Failed(&reason);
+                    let event = Event::Failed {
+                        issue: issue_no,
+                        target,
+                        reason: reason.clone(),
+                    };
+                    record(store, o, outcome)?;
+                    tell(event);
                 }
             }
         }
