@@ -760,14 +760,20 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
     Ok(outcome.report.exit_code(outcome.written.is_some()))
 }
 
-/// The run lock of the ledger `state` names, waiting for another run.
-fn lock_ledger(config: &Config, state: &StateArgs) -> anyhow::Result<crate::store::LedgerLock> {
+/// The ledger's path (`--store`, else the config's, else the XDG default), its folder made.
+pub(crate) fn ledger_path(config: &Config, store: Option<&Path>) -> anyhow::Result<PathBuf> {
     let path = config
-        .store_path(state.store.as_deref())
+        .store_path(store)
         .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
+    Ok(path)
+}
+
+/// The run lock of the ledger `state` names, waiting for another run.
+fn lock_ledger(config: &Config, state: &StateArgs) -> anyhow::Result<crate::store::LedgerLock> {
+    let path = ledger_path(config, state.store.as_deref())?;
     let waiting = |p: &Path| {
         crate::info_line!(
             "Another inkquire run holds the ledger ({}); waiting for it.",
@@ -779,12 +785,7 @@ fn lock_ledger(config: &Config, state: &StateArgs) -> anyhow::Result<crate::stor
 
 fn run_collect(args: CollectArgs) -> anyhow::Result<i32> {
     let config = Config::load(args.state.config.as_deref())?;
-    let path = config
-        .store_path(args.state.store.as_deref())
-        .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
+    let path = ledger_path(&config, args.state.store.as_deref())?;
     // Collects share the ledger with each other; one that meets a build waits for it, so an
     // hourly collect from cron never loses its turn.
     let waiting = |p: &Path| {

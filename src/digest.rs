@@ -171,9 +171,7 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
     if args.dry_run {
         return dry_run(&config, &store_path, &plan);
     }
-    if let Some(dir) = store_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
+    let store_path = crate::cli::ledger_path(&config, Some(&store_path))?;
 
     // One run at a time per ledger, whatever name reaches it.
     let waiting = |p: &Path| {
