@@ -346,8 +346,15 @@ pub fn run(args: DigestArgs) -> anyhow::Result<i32> {
     }
 
     if let Some(keep) = config.issue.keep {
-        for p in shelf::prune(&mut store, keep)? {
+        let pruned = shelf::prune(&mut store, keep)?;
+        for p in &pruned.removed {
             crate::info_line!("Removed old issue file {}.", p.display());
+        }
+        for (p, why) in &pruned.kept {
+            crate::warn_line!(
+                "warning: could not remove the old issue file {} ({why}); tried again next time",
+                p.display()
+            );
         }
     }
     let _ = std::io::stderr().flush();

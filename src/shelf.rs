@@ -201,33 +201,57 @@ pub fn recover(store: &mut Store, targets: &[(String, String)]) -> anyhow::Resul
     Ok(done)
 }
 
+/// What [`prune`] did: the files removed, and those it could not remove (with why; they are
+/// tried again next time).
+#[derive(Debug, Default)]
+pub struct Pruned {
+    pub removed: Vec<PathBuf>,
+    pub kept: Vec<(PathBuf, String)>,
+}
+
 /// Keep the newest `keep` delivered issues' files; remove the files older delivered issues
-/// wrote (only those the ledger records). An issue still waiting for a delivery keeps its
-/// files whatever its age. Returns the files removed.
-pub fn prune(store: &mut Store, keep: usize) -> anyhow::Result<Vec<PathBuf>> {
+/// wrote (only those the ledger records, and never a path a newer issue wrote too). An issue
+/// still waiting for a delivery keeps its files whatever its age. A file that cannot be removed
+/// is reported, not an error: the issue is delivered either way.
+pub fn prune(store: &mut Store, keep: usize) -> anyhow::Result<Pruned> {
     let delivered: Vec<IssueRecord> = store
         .issues_in(IssueState::Delivered)?
         .into_iter()
         .filter(|i| !i.files.is_empty())
         .collect();
     let cut = delivered.len().saturating_sub(keep);
-    let mut removed = Vec::new();
+    // A path a kept or waiting issue also wrote (the same name built twice) is that issue's.
+    let waiting = store.issues_in(IssueState::Built)?;
+    let kept_paths: std::collections::HashSet<PathBuf> = delivered[cut..]
+        .iter()
+        .chain(&waiting)
+        .flat_map(|i| i.files.iter().map(|(p, _)| p.clone()))
+        .collect();
+    let mut out = Pruned::default();
     for issue in &delivered[..cut] {
         for (path, _) in &issue.files {
-            match std::fs::symlink_metadata(path) {
-                Ok(m) if m.file_type().is_file() => {
-                    std::fs::remove_file(path)?;
-                    removed.push(path.clone());
+            if !kept_paths.contains(path) {
+                match std::fs::symlink_metadata(path) {
+                    Ok(m) if m.file_type().is_file() => {
+                        if let Err(e) = std::fs::remove_file(path) {
+                            out.kept.push((path.clone(), e.to_string()));
+                            continue;
+                        }
+                        out.removed.push(path.clone());
+                    }
+                    // A folder or a link someone put there under our name is not ours.
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        out.kept.push((path.clone(), e.to_string()));
+                        continue;
+                    }
                 }
-                // A folder or a link someone put there under our name is not ours.
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
             }
             store.forget_file(issue.number, path)?;
         }
     }
-    Ok(removed)
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -275,6 +299,45 @@ mod tests {
         assert_eq!(remove_stale_parts(d.path()), 1);
         assert!(d.path().join("notes.part").exists());
         assert!(dest.exists());
+    }
+
+    /// Pruning removes the files an old issue wrote, but not a path a newer issue wrote too
+    /// (`build -o` twice to one name), nor anything the ledger does not record.
+    #[test]
+    fn prune_removes_only_recorded_files_no_newer_issue_shares() {
+        let d = tempfile::tempdir().unwrap();
+        let shared = d.path().join("Same.epub");
+        let old = d.path().join("Old-No1.report.json");
+        let stranger = d.path().join("Old-No1.epub");
+        for f in [&shared, &old, &stranger] {
+            std::fs::write(f, b"x").unwrap();
+        }
+        let mut store = Store::memory().unwrap();
+        for n in 1..=2u32 {
+            let new = crate::store::NewIssue {
+                title: "T",
+                date: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                now: Utc::now(),
+            };
+            let files = |_| match n {
+                1 => vec![
+                    (shared.clone(), FileRole::Book),
+                    (old.clone(), FileRole::Report),
+                ],
+                _ => vec![(shared.clone(), FileRole::Book)],
+            };
+            let got = store.reserve_issue(&new, &[], false, &files).unwrap();
+            assert_eq!(got, n);
+            store.mark_built(n, &[], Utc::now()).unwrap();
+        }
+        let pruned = prune(&mut store, 1).unwrap();
+        assert_eq!(pruned.removed, std::slice::from_ref(&old));
+        assert!(shared.exists(), "issue 2 wrote it too");
+        assert!(stranger.exists(), "not recorded: not ours");
+        assert!(
+            prune(&mut store, 1).unwrap().removed.is_empty(),
+            "forgotten once removed"
+        );
     }
 
     #[cfg(unix)]
