@@ -375,6 +375,7 @@ output = "issues"
 # image-quality = 80        # JPEG quality of pictures
 # cover = "my-cover.jpg"    # instead of the drawn front page
 # limit = 60                # most articles in one issue; the rest wait for the next one
+# keep = 7                  # keep the newest 7 delivered issues (only files inkquire wrote)
 
 # [fetch]                   # network manners (defaults shown)
 # connect-timeout = 10.0
@@ -383,8 +384,12 @@ output = "issues"
 # retries = 1
 # per-host = 4
 # global = 8
-# private-hosts = []         # local-network hosts that links in feeds may reach (your sources' hosts always may)
+# private-hosts = []        # local hosts links in feeds may reach: "nas.lan" (any port) or "nas.lan:8080"
+#                           # (each source's own host and port always may)
 # compression = "auto"      # ask servers for gzip, except one on this machine; or "always", "never"
+
+# [input]                   # local files, folders and feed files
+# max-file-size = "50MB"    # larger files are left out, before they are read
 
 # One [[source]] per feed, OPML list or web page.
 [[source]]
