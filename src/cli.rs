@@ -750,7 +750,7 @@ fn run_build(args: BuildArgs) -> anyhow::Result<i32> {
             plural(outcome.sections),
             outcome.images,
             plural(outcome.images),
-            human_bytes(outcome.bytes)
+            crate::human_size(outcome.bytes as u64)
         ),
         None if outcome.report.failures.is_empty() => crate::info_line!(
             "No EPUB written: no article matched the selection (see --since, --from, --to, --topic)."
@@ -1179,14 +1179,6 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 
 pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-pub(crate) fn human_bytes(n: usize) -> String {
-    if n >= 1 << 20 {
-        format!("{:.1} MB", n as f64 / (1 << 20) as f64)
-    } else {
-        format!("{} KB", n.div_ceil(1024))
-    }
 }
 
 #[cfg(test)]

@@ -631,7 +631,8 @@ fn drop_image(issue: &mut model::Issue, href: &str) {
     }
 }
 
-/// "3.2 MB" (decimal, as e-mail limits are given).
+/// "3.2 MB", "812 kB": the one way sizes are shown (`build`, `digest`, the report's messages),
+/// decimal as e-mail limits and `max-size` are given.
 pub fn human_size(n: u64) -> String {
     if n >= 1_000_000 {
         format!("{:.1} MB", n as f64 / 1e6)

@@ -711,3 +711,34 @@ fn a_build_larger_than_a_formatting_batch_keeps_every_article_in_order() {
         );
     }
 }
+
+/// Sizes are printed in one unit system, decimal: the size `build` reports is the book's.
+#[test]
+fn the_size_build_prints_is_the_books_in_decimal_units() {
+    let dir = Dir::new();
+    let out = dir.path("e.epub");
+    let o = inkquire(&[
+        "build",
+        "examples",
+        "--date",
+        "2026-11-28",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::metadata(&out).unwrap().len();
+    let want = if bytes >= 1_000_000 {
+        format!("{:.1} MB.", bytes as f64 / 1e6)
+    } else {
+        format!("{} kB.", bytes.div_ceil(1000))
+    };
+    let err = stderr(&o);
+    let wrote = err
+        .lines()
+        .find(|l| l.starts_with("Wrote "))
+        .expect("a Wrote line");
+    assert!(
+        wrote.ends_with(&want),
+        "{wrote} (the file is {bytes} bytes)"
+    );
+}
