@@ -375,7 +375,18 @@ fn dry_run(config: &Config, store_path: &Path, plan: &Plan) -> anyhow::Result<i3
     let shelf = tmp.path().join("issues");
     let outcome = build(request(config, plan, &shelf, &mut copy, &fetcher, None))?;
     for o in &owed {
-        println!("Would retry delivering issue {} to {}.", o.issue, o.label);
+        let last = match (&o.reason, o.failed) {
+            (Some(why), true) => format!(
+                " (tried {} time{}; last: {why})",
+                o.attempts,
+                plural(o.attempts as usize)
+            ),
+            _ => String::new(),
+        };
+        println!(
+            "Would retry delivering issue {} to {}{last}.",
+            o.issue, o.label
+        );
     }
     if outcome.titles.is_empty() {
         println!("Nothing new: no issue would be built.");

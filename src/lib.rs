@@ -487,7 +487,7 @@ fn package(
             req.config.fetch.global,
             &mut report,
         );
-        if formatted.is_empty() {
+        if formatted.is_empty() && files.is_none() {
             // Every selected article failed: no book, and nothing reserved.
             outcome.report.extend(report);
             return Ok(());

@@ -555,24 +555,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The last issue: number and when it was built.
-    pub fn last_issue(&self) -> anyhow::Result<Option<(u32, DateTime<FixedOffset>)>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT number, built_at FROM issues ORDER BY number DESC LIMIT 1",
-                [],
-                |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?)),
-            )
-            .optional()?
-            .map(|(n, at)| (n, DateTime::parse_from_rfc3339(&at).unwrap_or_default())))
-    }
-
-    /// The number the next issue would get.
-    pub fn next_number(&self) -> anyhow::Result<u32> {
-        Ok(self.last_issue()?.map_or(1, |(n, _)| n + 1))
-    }
-
     /// Take the next issue number and reserve `article_ids` and the files it will write, in one
     /// transaction: the issue is `building` until [`Store::mark_built`]. With `exclusive`, an
     /// article another issue already holds is a [`Conflict`] and nothing is reserved (two builds
@@ -814,13 +796,6 @@ impl Store {
         Ok(stmt
             .query_map([issue], |r| r.get(0))?
             .collect::<Result<_, _>>()?)
-    }
-
-    /// Run `PRAGMA integrity_check`; `Ok` when the ledger is sound.
-    pub fn integrity_check(&self) -> anyhow::Result<String> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
 
