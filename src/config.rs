@@ -6,11 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::fetch::FetchOptions;
-use crate::packager::GroupBy;
+use crate::model::{BookFormat, GroupBy};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -30,12 +29,56 @@ pub struct Config {
     pub topics: BTreeMap<String, TopicRule>,
     /// Where `digest` delivers each issue.
     #[serde(default, rename = "deliver")]
-    pub deliveries: Vec<crate::deliver::Delivery>,
+    pub deliveries: Vec<Delivery>,
     /// The mail server for `kind = "email"` deliveries.
-    pub smtp: Option<crate::deliver::SmtpConfig>,
+    pub smtp: Option<SmtpConfig>,
     /// Where this config was read from (not a key in the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// One `[[deliver]]` entry of the config.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", deny_unknown_fields)]
+pub enum Delivery {
+    /// Copy into a folder.
+    Folder { path: PathBuf },
+    /// Find a mounted Kindle, Kobo or PocketBook (under `path`, else /media, /run/media,
+    /// /Volumes) and copy into its books folder: the KEPUB for a Kobo.
+    Device { path: Option<PathBuf> },
+    /// Send as an attachment through the `[smtp]` server.
+    Email { to: String },
+}
+
+/// How to reach the `[smtp]` server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS (port 587).
+    #[default]
+    Starttls,
+    /// TLS from the start (port 465).
+    Tls,
+    /// No encryption (a local relay only).
+    None,
+}
+
+/// The config's `[smtp]` table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub security: Security,
+    /// The sender; for Send to Kindle it must be on the account's approved list.
+    pub from: String,
+    /// Log in as this user; without it no AUTH is attempted.
+    pub username: Option<String>,
+    /// Read the password from this environment variable.
+    pub password_env: Option<String>,
+    /// Or run this command (through `sh -c`) and use the first line of its output.
+    pub password_command: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,7 +97,7 @@ pub struct IssueConfig {
     /// Device profile (see `inkquire profiles`).
     pub profile: Option<String>,
     /// `epub` or `kepub`.
-    pub format: crate::packager::BookFormat,
+    pub format: BookFormat,
     /// Largest book, e.g. "50MB" (Send to Kindle's limit).
     pub max_size: Option<String>,
     /// JPEG quality for pictures, 1–100.
@@ -75,7 +118,7 @@ impl Default for IssueConfig {
             style: None,
             limit: None,
             profile: None,
-            format: crate::packager::BookFormat::Epub,
+            format: BookFormat::Epub,
             max_size: None,
             image_quality: None,
             cover: None,
@@ -97,8 +140,8 @@ impl InputConfig {
     pub fn max_bytes(&self) -> u64 {
         self.max_file_size
             .as_deref()
-            .and_then(|s| crate::parse_size(s).ok())
-            .unwrap_or(crate::collector::MAX_INPUT_BYTES)
+            .and_then(|s| crate::units::parse_size(s).ok())
+            .unwrap_or(MAX_INPUT_BYTES)
     }
 }
 
@@ -167,6 +210,9 @@ pub struct TopicRule {
 }
 
 /// Standard places: the config file and the ledger.
+/// Local inputs larger than this are refused unless `[input] max-file-size` says otherwise.
+pub const MAX_INPUT_BYTES: u64 = 50_000_000;
+
 pub fn default_config_path() -> Option<PathBuf> {
     use etcetera::BaseStrategy;
     etcetera::choose_base_strategy()
@@ -181,10 +227,28 @@ pub fn default_store_path() -> Option<PathBuf> {
         .map(|s| s.data_dir().join("inkquire/ledger.db"))
 }
 
+/// A config file that cannot be used: where, and what is wrong (never the line itself, which
+/// may hold a password typed there by mistake).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}{at}: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        /// ` (line L, column C)`, when known.
+        at: String,
+        message: String,
+    },
+}
+
 impl Config {
     /// Load the config: `explicit` (must exist), else `$INKQUIRE_CONFIG` (must exist), else the
     /// XDG file if there is one, else the defaults.
-    pub fn load(explicit: Option<&Path>) -> anyhow::Result<Config> {
+    pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
         if let Some(p) = explicit {
             return Config::read(p);
         }
@@ -197,9 +261,11 @@ impl Config {
         }
     }
 
-    pub fn read(path: &Path) -> anyhow::Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read config {}", path.display()))?;
+    pub fn read(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Unreadable {
+            path: path.to_owned(),
+            source,
+        })?;
         // The message and where, never the line itself: a password typed into the file by
         // mistake is not echoed into a terminal or a cron mail.
         let mut cfg: Config = toml::from_str(&text).map_err(|e| {
@@ -209,12 +275,11 @@ impl Config {
                 let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                 format!(" (line {line}, column {col})")
             });
-            anyhow::anyhow!(
-                "{}{}: {}",
-                path.display(),
-                at.unwrap_or_default(),
-                e.message().trim_end()
-            )
+            ConfigError::Invalid {
+                path: path.to_owned(),
+                at: at.unwrap_or_default(),
+                message: e.message().trim_end().to_owned(),
+            }
         })?;
         cfg.path = Some(path.to_path_buf());
         // Relative paths in the file are relative to the file.
@@ -235,8 +300,7 @@ impl Config {
         }
         for d in cfg.deliveries.iter_mut() {
             match d {
-                crate::deliver::Delivery::Folder { path: p }
-                | crate::deliver::Delivery::Device { path: Some(p) } => rel(p),
+                Delivery::Folder { path: p } | Delivery::Device { path: Some(p) } => rel(p),
                 _ => {}
             }
         }
@@ -245,11 +309,19 @@ impl Config {
                 rel(p);
             }
             if s.url.is_none() && s.path.is_none() {
-                anyhow::bail!("{}: a [[source]] needs `url` or `path`", path.display());
+                return Err(ConfigError::Invalid {
+                    path: path.to_owned(),
+                    at: String::new(),
+                    message: "a [[source]] needs `url` or `path`".to_owned(),
+                });
             }
         }
         if let Err(e) = cfg.validate() {
-            anyhow::bail!("{}: {e}", path.display());
+            return Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                at: String::new(),
+                message: e,
+            });
         }
         if let Some(style) = cfg.issue.style.as_mut()
             && style.ends_with(".css")
@@ -295,7 +367,7 @@ impl Config {
             }
         }
         if let Some(m) = &self.input.max_file_size {
-            match crate::parse_size(m) {
+            match crate::units::parse_size(m) {
                 Ok(0) => return Err("[input] max-file-size must be more than 0".into()),
                 Ok(_) => {}
                 Err(e) => return Err(format!("[input] max-file-size: {e}")),
@@ -316,16 +388,6 @@ impl Config {
             .map(Path::to_path_buf)
             .or_else(|| self.store.clone())
             .or_else(default_store_path)
-    }
-
-    /// Topics from keyword rules that an article's title or text matches, the text read from
-    /// `body_html` only when some rule has keywords (reading it means parsing the HTML).
-    pub fn article_keyword_topics(&self, title: &str, body_html: &str) -> Vec<String> {
-        if self.topics.values().all(|rule| rule.keywords.is_empty()) {
-            return Vec::new();
-        }
-        let text = crate::collector::feed::plain_text(body_html);
-        self.keyword_topics(&format!("{title} {text}"))
     }
 
     /// Topics from keyword rules that `text` matches (case-insensitive, whole words).
@@ -417,15 +479,6 @@ mod tests {
         assert_eq!(cfg.sources[0].full_text, FullText::Auto);
         assert_eq!(cfg.keyword_topics("New Physics results"), ["science"]);
         assert!(cfg.keyword_topics("physical").is_empty());
-        assert_eq!(
-            cfg.article_keyword_topics("Results", "<p>New <b>physics</b></p>"),
-            ["science"]
-        );
-        let none: Config = toml::from_str("[topics.science]\nkeywords = []\n").unwrap();
-        assert!(
-            none.article_keyword_topics("Physics", "<p>physics</p>")
-                .is_empty()
-        );
     }
 
     #[test]

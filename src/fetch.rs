@@ -145,34 +145,102 @@ pub enum FetchError {
     #[error("the server answered {code}{phrase}", code = .0, phrase = status_phrase(*.0))]
     Status(u16),
     #[error("timed out ({0})")]
-    Timeout(String),
+    Timeout(Stall),
     #[error("too many redirects (more than {0})")]
     TooManyRedirects(u32),
     #[error("the answer is larger than {} MiB", .0 >> 20)]
     TooLarge(u64),
     #[error("cannot connect: {0}")]
-    Connect(String),
+    Connect(Unreachable),
     #[error("not a web address: {0}")]
     BadUrl(String),
     #[error(
         "refused: {0} is a loopback or private-network address, and only the hosts of your own sources may be"
     )]
     Private(String),
+    /// The connection broke before the answer was whole (reset, closed early): tried again.
+    #[error("{0}")]
+    Cut(String),
+    /// The answer came whole but cannot be read (broken compression).
+    #[error("{0}")]
+    Garbled(String),
     #[error("{0}")]
     Other(String),
 }
 
+impl From<FetchError> for crate::report::Failure {
+    fn from(e: FetchError) -> Self {
+        crate::report::Failure::new(e.kind(), e.to_string())
+    }
+}
+
+/// How an answer failed to come in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stall {
+    /// No connection was made in time.
+    NoConnection,
+    /// The whole answer took longer than allowed: asking again would take as long.
+    TookTooLong,
+    /// The server stopped sending part-way.
+    StoppedSending,
+    /// No answer came.
+    NoAnswer,
+}
+
+impl std::fmt::Display for Stall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stall::NoConnection => "no connection",
+            Stall::TookTooLong => "the answer took too long",
+            Stall::StoppedSending => "the server stopped sending",
+            Stall::NoAnswer => "no answer",
+        })
+    }
+}
+
+/// Why a server could not be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreachable {
+    HostNotFound,
+    Refused,
+    RefusedOrUnreachable,
+}
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unreachable::HostNotFound => "host not found",
+            Unreachable::Refused => "connection refused",
+            Unreachable::RefusedOrUnreachable => "connection refused or unreachable",
+        })
+    }
+}
+
 impl FetchError {
+    /// Whether asking again may help: decided by what failed, never by the message's words.
     fn retryable(&self) -> bool {
         match self {
             FetchError::Status(s) => *s >= 500 || *s == 429,
             // A server that kept sending for the whole time allowed will do so again.
-            FetchError::Timeout(why) => why != TOOK_TOO_LONG,
-            FetchError::Connect(_) => true,
-            FetchError::Other(m) => {
-                m.contains("reset") || m.contains("closed") || m.contains("EOF")
-            }
+            FetchError::Timeout(stall) => *stall != Stall::TookTooLong,
+            FetchError::Connect(_) | FetchError::Cut(_) => true,
             _ => false,
+        }
+    }
+
+    /// What kind of problem, for the report.
+    pub fn kind(&self) -> crate::report::Kind {
+        use crate::report::Kind;
+        match self {
+            FetchError::TooLarge(_) => Kind::TooLarge,
+            FetchError::Private(_) => Kind::Unsafe,
+            FetchError::BadUrl(_) | FetchError::Garbled(_) => Kind::Parse,
+            FetchError::Status(_)
+            | FetchError::Timeout(_)
+            | FetchError::TooManyRedirects(_)
+            | FetchError::Connect(_)
+            | FetchError::Cut(_)
+            | FetchError::Other(_) => Kind::Network,
         }
     }
 }
@@ -194,8 +262,6 @@ fn status_phrase(code: u16) -> &'static str {
         _ => "",
     }
 }
-
-const TOOK_TOO_LONG: &str = "the answer took too long";
 
 /// Something that can GET a URL.
 pub trait Fetcher: Sync {
@@ -616,7 +682,7 @@ impl HttpFetcher {
         flate2::read::MultiGzDecoder::new(wire)
             .take(self.opts.max_bytes.saturating_add(1))
             .read_to_end(&mut body)
-            .map_err(|e| FetchError::Other(format!("the server sent broken gzip data ({e})")))?;
+            .map_err(|e| FetchError::Garbled(format!("the server sent broken gzip data ({e})")))?;
         if body.len() as u64 > self.opts.max_bytes {
             return Err(FetchError::TooLarge(self.opts.max_bytes));
         }
@@ -626,25 +692,20 @@ impl HttpFetcher {
     fn map_err(&self, e: ureq::Error) -> FetchError {
         match e {
             ureq::Error::StatusCode(s) => FetchError::Status(s),
-            ureq::Error::Timeout(t) => FetchError::Timeout(
-                match t {
-                    ureq::Timeout::Connect => "no connection",
-                    ureq::Timeout::Global => TOOK_TOO_LONG,
-                    ureq::Timeout::PerRead
-                    | ureq::Timeout::RecvBody
-                    | ureq::Timeout::RecvResponse => "the server stopped sending",
-                    _ => "no answer",
+            ureq::Error::Timeout(t) => FetchError::Timeout(match t {
+                ureq::Timeout::Connect => Stall::NoConnection,
+                ureq::Timeout::Global => Stall::TookTooLong,
+                ureq::Timeout::PerRead | ureq::Timeout::RecvBody | ureq::Timeout::RecvResponse => {
+                    Stall::StoppedSending
                 }
-                .to_owned(),
-            ),
+                _ => Stall::NoAnswer,
+            }),
             ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => {
                 FetchError::TooManyRedirects(self.opts.max_redirects)
             }
             ureq::Error::BodyExceedsLimit(n) => FetchError::TooLarge(n.max(self.opts.max_bytes)),
-            ureq::Error::HostNotFound => FetchError::Connect("host not found".into()),
-            ureq::Error::ConnectionFailed => {
-                FetchError::Connect("connection refused or unreachable".into())
-            }
+            ureq::Error::HostNotFound => FetchError::Connect(Unreachable::HostNotFound),
+            ureq::Error::ConnectionFailed => FetchError::Connect(Unreachable::RefusedOrUnreachable),
             ureq::Error::BadUri(u) => FetchError::BadUrl(u),
             ureq::Error::Other(e) if e.is::<PrivateAddress>() => FetchError::Private(
                 e.downcast_ref::<PrivateAddress>()
@@ -652,14 +713,15 @@ impl HttpFetcher {
             ),
             ureq::Error::Io(io) => match io.kind() {
                 std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-                    FetchError::Timeout("the server stopped sending".into())
+                    FetchError::Timeout(Stall::StoppedSending)
                 }
-                std::io::ErrorKind::ConnectionRefused => {
-                    FetchError::Connect("connection refused".into())
-                }
+                std::io::ErrorKind::ConnectionRefused => FetchError::Connect(Unreachable::Refused),
                 std::io::ErrorKind::UnexpectedEof => {
-                    FetchError::Other("the connection closed before the answer was complete".into())
+                    FetchError::Cut("the connection closed before the answer was complete".into())
                 }
+                std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe => FetchError::Cut(format!("network error: {io}")),
                 _ => FetchError::Other(format!("network error: {io}")),
             },
             other => FetchError::Other(other.to_string()),
@@ -715,7 +777,7 @@ impl HttpFetcher {
             let r = self.once(url, v, referer, gzip);
             self.limiter.release(&host);
             match r {
-                Err(e @ FetchError::Connect(_)) if e.to_string().contains("host not found") => {
+                Err(e @ FetchError::Connect(Unreachable::HostNotFound)) => {
                     self.unreachable
                         .lock()
                         .expect("hosts")
@@ -861,8 +923,10 @@ mod guard_tests {
         assert!(e.contains("304 Not Modified"), "{e}");
         assert!(!FetchError::Status(404).retryable());
         assert!(FetchError::Status(503).retryable());
-        assert!(!FetchError::Timeout(TOOK_TOO_LONG.into()).retryable());
-        assert!(FetchError::Timeout("the server stopped sending".into()).retryable());
+        assert!(!FetchError::Timeout(Stall::TookTooLong).retryable());
+        assert!(FetchError::Timeout(Stall::StoppedSending).retryable());
+        assert!(FetchError::Cut("reset".into()).retryable());
+        assert!(!FetchError::Other("connection reset by peer".into()).retryable());
     }
 
     fn limiter(per_host: usize, global: usize) -> Limiter {

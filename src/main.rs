@@ -1,3 +1,5 @@
-fn main() {
-    std::process::exit(inkquire::cli::main());
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

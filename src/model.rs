@@ -157,3 +157,67 @@ impl Issue {
         self.sections.iter().flat_map(|s| s.articles.iter())
     }
 }
+
+/// How articles are grouped into sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupBy {
+    /// One section per topic (an article goes under its first topic).
+    #[default]
+    Topic,
+    /// One section per source (site, feed or folder).
+    Source,
+    /// One section per day, newest first.
+    Date,
+    /// No sections: articles straight under the contents.
+    None,
+}
+
+impl GroupBy {
+    /// Each grouping by its name in the config and on the command line, with what it does.
+    pub const CHOICES: &[(GroupBy, &str, &str)] = &[
+        (
+            GroupBy::Topic,
+            "topic",
+            "One section per topic (an article goes under its first topic)",
+        ),
+        (
+            GroupBy::Source,
+            "source",
+            "One section per source (site, feed or folder)",
+        ),
+        (GroupBy::Date, "date", "One section per day, newest first"),
+        (
+            GroupBy::None,
+            "none",
+            "No sections: articles straight under the contents",
+        ),
+    ];
+}
+
+impl BookFormat {
+    /// Each format by its name in the config and on the command line, with what it is.
+    pub const CHOICES: &[(BookFormat, &str, &str)] = &[
+        (
+            BookFormat::Epub,
+            "epub",
+            "A standard EPUB 3 (with an EPUB 2 NCX): every reader",
+        ),
+        (
+            BookFormat::Kepub,
+            "kepub",
+            "Kobo's KEPUB (.kepub.epub): sentence spans for Kobo's reader; still a valid EPUB",
+        ),
+    ];
+}
+
+/// Which kind of EPUB to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BookFormat {
+    /// A standard EPUB 3 (with an EPUB 2 NCX): every reader.
+    #[default]
+    Epub,
+    /// Kobo's KEPUB (`.kepub.epub`): sentence spans for Kobo's reader; still a valid EPUB.
+    Kepub,
+}

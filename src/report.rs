@@ -2,43 +2,161 @@
 //!
 //! A failure means an input was left out of the issue; a warning means something inside an input
 //! was dropped or changed (an image that could not be found, unsafe markup removed) while the
-//! article itself made it in. The exit code follows from these: see [`Report::exit_code`].
+//! article itself made it in. Each has a [`Kind`]; the command line decides the exit code.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Exit code: everything went into the issue.
-pub const EXIT_OK: i32 = 0;
-/// Exit code: the issue was written, but some inputs failed and are not in it.
-pub const EXIT_PARTIAL: i32 = 1;
-/// Exit code: nothing was written (no input could be read, the selection was empty, or a usage
-/// or output error).
-pub const EXIT_NOTHING: i32 = 2;
+/// An error and its causes, as one line: `cannot write x: No space left on device`.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let said = c.to_string();
+        if !out.ends_with(&said) {
+            out.push_str(": ");
+            out.push_str(&said);
+        }
+        cause = c.source();
+    }
+    out
+}
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// What kind of problem: the report carries it, retries and the command line's advice go by
+/// it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The network: a host that cannot be reached, a timeout, an answer cut short, an error
+    /// status from the server.
+    Network,
+    /// The input is not what it claims to be: a broken feed, page, front matter or picture.
+    Parse,
+    /// Refused or removed as unsafe: a private address, a link out of a folder, active content.
+    Unsafe,
+    /// Over a size limit.
+    TooLarge,
+    /// A file could not be read or written: missing, not permitted, the disk full.
+    Disk,
+    /// The ledger is damaged, another program's, or newer than this inkquire.
+    Ledger,
+    /// Two runs met on one ledger.
+    Conflict,
+    /// A delivery could not be made (mail, device, folder).
+    Delivery,
+    /// A bug in inkquire (a crash, output that failed the safety audit).
+    Bug,
+    /// Nothing more specific is known.
+    #[default]
+    Other,
+}
+
+impl Kind {
+    /// The kind of a failed read or write.
+    pub fn of_io(e: &std::io::Error) -> Kind {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::TimedOut
+            | K::ConnectionRefused
+            | K::ConnectionReset
+            | K::ConnectionAborted
+            | K::NotConnected
+            | K::BrokenPipe
+            | K::HostUnreachable
+            | K::NetworkUnreachable => Kind::Network,
+            K::InvalidData => Kind::Parse,
+            K::FileTooLarge => Kind::TooLarge,
+            _ => Kind::Disk,
+        }
+    }
+
+    /// The kind of a failed ledger operation.
+    pub fn of_sql(e: &rusqlite::Error) -> Kind {
+        use rusqlite::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::NotADatabase | C::DatabaseCorrupt) => Kind::Ledger,
+            Some(
+                C::DiskFull
+                | C::ReadOnly
+                | C::CannotOpen
+                | C::SystemIoFailure
+                | C::PermissionDenied,
+            ) => Kind::Disk,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// Why an input or a source was left out: what happened, and its kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    pub kind: Kind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::new(Kind::Other, message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Failure {
+        Failure::new(Kind::Other, message)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Problem {
     /// The input it concerns: a path or a URL.
     pub source: String,
     pub message: String,
+    /// What kind of problem it is.
+    #[serde(default)]
+    pub kind: Kind,
 }
 
-#[derive(Debug, Default, Clone, Serialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub failures: Vec<Problem>,
     pub warnings: Vec<Problem>,
 }
 
 impl Report {
+    /// An input left out of the issue, for a reason of no more specific kind.
     pub fn fail(&mut self, source: impl Into<String>, message: impl Into<String>) {
+        self.fail_as(Kind::Other, source, message);
+    }
+
+    /// An input left out of the issue.
+    pub fn fail_as(&mut self, kind: Kind, source: impl Into<String>, message: impl Into<String>) {
         self.failures.push(Problem {
             source: source.into(),
             message: message.into(),
+            kind,
         });
     }
 
+    /// Something inside an input dropped or changed, of no more specific kind.
     pub fn warn(&mut self, source: impl Into<String>, message: impl Into<String>) {
+        self.warn_as(Kind::Other, source, message);
+    }
+
+    /// Something inside an input dropped or changed.
+    pub fn warn_as(&mut self, kind: Kind, source: impl Into<String>, message: impl Into<String>) {
         self.warnings.push(Problem {
             source: source.into(),
             message: message.into(),
+            kind,
         });
     }
 
@@ -46,13 +164,22 @@ impl Report {
         self.failures.extend(other.failures);
         self.warnings.extend(other.warnings);
     }
+}
 
-    /// The exit code for a run that did (`built`) or did not write an issue.
-    pub fn exit_code(&self, built: bool) -> i32 {
-        match (built, self.failures.is_empty()) {
-            (false, _) => EXIT_NOTHING,
-            (true, true) => EXIT_OK,
-            (true, false) => EXIT_PARTIAL,
-        }
-    }
+/// What collecting one source did.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SourceReport {
+    pub location: String,
+    pub name: String,
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// The source answered 304 Not Modified.
+    pub not_modified: bool,
+    pub failed: Option<String>,
+    /// What kind of failure `failed` is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
+    pub warnings: Vec<String>,
 }

@@ -6,9 +6,8 @@
 //! database runs in WAL mode, so a run killed at any moment leaves a ledger that opens and keeps
 //! everything committed. The schema is versioned (`PRAGMA user_version`) and migrated forward.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -152,32 +151,45 @@ pub struct StoredArticle {
 
 impl Store {
     /// Open (creating if needed) the ledger at `path`, migrating an older schema.
-    pub fn open(path: &Path) -> anyhow::Result<Store> {
+    pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create the ledger's folder {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.to_owned(),
+                source,
+            })?;
         }
-        let conn = Connection::open(path)
-            .with_context(|| format!("cannot open the ledger {}", path.display()))?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
         let store = Store { conn };
         store
             .init(Some(path))
-            .with_context(|| format!("the ledger {} cannot be used", path.display()))?;
+            .map_err(|source| StoreError::Unusable {
+                path: path.to_owned(),
+                source: Box::new(source),
+            })?;
         Ok(store)
     }
 
     /// A consistent copy of the ledger at `from` into `to` (SQLite's `VACUUM INTO`), made
     /// without creating anything at `from`: for a dry run.
-    pub fn copy(from: &Path, to: &Path) -> anyhow::Result<()> {
+    pub fn copy(from: &Path, to: &Path) -> Result<()> {
         use rusqlite::OpenFlags;
         let conn = Connection::open_with_flags(
             from,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .with_context(|| format!("cannot open the ledger {}", from.display()))?;
+        .map_err(|source| StoreError::Open {
+            path: from.to_owned(),
+            source,
+        })?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute("VACUUM INTO ?1", [to.to_string_lossy()])
-            .with_context(|| format!("cannot copy the ledger {}", from.display()))?;
+            .map_err(|source| StoreError::Copy {
+                path: from.to_owned(),
+                source,
+            })?;
         Ok(())
     }
 
@@ -200,7 +212,7 @@ impl Store {
     }
 
     /// An in-memory ledger (for builds without `--store`).
-    pub fn memory() -> anyhow::Result<Store> {
+    pub fn memory() -> Result<Store> {
         let store = Store {
             conn: Connection::open_in_memory()?,
         };
@@ -210,17 +222,17 @@ impl Store {
 
     /// Set up the connection and the schema, waiting out another process that holds the file
     /// (switching to WAL and creating tables need it alone; SQLite may answer "busy" at once).
-    fn init(&self, path: Option<&Path>) -> anyhow::Result<()> {
+    fn init(&self, path: Option<&Path>) -> Result<()> {
         let mut tries = 0;
         loop {
             match self.init_once(path) {
                 Err(e)
                     if tries < 50
-                        && e.downcast_ref::<rusqlite::Error>().is_some_and(|e| {
+                        && matches!(&e, StoreError::Sql(e) if
                             e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
                                 || e.sqlite_error_code()
                                     == Some(rusqlite::ErrorCode::DatabaseLocked)
-                        }) =>
+                        ) =>
                 {
                     tries += 1;
                     std::thread::sleep(std::time::Duration::from_millis(200));
@@ -230,7 +242,7 @@ impl Store {
         }
     }
 
-    fn init_once(&self, path: Option<&Path>) -> anyhow::Result<()> {
+    fn init_once(&self, path: Option<&Path>) -> Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // Look before changing anything (even switching to WAL rewrites the header): a damaged
         // file, another program's database or a newer ledger is left exactly as it is.
@@ -238,17 +250,13 @@ impl Store {
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > SCHEMA_VERSION {
-            anyhow::bail!(
-                "it was written by a newer inkquire (schema {version}, this one knows {SCHEMA_VERSION})"
-            );
+            return Err(StoreError::Newer { found: version });
         }
         let tables: i64 = self
             .conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         if version < 1 && tables > 0 {
-            anyhow::bail!(
-                "it is a SQLite database but not an inkquire ledger (it was left as it is)"
-            );
+            return Err(StoreError::Foreign);
         }
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -273,7 +281,7 @@ impl Store {
     /// Bring a ledger of schema `from` up to [`SCHEMA_VERSION`]: first a copy of it as it is
     /// (`<ledger>.schema-<from>.bak`, made by SQLite, consistent even in WAL mode), then every step
     /// in one transaction, so a failure leaves the ledger at `from`, whole.
-    fn migrate(&self, from: i32, path: Option<&Path>) -> anyhow::Result<()> {
+    fn migrate(&self, from: i32, path: Option<&Path>) -> Result<()> {
         if let Some(path) = path {
             let backup = path.with_file_name(format!(
                 "{}.schema-{from}.bak",
@@ -282,11 +290,9 @@ impl Store {
             if !backup.exists() {
                 self.conn
                     .execute("VACUUM INTO ?1", [backup.to_string_lossy()])
-                    .with_context(|| {
-                        format!(
-                            "cannot save a copy of the ledger before upgrading it to {}",
-                            backup.display()
-                        )
+                    .map_err(|source| StoreError::Backup {
+                        path: backup.clone(),
+                        source,
                     })?;
             }
         }
@@ -294,7 +300,7 @@ impl Store {
         for (at, step) in MIGRATIONS {
             if *at >= from {
                 tx.execute_batch(step)
-                    .with_context(|| format!("upgrading the ledger from schema {at}"))?;
+                    .map_err(|source| StoreError::Upgrade { at: *at, source })?;
             }
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -306,7 +312,7 @@ impl Store {
     }
 
     /// Validators of the last answer from `url`.
-    pub fn validators(&self, url: &str) -> anyhow::Result<Validators> {
+    pub fn validators(&self, url: &str) -> Result<Validators> {
         Ok(self
             .conn
             .query_row(
@@ -324,7 +330,7 @@ impl Store {
     }
 
     /// What workers need to know of the ledger: validators and the keys of stored articles.
-    pub fn known(&self) -> anyhow::Result<crate::collector::remote::Known> {
+    pub fn known(&self) -> Result<crate::collector::remote::Known> {
         let mut known = crate::collector::remote::Known::default();
         let mut stmt = self
             .conn
@@ -349,7 +355,7 @@ impl Store {
     }
 
     /// Is an article with this key stored, and with which content hash?
-    pub fn hash_of(&self, key: &str) -> anyhow::Result<Option<String>> {
+    pub fn hash_of(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
             .query_row(
@@ -367,7 +373,7 @@ impl Store {
         validators: &[(String, Validators)],
         articles: &[crate::collector::remote::Harvested],
         now: DateTime<Utc>,
-    ) -> anyhow::Result<Vec<Stored>> {
+    ) -> Result<Vec<Stored>> {
         let tx = self.conn.transaction()?;
         let now_s = now.to_rfc3339();
         for (url, v) in validators {
@@ -510,7 +516,7 @@ impl Store {
     }
 
     /// Every stored article, newest first.
-    pub fn articles(&self) -> anyhow::Result<Vec<StoredArticle>> {
+    pub fn articles(&self) -> Result<Vec<StoredArticle>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, key, title, byline, published, has_time, topics, source, url, lang, summary,
                     body_html, base_url, first_seen, lead_image,
@@ -566,7 +572,7 @@ impl Store {
         article_ids: &[&str],
         exclusive: bool,
         files: &dyn Fn(u32) -> Vec<(std::path::PathBuf, FileRole)>,
-    ) -> anyhow::Result<u32> {
+    ) -> Result<u32> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -622,7 +628,7 @@ impl Store {
 
     /// The book of a `building` issue is written: it holds exactly `article_ids` (an article
     /// left out on the way, by a size budget or a crash while formatting, is pending again).
-    pub fn settle_articles(&mut self, number: u32, article_ids: &[&str]) -> anyhow::Result<()> {
+    pub fn settle_articles(&mut self, number: u32, article_ids: &[&str]) -> Result<()> {
         let tx = self.conn.transaction()?;
         let held: Vec<String> = {
             let mut stmt = tx.prepare("SELECT article FROM issue_articles WHERE issue = ?1")?;
@@ -647,7 +653,7 @@ impl Store {
         number: u32,
         targets: &[(String, String)],
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         for (key, label) in targets {
             tx.execute(
@@ -670,7 +676,7 @@ impl Store {
     }
 
     /// Forget an issue whose book was never put in place: its articles are pending again.
-    pub fn abandon_issue(&mut self, number: u32) -> anyhow::Result<()> {
+    pub fn abandon_issue(&mut self, number: u32) -> Result<()> {
         let tx = self.conn.transaction()?;
         for table in ["issue_articles", "issue_files", "deliveries"] {
             tx.execute(&format!("DELETE FROM {table} WHERE issue = ?1"), [number])?;
@@ -681,7 +687,7 @@ impl Store {
     }
 
     /// Issues in a state, oldest first, with their files.
-    pub fn issues_in(&self, state: IssueState) -> anyhow::Result<Vec<IssueRecord>> {
+    pub fn issues_in(&self, state: IssueState) -> Result<Vec<IssueRecord>> {
         let mut stmt = self
             .conn
             .prepare("SELECT number, title, date FROM issues WHERE state = ?1 ORDER BY number")?;
@@ -713,7 +719,7 @@ impl Store {
     }
 
     /// The outbox: every delivery of a `built` issue not yet done, oldest issue first.
-    pub fn undelivered(&self) -> anyhow::Result<Vec<OutboxEntry>> {
+    pub fn undelivered(&self) -> Result<Vec<OutboxEntry>> {
         let mut stmt = self.conn.prepare(
             "SELECT d.issue, d.target, d.label, d.state, d.reason, d.attempts
              FROM deliveries d JOIN issues i ON i.number = d.issue
@@ -742,7 +748,7 @@ impl Store {
         target: &str,
         outcome: DeliveryOutcome<'_>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let (state, reason) = match outcome {
             DeliveryOutcome::Delivered(detail) => ("delivered", Some(detail)),
@@ -771,7 +777,7 @@ impl Store {
     }
 
     /// Whether any target of the issue has it already.
-    pub fn delivered_anywhere(&self, issue: u32) -> anyhow::Result<bool> {
+    pub fn delivered_anywhere(&self, issue: u32) -> Result<bool> {
         Ok(self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM deliveries WHERE issue = ?1 AND state = 'delivered')",
             [issue],
@@ -780,7 +786,7 @@ impl Store {
     }
 
     /// Forget files `keep` removed (or that are gone).
-    pub fn forget_file(&mut self, issue: u32, path: &Path) -> anyhow::Result<()> {
+    pub fn forget_file(&mut self, issue: u32, path: &Path) -> Result<()> {
         self.conn.execute(
             "DELETE FROM issue_files WHERE issue = ?1 AND path = ?2",
             params![issue, path.display().to_string()],
@@ -789,7 +795,7 @@ impl Store {
     }
 
     /// The article ids an issue holds.
-    pub fn issue_articles(&self, issue: u32) -> anyhow::Result<Vec<String>> {
+    pub fn issue_articles(&self, issue: u32) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
             .prepare("SELECT article FROM issue_articles WHERE issue = ?1 ORDER BY article")?;
@@ -805,6 +811,66 @@ pub struct NewIssue<'a> {
     pub date: chrono::NaiveDate,
     pub now: DateTime<Utc>,
 }
+
+/// Why the ledger could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the ledger's folder {}", path.display())]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the ledger {}", path.display())]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("the ledger {} cannot be used", path.display())]
+    Unusable {
+        path: PathBuf,
+        source: Box<StoreError>,
+    },
+    #[error("it was written by a newer inkquire (schema {found}, this one knows {SCHEMA_VERSION})")]
+    Newer { found: i32 },
+    #[error("it is a SQLite database but not an inkquire ledger (it was left as it is)")]
+    Foreign,
+    #[error("cannot save a copy of the ledger before upgrading it to {}", path.display())]
+    Backup {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("upgrading the ledger from schema {at}")]
+    Upgrade { at: i32, source: rusqlite::Error },
+    #[error("cannot copy the ledger {}", path.display())]
+    Copy {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(transparent)]
+    Conflict(#[from] Conflict),
+    #[error("{0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// What kind of failure this is, for the report and the command line's advice.
+    pub fn kind(&self) -> crate::report::Kind {
+        use crate::report::Kind;
+        match self {
+            StoreError::Folder { source, .. } => Kind::of_io(source),
+            StoreError::Unusable { source, .. } => source.kind(),
+            StoreError::Conflict(_) => Kind::Conflict,
+            StoreError::Newer { .. } | StoreError::Foreign => Kind::Ledger,
+            StoreError::Open { source, .. }
+            | StoreError::Backup { source, .. }
+            | StoreError::Upgrade { source, .. }
+            | StoreError::Copy { source, .. }
+            | StoreError::Sql(source) => Kind::of_sql(source),
+        }
+    }
+}
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Another issue already holds an article this one was to hold.
 #[derive(Debug, thiserror::Error)]

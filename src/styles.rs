@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use anyhow::Context;
-
 /// The built-in themes: name, one-line description, CSS.
 pub const THEMES: &[(&str, &str, &str)] = &[
     (
@@ -27,7 +25,7 @@ pub const THEMES: &[(&str, &str, &str)] = &[
 
 /// The CSS for `--style`: a theme name, or a `.css` file added on top of the default theme (so it
 /// can change a few rules and keep the rest).
-pub fn resolve(style: Option<&str>) -> anyhow::Result<String> {
+pub fn resolve(style: Option<&str>) -> Result<String, StyleError> {
     let default = THEMES[0].2;
     let Some(style) = style else {
         return Ok(default.to_owned());
@@ -41,15 +39,30 @@ pub fn resolve(style: Option<&str>) -> anyhow::Result<String> {
         .is_some_and(|e| e.eq_ignore_ascii_case("css"))
         || path.exists()
     {
-        let own = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read style sheet {}", path.display()))?;
+        let own = std::fs::read_to_string(path).map_err(|error| StyleError::Unreadable {
+            path: path.to_owned(),
+            error,
+        })?;
         return Ok(format!("{default}\n/* {} */\n{own}\n", path.display()));
     }
-    let names: Vec<&str> = THEMES.iter().map(|t| t.0).collect();
-    anyhow::bail!(
-        "no style named `{style}`: use one of {} or a path to a .css file",
-        names.join(", ")
-    )
+    Err(StyleError::Unknown {
+        name: style.to_owned(),
+    })
+}
+
+/// A `--style` that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StyleError {
+    #[error("cannot read style sheet {}: {error}", path.display())]
+    Unreadable {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+    #[error(
+        "no style named `{name}`: use one of {} or a path to a .css file",
+        THEMES.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")
+    )]
+    Unknown { name: String },
 }
 
 #[cfg(test)]

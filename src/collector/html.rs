@@ -11,14 +11,14 @@ use dom_smoothie::{Config, Readability};
 use super::Parsed;
 use crate::dates::parse_published;
 
-pub(crate) fn read(text: &str, abs_path: &Path) -> anyhow::Result<Parsed> {
+pub(crate) fn read(text: &str, abs_path: &Path) -> Parsed {
     let file_url = url::Url::from_file_path(abs_path)
         .map(|u| u.to_string())
         .ok();
     if is_full_page(text) {
-        Ok(read_page(text, file_url.as_deref(), &[], &[]))
+        read_page(text, file_url.as_deref(), &[], &[])
     } else {
-        Ok(read_fragment(text))
+        read_fragment(text)
     }
 }
 
@@ -258,7 +258,7 @@ mod tests {
         let html = r#"<!doctype html><html lang="de"><head><title>Kurz</title>
             <meta property="og:site_name" content="Blog"></head>
             <body><nav>menu</nav><article><p>Ein kurzer Text.</p></article></body></html>"#;
-        let p = read(html, Path::new("/tmp/x.html")).unwrap();
+        let p = read(html, Path::new("/tmp/x.html"));
         assert_eq!(p.title.as_deref(), Some("Kurz"));
         assert_eq!(p.lang.as_deref(), Some("de"));
         assert_eq!(p.source.as_deref(), Some("Blog"));

@@ -2,14 +2,14 @@
 //! footnotes and strikethrough. Without a `title` in the front matter, a leading `# Heading` is the
 //! title (and leaves the body, so it is not printed twice).
 
-use anyhow::{Context, bail};
+use super::ReadError;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
 
 use super::Parsed;
 use crate::dates::parse_published;
 
-pub(crate) fn read(text: &str) -> anyhow::Result<Parsed> {
+pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
     let (front, body) = split_front_matter(text)?;
     let mut parsed = Parsed::default();
     if let Some(front) = front {
@@ -50,7 +50,7 @@ pub(crate) fn read(text: &str) -> anyhow::Result<Parsed> {
 }
 
 /// Split off a front matter block: `---` YAML or `+++` TOML on the very first line.
-fn split_front_matter(text: &str) -> anyhow::Result<(Option<Value>, &str)> {
+fn split_front_matter(text: &str) -> Result<(Option<Value>, &str), ReadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (fence, is_toml) in [("---", false), ("+++", true)] {
         let Some(rest) = text
@@ -66,18 +66,18 @@ fn split_front_matter(text: &str) -> anyhow::Result<(Option<Value>, &str)> {
                 let body = &rest[offset + line.len()..];
                 let value = if is_toml {
                     let table: toml::Table =
-                        toml::from_str(block).context("front matter is not valid TOML")?;
+                        toml::from_str(block).map_err(ReadError::FrontMatterToml)?;
                     toml_to_json(toml::Value::Table(table))
                 } else if block.trim().is_empty() {
                     Value::Null
                 } else {
-                    serde_norway::from_str(block).context("front matter is not valid YAML")?
+                    serde_norway::from_str(block).map_err(ReadError::FrontMatterYaml)?
                 };
                 return Ok((Some(value), body));
             }
             offset += line.len();
         }
-        bail!("front matter opened with `{fence}` is never closed");
+        return Err(ReadError::Unclosed(fence));
     }
     Ok((None, text))
 }

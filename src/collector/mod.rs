@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 
 use crate::model::{Article, Base, Published};
-use crate::report::Report;
+use crate::report::{Kind as ProblemKind, Report};
 
 pub use decode::{DecodeError, Decoded, decode};
 
@@ -73,14 +73,19 @@ pub fn collect_local(inputs: &[PathBuf], max_bytes: u64, report: &mut Report) ->
         let meta = match fs::metadata(input) {
             Ok(m) => m,
             Err(e) => {
-                report.fail(input.display().to_string(), format!("cannot read: {e}"));
+                report.fail_as(
+                    ProblemKind::of_io(&e),
+                    input.display().to_string(),
+                    format!("cannot read: {e}"),
+                );
                 continue;
             }
         };
         if meta.is_dir() {
             let mut files = Vec::new();
             if let Err(e) = walk(input, &mut files) {
-                report.fail(
+                report.fail_as(
+                    ProblemKind::of_io(&e),
                     input.display().to_string(),
                     format!("cannot list folder: {e}"),
                 );
@@ -90,20 +95,26 @@ pub fn collect_local(inputs: &[PathBuf], max_bytes: u64, report: &mut Report) ->
             for f in files.into_iter().filter(|f| Kind::of(f).is_some()) {
                 match fs::canonicalize(&f) {
                     Ok(real) if real.starts_with(&root) => jobs.push((f, input.clone())),
-                    Ok(_) => report.fail(
+                    Ok(_) => report.fail_as(
+                        ProblemKind::Unsafe,
                         f.display().to_string(),
                         format!(
                             "a link to a file outside {}: left out (inkquire reads only what is inside the folder named)",
                             input.display()
                         ),
                     ),
-                    Err(e) => report.fail(f.display().to_string(), format!("cannot read: {e}")),
+                    Err(e) => report.fail_as(
+                        ProblemKind::of_io(&e),
+                        f.display().to_string(),
+                        format!("cannot read: {e}"),
+                    ),
                 }
             }
         } else {
             let root = input.parent().unwrap_or(Path::new(".")).to_path_buf();
             if Kind::of(input).is_none() {
-                report.fail(
+                report.fail_as(
+                    ProblemKind::Other,
                     input.display().to_string(),
                     "not a kind inkquire reads (use .md, .html/.htm or .txt)",
                 );
@@ -120,7 +131,11 @@ pub fn collect_local(inputs: &[PathBuf], max_bytes: u64, report: &mut Report) ->
             let article = match read_file(path, root, max_bytes, &mut own) {
                 Ok(a) => Some(a),
                 Err(e) => {
-                    own.fail(path.display().to_string(), format!("{e:#}"));
+                    own.fail_as(
+                        e.kind(),
+                        path.display().to_string(),
+                        crate::report::chain(&e),
+                    );
                     None
                 }
             };
@@ -154,39 +169,86 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Local inputs larger than this are refused unless `[input] max-file-size` says otherwise.
-pub const MAX_INPUT_BYTES: u64 = 50_000_000;
+pub use crate::config::MAX_INPUT_BYTES;
+
+/// Topics from the config's keyword rules that an article's title or text matches, the text
+/// read from `body_html` only when some rule has keywords (reading it means parsing the HTML).
+pub fn keyword_topics(config: &crate::config::Config, title: &str, body_html: &str) -> Vec<String> {
+    if config.topics.values().all(|rule| rule.keywords.is_empty()) {
+        return Vec::new();
+    }
+    let text = feed::plain_text(body_html);
+    config.keyword_topics(&format!("{title} {text}"))
+}
 
 /// The bytes of a local input: only a regular file (never a device, FIFO or socket, which could
 /// hang or never end), refused before reading when over `max_bytes`, and never read past it.
-pub fn read_local(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+pub fn read_local(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    let meta = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    let meta = fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(ReadError::Folder);
+    }
     if !meta.is_file() {
-        return Err(if meta.is_dir() {
-            "is a folder, not a file".to_owned()
-        } else {
-            "not a regular file (a device, a FIFO or a socket): left out".to_owned()
-        });
+        return Err(ReadError::NotRegular);
     }
-    let too_big = || {
-        format!(
-            "larger than {} ([input] max-file-size): left out",
-            crate::human_size(max_bytes)
-        )
-    };
     if meta.len() > max_bytes {
-        return Err(too_big());
+        return Err(ReadError::TooLarge(max_bytes));
     }
-    let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let file = fs::File::open(path)?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(max_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max_bytes {
-        return Err(too_big());
+        return Err(ReadError::TooLarge(max_bytes));
     }
     Ok(bytes)
+}
+
+/// Why a local file could not be read into an article.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("is a folder, not a file")]
+    Folder,
+    #[error("not a regular file (a device, a FIFO or a socket): left out")]
+    NotRegular,
+    #[error("larger than {} ([input] max-file-size): left out", crate::units::human_size(*.0))]
+    TooLarge(u64),
+    #[error("not a kind inkquire reads")]
+    NotAKind,
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error("front matter is not valid TOML")]
+    FrontMatterToml(#[source] toml::de::Error),
+    #[error("front matter is not valid YAML")]
+    FrontMatterYaml(#[source] serde_norway::Error),
+    #[error("front matter opened with `{0}` is never closed")]
+    Unclosed(&'static str),
+}
+
+impl From<ReadError> for crate::report::Failure {
+    fn from(e: ReadError) -> Self {
+        crate::report::Failure::new(e.kind(), crate::report::chain(&e))
+    }
+}
+
+impl ReadError {
+    /// What kind of problem, for the report.
+    pub fn kind(&self) -> crate::report::Kind {
+        use crate::report::Kind;
+        match self {
+            ReadError::Io(e) => Kind::of_io(e),
+            ReadError::Folder | ReadError::NotAKind => Kind::Other,
+            ReadError::NotRegular => Kind::Unsafe,
+            ReadError::TooLarge(_) => Kind::TooLarge,
+            ReadError::Decode(_)
+            | ReadError::FrontMatterToml(_)
+            | ReadError::FrontMatterYaml(_)
+            | ReadError::Unclosed(_) => Kind::Parse,
+        }
+    }
 }
 
 /// Read one local file into an article. `root` is the folder its images must stay inside.
@@ -195,10 +257,9 @@ pub fn read_file(
     root: &Path,
     max_bytes: u64,
     report: &mut Report,
-) -> anyhow::Result<Article> {
-    use anyhow::Context;
-    let kind = Kind::of(path).context("not a kind inkquire reads")?;
-    let bytes = read_local(path, max_bytes).map_err(anyhow::Error::msg)?;
+) -> Result<Article, ReadError> {
+    let kind = Kind::of(path).ok_or(ReadError::NotAKind)?;
+    let bytes = read_local(path, max_bytes)?;
     let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let seen = fs::metadata(path)
         .and_then(|m| m.modified())
@@ -219,7 +280,7 @@ pub fn read_bytes(
     root: Option<PathBuf>,
     seen: Option<DateTime<FixedOffset>>,
     report: &mut Report,
-) -> anyhow::Result<Article> {
+) -> Result<Article, ReadError> {
     let decoded = decode(bytes)?;
     let origin = path.display().to_string();
     if let Some(enc) = decoded.legacy_encoding {
@@ -228,12 +289,16 @@ pub fn read_bytes(
         } else {
             "detected"
         };
-        report.warn(&origin, format!("not UTF-8: decoded as {enc} ({how})"));
+        report.warn_as(
+            ProblemKind::Parse,
+            &origin,
+            format!("not UTF-8: decoded as {enc} ({how})"),
+        );
     }
     let dir = abs.parent().map(Path::to_path_buf);
     let parsed = match kind {
         Kind::Markdown => markdown::read(&decoded.text)?,
-        Kind::Html => html::read(&decoded.text, abs)?,
+        Kind::Html => html::read(&decoded.text, abs),
         Kind::Text => text::read(&decoded.text),
     };
     let folder = abs
@@ -447,6 +512,18 @@ fn detect_lang(html: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyword_topics_read_the_articles_text_only_when_a_rule_has_keywords() {
+        let cfg: crate::config::Config = toml::from_str(crate::config::STARTER).unwrap();
+        assert_eq!(
+            keyword_topics(&cfg, "Results", "<p>New <b>physics</b></p>"),
+            ["science"]
+        );
+        let none: crate::config::Config =
+            toml::from_str("[topics.science]\nkeywords = []\n").unwrap();
+        assert!(keyword_topics(&none, "Physics", "<p>physics</p>").is_empty());
+    }
 
     #[test]
     fn lang_tags_are_normalized() {

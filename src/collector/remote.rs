@@ -17,6 +17,7 @@ use super::{html, normalize_lang, short_hash};
 use crate::config::{Config, FullText, SourceConfig};
 use crate::fetch::{Fetched, Fetcher, Validators};
 use crate::model::{Article, Base};
+use crate::report::{Failure, Kind};
 
 /// Items whose text is shorter than this (characters) are summaries: `auto` fetches their page.
 const SUMMARY_CHARS: usize = 600;
@@ -37,7 +38,7 @@ pub struct SourceResult {
     pub location: String,
     /// The name shown for its articles.
     pub name: String,
-    pub outcome: Result<Harvest, String>,
+    pub outcome: Result<Harvest, Failure>,
     pub warnings: Vec<String>,
 }
 
@@ -125,13 +126,16 @@ pub fn collect_sources(
                     .unwrap_or_else(|panic| SourceResult {
                         location: src.location(),
                         name: src.name.clone().unwrap_or_else(|| src.location()),
-                        outcome: Err(format!(
-                            "inkquire failed on this source (a bug; please report it): {}",
-                            panic
-                                .downcast_ref::<String>()
-                                .map(String::as_str)
-                                .or(panic.downcast_ref::<&str>().copied())
-                                .unwrap_or("panic")
+                        outcome: Err(Failure::new(
+                            Kind::Bug,
+                            format!(
+                                "inkquire failed on this source (a bug; please report it): {}",
+                                panic
+                                    .downcast_ref::<String>()
+                                    .map(String::as_str)
+                                    .or(panic.downcast_ref::<&str>().copied())
+                                    .unwrap_or("panic")
+                            ),
                         )),
                         warnings: Vec::new(),
                     });
@@ -149,7 +153,7 @@ pub fn collect_sources(
 }
 
 /// If `s` is an OPML list, the sources it names (inheriting its topics and settings).
-fn opml_children(s: &SourceConfig, ctx: &Collect) -> Result<Option<Vec<SourceConfig>>, String> {
+fn opml_children(s: &SourceConfig, ctx: &Collect) -> Result<Option<Vec<SourceConfig>>, Failure> {
     let looks_opml = s.url.as_deref().is_some_and(|u| u.ends_with(".opml"))
         || s.path
             .as_ref()
@@ -164,7 +168,7 @@ fn opml_children(s: &SourceConfig, ctx: &Collect) -> Result<Option<Vec<SourceCon
     if feed::sniff(&bytes) != DocKind::Opml {
         return Ok(None);
     }
-    let feeds = feed::parse_opml(&bytes)?;
+    let feeds = feed::parse_opml(&bytes).map_err(|e| Failure::new(Kind::Parse, e))?;
     Ok(Some(
         feeds
             .into_iter()
@@ -196,16 +200,16 @@ fn read_source(
     s: &SourceConfig,
     ctx: &Collect,
     v: &Validators,
-) -> Result<Option<(Vec<u8>, Option<(String, Validators)>)>, String> {
+) -> Result<Option<(Vec<u8>, Option<(String, Validators)>)>, Failure> {
     if let Some(url) = &s.url {
         return match ctx.fetcher.get(url, v) {
             Ok(Fetched::NotModified) => Ok(None),
             Ok(Fetched::Body(page)) => Ok(Some((page.body, Some((page.url, page.validators))))),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
         };
     }
     let path = s.path.as_ref().ok_or("no url or path")?;
-    super::read_local(path, ctx.config.input.max_bytes()).map(|b| Some((b, None)))
+    Ok(super::read_local(path, ctx.config.input.max_bytes()).map(|b| Some((b, None)))?)
 }
 
 /// A source that is a folder of articles, or one Markdown/text/HTML article file (not a feed).
@@ -275,7 +279,14 @@ fn collect_local_source(s: &SourceConfig, path: &std::path::Path, ctx: &Collect)
         warnings.extend(failures);
         Ok(harvest)
     } else {
-        Err(failures.join("; "))
+        // The kind every file failed for, if they agree.
+        let first = report.failures[0].kind;
+        let kind = if report.failures.iter().all(|p| p.kind == first) {
+            first
+        } else {
+            Kind::Other
+        };
+        Err(Failure::new(kind, failures.join("; ")))
     };
     SourceResult {
         location: s.location(),
@@ -331,7 +342,7 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
     }
     let mut name = s.name.clone();
     let outcome = match feed::sniff(&bytes) {
-        DocKind::Opml => Err("an OPML list inside a list is not followed".to_owned()),
+        DocKind::Opml => Err(Failure::from("an OPML list inside a list is not followed")),
         DocKind::Page => {
             let page_url = base_url.clone();
             match page_article(&bytes, page_url.as_deref(), s, ctx.config) {
@@ -355,11 +366,11 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
                     }
                     Ok(())
                 }
-                Err(e) => Err(e),
+                Err(e) => Err(Failure::new(Kind::Parse, e)),
             }
         }
         DocKind::Feed => match feed::parse(&bytes, base_url.as_deref()) {
-            Err(e) => Err(e),
+            Err(e) => Err(Failure::new(Kind::Parse, e)),
             Ok(doc) => {
                 if let Some(what) = &doc.repaired {
                     warnings.push(format!("repaired the feed to read it: {what}"));
@@ -575,7 +586,7 @@ fn item_article(
             topics.push(c);
         }
     }
-    for t in ctx.config.article_keyword_topics(&title, &body_html) {
+    for t in super::keyword_topics(ctx.config, &title, &body_html) {
         if !topics.contains(&t) {
             topics.push(t);
         }
@@ -669,7 +680,7 @@ fn page_article(
     let key = url.map(canonical_url).unwrap_or_else(|| s.location());
     let title = p.title.clone().unwrap_or_else(|| s.location());
     let mut topics: Vec<String> = s.topics.iter().map(|t| t.to_lowercase()).collect();
-    for t in config.article_keyword_topics(&title, &p.body_html) {
+    for t in super::keyword_topics(config, &title, &p.body_html) {
         if !topics.contains(&t) {
             topics.push(t);
         }

@@ -7,45 +7,24 @@
 
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use super::DeliverError;
+use crate::config::{Security, SmtpConfig};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
-use serde::{Deserialize, Serialize};
+
+/// A mail failure, said as `what: why`.
+fn failed(what: String, why: impl std::fmt::Display) -> DeliverError {
+    DeliverError::Mail(format!("{what}: {why}"))
+}
+
+macro_rules! mail_error {
+    ($($t:tt)*) => { DeliverError::Mail(format!($($t)*)) };
+}
 
 /// Send to Kindle's limit on a message.
 pub const KINDLE_MAX_BYTES: u64 = 50 * 1000 * 1000;
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Security {
-    /// Plain connection upgraded with STARTTLS (port 587).
-    #[default]
-    Starttls,
-    /// TLS from the start (port 465).
-    Tls,
-    /// No encryption (a local relay only).
-    None,
-}
-
-/// The config's `[smtp]` table.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct SmtpConfig {
-    pub host: String,
-    pub port: Option<u16>,
-    #[serde(default)]
-    pub security: Security,
-    /// The sender; for Send to Kindle it must be on the account's approved list.
-    pub from: String,
-    /// Log in as this user; without it no AUTH is attempted.
-    pub username: Option<String>,
-    /// Read the password from this environment variable.
-    pub password_env: Option<String>,
-    /// Or run this command (through `sh -c`) and use the first line of its output.
-    pub password_command: Option<String>,
-}
 
 fn is_kindle_address(to: &str) -> bool {
     let to = to.to_ascii_lowercase();
@@ -79,31 +58,32 @@ pub fn check(smtp: &SmtpConfig) -> Vec<String> {
 }
 
 /// Send `epub` to `to` as an issue of `title`; returns a description of what was done.
-pub fn send(smtp: &SmtpConfig, title: &str, to: &str, epub: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(epub).with_context(|| format!("cannot read {}", epub.display()))?;
+pub fn send(smtp: &SmtpConfig, title: &str, to: &str, epub: &Path) -> Result<String, DeliverError> {
+    let bytes =
+        std::fs::read(epub).map_err(|e| failed(format!("cannot read {}", epub.display()), e))?;
     if bytes.len() as u64 > KINDLE_MAX_BYTES {
-        bail!(
+        return Err(mail_error!(
             "the book is {}, over Send to Kindle's 50 MB limit: set max-size = \"50MB\" under [issue]",
-            crate::human_size(bytes.len() as u64)
-        );
+            crate::units::human_size(bytes.len() as u64)
+        ));
     }
     if is_kindle_address(to) {
         let problems = crate::deliver::kindle_preflight(&bytes);
         if !problems.is_empty() {
-            bail!(
+            return Err(mail_error!(
                 "Send to Kindle would reject this book: {}",
                 problems.join("; ")
-            );
+            ));
         }
     }
     let filename = format!("{}.epub", crate::shelf::slug(title));
     let from: Mailbox = smtp
         .from
         .parse()
-        .with_context(|| format!("`{}` is not a sender address", smtp.from))?;
+        .map_err(|e| failed(format!("`{}` is not a sender address", smtp.from), e))?;
     let to_box: Mailbox = to
         .parse()
-        .with_context(|| format!("`{to}` is not an address"))?;
+        .map_err(|e| failed(format!("`{to}` is not an address"), e))?;
     let message = Message::builder()
         .from(from)
         .to(to_box)
@@ -120,7 +100,8 @@ pub fn send(smtp: &SmtpConfig, title: &str, to: &str, epub: &Path) -> anyhow::Re
                     bytes,
                     ContentType::parse("application/epub+zip").expect("valid MIME type"),
                 )),
-        )?;
+        )
+        .map_err(|e| DeliverError::Mail(e.to_string()))?;
     let port = smtp.port.unwrap_or(match smtp.security {
         Security::Starttls => 587,
         Security::Tls => 465,
@@ -132,39 +113,53 @@ pub fn send(smtp: &SmtpConfig, title: &str, to: &str, epub: &Path) -> anyhow::Re
     match smtp.security {
         Security::None => {}
         Security::Starttls => {
-            builder = builder.tls(Tls::Required(TlsParameters::new(smtp.host.clone())?))
+            builder = builder.tls(Tls::Required(
+                TlsParameters::new(smtp.host.clone())
+                    .map_err(|e| DeliverError::Mail(e.to_string()))?,
+            ))
         }
         Security::Tls => {
-            builder = builder.tls(Tls::Wrapper(TlsParameters::new(smtp.host.clone())?))
+            builder = builder.tls(Tls::Wrapper(
+                TlsParameters::new(smtp.host.clone())
+                    .map_err(|e| DeliverError::Mail(e.to_string()))?,
+            ))
         }
     }
     if let Some(user) = &smtp.username {
         builder = builder.credentials(Credentials::new(user.clone(), password(smtp)?));
     }
-    builder
-        .build()
-        .send(&message)
-        .with_context(|| format!("the SMTP server {}:{port} refused the message", smtp.host))?;
+    builder.build().send(&message).map_err(|e| {
+        failed(
+            format!("the SMTP server {}:{port} refused the message", smtp.host),
+            e,
+        )
+    })?;
     Ok(format!("{to} via {}:{port}", smtp.host))
 }
 
-fn password(smtp: &SmtpConfig) -> anyhow::Result<String> {
+fn password(smtp: &SmtpConfig) -> Result<String, DeliverError> {
     if let Some(var) = &smtp.password_env {
         return std::env::var(var)
-            .with_context(|| format!("the password variable {var} is not set"));
+            .map_err(|e| failed(format!("the password variable {var} is not set"), e));
     }
     if let Some(cmd) = &smtp.password_command {
         let out = std::process::Command::new("sh")
             .arg("-c")
             .arg(cmd)
             .output()
-            .with_context(|| format!("cannot run the password command `{cmd}`"))?;
-        anyhow::ensure!(out.status.success(), "the password command `{cmd}` failed");
+            .map_err(|e| failed(format!("cannot run the password command `{cmd}`"), e))?;
+        if !out.status.success() {
+            return Err(DeliverError::Mail(format!(
+                "the password command `{cmd}` failed"
+            )));
+        }
         return Ok(String::from_utf8_lossy(&out.stdout)
             .lines()
             .next()
             .unwrap_or("")
             .to_owned());
     }
-    bail!("[smtp] has a username but no password-env or password-command")
+    Err(mail_error!(
+        "[smtp] has a username but no password-env or password-command"
+    ))
 }

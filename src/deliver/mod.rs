@@ -12,23 +12,8 @@ pub mod outbox;
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
+pub use crate::config::{Delivery, Security, SmtpConfig};
 pub use device::{Mounted, Reader, find_devices, recognise};
-pub use mail::SmtpConfig;
-
-/// One `[[deliver]]` entry of the config.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "kind", deny_unknown_fields)]
-pub enum Delivery {
-    /// Copy into a folder.
-    Folder { path: PathBuf },
-    /// Find a mounted Kindle, Kobo or PocketBook (under `path`, else /media, /run/media,
-    /// /Volumes) and copy into its books folder: the KEPUB for a Kobo.
-    Device { path: Option<PathBuf> },
-    /// Send as an attachment through the `[smtp]` server.
-    Email { to: String },
-}
 
 impl Delivery {
     /// Whether this delivery may want the KEPUB flavour.
@@ -63,6 +48,12 @@ pub enum DeliverError {
         from: PathBuf,
         to: PathBuf,
         source: std::io::Error,
+    },
+    #[error("cannot copy {} to {}: {}", from.display(), to.display(), crate::report::chain(cause))]
+    Put {
+        from: PathBuf,
+        to: PathBuf,
+        cause: crate::shelf::WriteError,
     },
     #[error("{0}")]
     Mail(String),
@@ -104,7 +95,6 @@ pub fn deliver(
         Delivery::Email { to } => {
             let smtp = smtp.ok_or(DeliverError::NoSmtp)?;
             mail::send(smtp, issue.title, to, issue.book)
-                .map_err(|e| DeliverError::Mail(format!("{e:#}")))
         }
     }
 }
@@ -158,16 +148,16 @@ pub fn copy_into(file: &Path, dir: &Path) -> Result<PathBuf, DeliverError> {
     };
     crate::shelf::remove_parts_of(&dest);
     let mut src = std::fs::File::open(file).map_err(err)?;
-    let mut out = crate::packager::AtomicFile::create(&dest)
-        .map_err(|e| err(std::io::Error::other(format!("{e:#}"))))?;
-    let io = |e: anyhow::Error| err(std::io::Error::other(format!("{e:#}")));
-    out.write_with(|w| {
-        std::io::copy(&mut src, w)?;
-        Ok(())
-    })
-    .map_err(io)?;
+    let put = |cause| DeliverError::Put {
+        from: file.to_owned(),
+        to: dest.clone(),
+        cause,
+    };
+    let mut out = crate::shelf::AtomicFile::create(&dest).map_err(put)?;
+    out.write_with(|w| std::io::copy(&mut src, w).map(drop))
+        .map_err(put)?;
     crate::shelf::pause_point("copying");
-    out.commit().map_err(io)?;
+    out.commit().map_err(put)?;
     Ok(dest)
 }
 
@@ -341,7 +331,7 @@ mod tests {
 
     #[test]
     fn deliveries_parse_from_toml() {
-        #[derive(Deserialize)]
+        #[derive(serde::Deserialize)]
         struct W {
             deliver: Vec<Delivery>,
         }

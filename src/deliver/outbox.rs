@@ -43,7 +43,7 @@ pub fn flush(
     smtp: Option<&SmtpConfig>,
     only: Option<u32>,
     on: &dyn Fn(&Event),
-) -> anyhow::Result<Vec<Event>> {
+) -> Result<Vec<Event>, crate::store::StoreError> {
     let owed = store.undelivered()?;
     if owed.is_empty() {
         return Ok(Vec::new());

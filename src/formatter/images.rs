@@ -327,7 +327,9 @@ impl ImageCache {
                         st.bytes_out += asset.data.len();
                     }
                 }
-                Some(Outcome::Dropped { kind, .. }) => *st.dropped.entry(kind).or_insert(0) += 1,
+                Some(Outcome::Dropped { kind, .. }) => {
+                    *st.dropped.entry((*kind).into()).or_insert(0) += 1
+                }
                 None => {}
             }
         }
@@ -337,7 +339,8 @@ impl ImageCache {
 }
 
 /// The build report's account of images.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ImageStats {
     /// Used as they came.
     pub kept: usize,
@@ -348,7 +351,7 @@ pub struct ImageStats {
     /// References that share a stored image with another one.
     pub deduplicated: usize,
     /// Left out, by reason.
-    pub dropped: BTreeMap<&'static str, usize>,
+    pub dropped: BTreeMap<std::borrow::Cow<'static, str>, usize>,
     /// Bytes of the sources and of what went into the book.
     pub bytes_in: usize,
     pub bytes_out: usize,

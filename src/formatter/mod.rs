@@ -12,6 +12,7 @@
 //! serializes well-formed XHTML. What it removed or dropped comes back as warnings.
 
 pub mod audit;
+pub mod batch;
 mod images;
 mod repair;
 mod sanitize;

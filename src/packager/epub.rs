@@ -37,12 +37,21 @@ struct Placed<'a> {
     section: usize,
 }
 
-/// Write `issue` as an EPUB into `out` (an [`AtomicFile`](super::AtomicFile)'s temporary file).
+/// Why a book could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    #[error("{0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Write `issue` as an EPUB into `out` (an [`AtomicFile`](crate::shelf::AtomicFile)'s temporary file).
 ///
 /// The book is streamed: the pages are drawn and deflated a few at a time on all cores, each
 /// entry written as soon as it and those before it are done, so memory holds a few pages, never
 /// the whole book.
-pub fn write(issue: &Issue, out: &mut dyn super::WriteSeek) -> anyhow::Result<()> {
+pub fn write(issue: &Issue, out: &mut dyn crate::shelf::WriteSeek) -> Result<(), PackageError> {
     let m = &issue.meta;
     let full_title = format!("{} — {}", m.title, crate::formatter::human_date(m.date));
 
@@ -177,7 +186,7 @@ fn zip_stream<T: Sync, W: Write + Seek>(
     draw: &(dyn Fn(&T) -> Arc<Vec<u8>> + Sync),
     cores: usize,
     out: W,
-) -> anyhow::Result<W> {
+) -> Result<W, PackageError> {
     use chrono::Datelike;
     use rayon::prelude::*;
     let stamp = zip::DateTime::from_date_and_time(
@@ -188,7 +197,7 @@ fn zip_stream<T: Sync, W: Write + Seek>(
         0,
         0,
     )
-    .map_err(|e| anyhow::anyhow!("zip time stamp: {e}"))?;
+    .unwrap_or_default();
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(stamp)

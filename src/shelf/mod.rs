@@ -4,6 +4,10 @@
 //! inkquire removes only files the ledger records as written by one of its issues, and
 //! temporary files whose names are its own (`.inkquire-<name>.<random>.part`).
 
+mod atomic;
+
+pub use atomic::{AtomicFile, WriteError, WriteSeek, write_atomic};
+
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Utc};
@@ -54,6 +58,28 @@ impl IssueFiles {
 }
 
 impl Output {
+    /// The book file of a build: `given` as it is (a folder gets `<Title>-<date>.epub` inside
+    /// it), else that name here. `is_folder` says `given` is a folder even when it does not
+    /// exist yet (the config's output folder).
+    pub fn named(
+        given: Option<&Path>,
+        title: &str,
+        date: NaiveDate,
+        is_folder: bool,
+        format: crate::model::BookFormat,
+    ) -> PathBuf {
+        let ext = match format {
+            crate::model::BookFormat::Epub => "epub",
+            crate::model::BookFormat::Kepub => "kepub.epub",
+        };
+        let name = format!("{}-{date}.{ext}", slug(title));
+        match given {
+            Some(p) if p.is_dir() || is_folder => p.join(name),
+            Some(p) => p.to_path_buf(),
+            None => PathBuf::from(name),
+        }
+    }
+
     /// The files issue `number` writes.
     pub fn files(&self, number: u32) -> IssueFiles {
         match self {
@@ -76,6 +102,56 @@ impl Output {
                 }
             }
         }
+    }
+}
+
+/// The report written beside an issue (`<…>.report.json`): written by `digest`, read by
+/// `serve`. Every field has a default, so a report from an older version still reads.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct IssueReport {
+    /// The issue's number.
+    pub issue: u32,
+    pub title: String,
+    /// The issue's date, YYYY-MM-DD.
+    pub date: String,
+    pub book: PathBuf,
+    pub kepub: Option<PathBuf>,
+    pub bytes: usize,
+    /// The articles' titles, in reading order.
+    pub articles: Vec<String>,
+    pub skipped_as_repeats: usize,
+    pub held_back: usize,
+    pub warnings: Vec<crate::report::Problem>,
+    pub failures: Vec<crate::report::Problem>,
+    pub sources: Vec<crate::report::SourceReport>,
+    pub images: crate::formatter::ImageStats,
+    pub deliveries: Vec<DeliveryNote>,
+    pub seconds: f64,
+}
+
+/// One delivery attempt of the issue, as the report tells it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DeliveryNote {
+    /// The target as the user knows it.
+    pub to: String,
+    pub ok: bool,
+    /// What was done, or why it failed.
+    pub detail: String,
+}
+
+impl IssueReport {
+    /// Write it to `path` (atomically: a reader never sees half a report).
+    pub fn write(&self, path: &Path) -> Result<(), WriteError> {
+        let text = serde_json::to_string_pretty(self).expect("a report serializes");
+        write_atomic(path, text.as_bytes())
+    }
+
+    /// The report at `path`, if there is one that reads.
+    pub fn read(path: &Path) -> Option<IssueReport> {
+        let text = std::fs::read_to_string(path).ok()?;
+        serde_json::from_str(&text).ok()
     }
 }
 
@@ -176,7 +252,10 @@ pub enum Recovered {
 /// Finish what a killed run left: an issue whose book was renamed into place is built (its
 /// deliveries go to `targets`); one whose book is not there is forgotten, with the temporary
 /// files named for it, and its articles are pending again. Call with the run lock held.
-pub fn recover(store: &mut Store, targets: &[(String, String)]) -> anyhow::Result<Vec<Recovered>> {
+pub fn recover(
+    store: &mut Store,
+    targets: &[(String, String)],
+) -> Result<Vec<Recovered>, crate::store::StoreError> {
     let mut done = Vec::new();
     for issue in store.issues_in(IssueState::Building)? {
         for (path, _) in &issue.files {
@@ -213,7 +292,7 @@ pub struct Pruned {
 /// wrote (only those the ledger records, and never a path a newer issue wrote too). An issue
 /// still waiting for a delivery keeps its files whatever its age. A file that cannot be removed
 /// is reported, not an error: the issue is delivered either way.
-pub fn prune(store: &mut Store, keep: usize) -> anyhow::Result<Pruned> {
+pub fn prune(store: &mut Store, keep: usize) -> Result<Pruned, crate::store::StoreError> {
     let delivered: Vec<IssueRecord> = store
         .issues_in(IssueState::Delivered)?
         .into_iter()

@@ -1,0 +1,454 @@
+//! `build`, `collect`, `list`, `init`, `check`, `serve` and `schedule`: each reads its
+//! arguments, asks the library, prints what it did and says how it ended.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::Local;
+
+use inkquire::collector::Kind;
+use inkquire::collector::feed::{self, DocKind, sniff};
+use inkquire::config::{Config, SourceConfig};
+use inkquire::fetch::{Fetched, Fetcher, HttpFetcher};
+use inkquire::issue::IssueSettings;
+use inkquire::pipeline::{BuildRequest, build as build_issue, collect as collect_sources};
+use inkquire::units::human_size;
+
+use super::print::{Progress, plural, print_report, printable, truncate};
+use super::{BuildArgs, CheckArgs, CollectArgs, InitArgs, ListArgs, ScheduleArgs, ServeArgs};
+use super::{Exit, ledger_path, load_state, lock_ledger, usage_error};
+
+/// Split command-line inputs into local files and folders, and sources to collect (URLs, and
+/// files whose content is a feed or an OPML list).
+fn classify(inputs: &[String]) -> (Vec<PathBuf>, Vec<SourceConfig>) {
+    let mut local = Vec::new();
+    let mut sources = Vec::new();
+    for arg in inputs {
+        if arg.starts_with("http://") || arg.starts_with("https://") {
+            sources.push(SourceConfig::from_arg(arg));
+            continue;
+        }
+        let path = PathBuf::from(arg);
+        let is_feed_file = path.is_file()
+            && !matches!(Kind::of(&path), Some(Kind::Markdown | Kind::Text))
+            && std::fs::File::open(&path)
+                .and_then(|mut f| {
+                    use std::io::Read;
+                    let mut head = vec![0; 2048];
+                    let n = f.read(&mut head)?;
+                    head.truncate(n);
+                    Ok(head)
+                })
+                .is_ok_and(|head| sniff(&head) != DocKind::Page);
+        if is_feed_file {
+            sources.push(SourceConfig::from_arg(arg));
+        } else {
+            local.push(path);
+        }
+    }
+    (local, sources)
+}
+
+pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
+    let now = Local::now().fixed_offset();
+    // A build that records its issue is one run on the ledger: it waits for another, before it
+    // even opens the ledger.
+    let _lock = {
+        let config = Config::load(args.state.config.as_deref())?;
+        if args.state.store.is_some() || config.path.is_some() {
+            Some(lock_ledger(&config, &args.state)?)
+        } else {
+            None
+        }
+    };
+    let (config, mut store) = load_state(&args.state, false)?;
+    let settings = match IssueSettings::settle(&config, &args.overrides(), now) {
+        Ok(s) => s,
+        Err(e) => return Ok(usage_error(&e.to_string())),
+    };
+    if settings.pending_only && store.is_none() {
+        return Ok(usage_error(
+            "--since last-issue needs a ledger: give --store FILE or --config FILE",
+        ));
+    }
+    if args.inputs.is_empty() && store.is_none() {
+        return Ok(usage_error(
+            "nothing to build from: name files, folders or feeds, or give --store/--config to build from the ledger",
+        ));
+    }
+    let (inputs, mut sources) = classify(&args.inputs);
+    for s in sources.iter_mut() {
+        // Sources named on the command line take the settings of a configured source at the same
+        // address, if there is one.
+        if let Some(c) = config.sources.iter().find(|c| c.location() == s.location()) {
+            *s = c.clone();
+        }
+    }
+    let fetcher = HttpFetcher::new(config.fetch.clone());
+    let profile = settings.issue.profile;
+    let req = BuildRequest {
+        settings,
+        inputs,
+        sources,
+        store: store.as_mut(),
+        config: &config,
+        fetcher: &fetcher,
+        on_source: None,
+    };
+    let outcome = build_issue(req)?;
+    print_report(&outcome.report);
+    if outcome.held_back > 0 {
+        inkquire::info_line!(
+            "{} pending article{} left out by the selection: still pending.",
+            outcome.held_back,
+            plural(outcome.held_back)
+        );
+    }
+    for (i, t) in outcome.titles.iter().enumerate() {
+        inkquire::debug_line!("  {:>3}. {}", i + 1, printable(t));
+    }
+    for step in &outcome.budget {
+        inkquire::info_line!("size budget: {step}");
+    }
+    let im = &outcome.images_report;
+    if outcome.written.is_some() && (im.kept + im.converted + im.resized + im.dropped.len()) > 0 {
+        let dropped: Vec<String> = im.dropped.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        inkquire::info_line!(
+            "Images for {}: {} kept as they were, {} converted, {} resized, {} shared, {} dropped{}; {} → {}.",
+            profile.name,
+            im.kept,
+            im.converted,
+            im.resized,
+            im.deduplicated,
+            im.dropped.values().sum::<usize>(),
+            if dropped.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", dropped.join(", "))
+            },
+            human_size(im.bytes_in as u64),
+            human_size(im.bytes_out as u64),
+        );
+    }
+    match &outcome.written {
+        Some(path) => inkquire::info_line!(
+            "Wrote {}: issue {}, {} article{} in {} section{}, {} image{}, {}.",
+            path.display(),
+            outcome.number,
+            outcome.articles,
+            plural(outcome.articles),
+            outcome.sections,
+            plural(outcome.sections),
+            outcome.images,
+            plural(outcome.images),
+            human_size(outcome.bytes as u64)
+        ),
+        None if outcome.report.failures.is_empty() => inkquire::info_line!(
+            "No EPUB written: no article matched the selection (see --since, --from, --to, --topic)."
+        ),
+        None => eprintln!("No EPUB written: none of the inputs could be read."),
+    }
+    Ok(
+        match (&outcome.written, outcome.report.failures.is_empty()) {
+            (None, _) => Exit::Nothing,
+            (Some(_), true) => Exit::Done,
+            (Some(_), false) => Exit::Partial,
+        },
+    )
+}
+
+pub fn collect(args: CollectArgs) -> anyhow::Result<Exit> {
+    let config = Config::load(args.state.config.as_deref())?;
+    let path = ledger_path(&config, args.state.store.as_deref())?;
+    // Collects share the ledger with each other; one that meets a build waits for it, so an
+    // hourly collect from cron never loses its turn.
+    let waiting = |p: &Path| {
+        inkquire::info_line!(
+            "A build is using the ledger ({}); waiting for it.",
+            p.display()
+        )
+    };
+    let _lock = inkquire::store::LedgerLock::shared(&path, &waiting)?;
+    let (config, store) = load_state(&args.state, true)?;
+    let mut store = store.expect("collect always opens the ledger");
+    let mut sources = config.sources.clone();
+    for s in &args.sources {
+        let extra = SourceConfig::from_arg(s);
+        if !sources.iter().any(|c| c.location() == extra.location()) {
+            sources.push(extra);
+        }
+    }
+    if sources.is_empty() {
+        return Ok(usage_error(
+            "no sources: add [[source]] entries to the config (inkquire init writes one) or name feeds here",
+        ));
+    }
+    let fetcher = HttpFetcher::new(config.fetch.clone());
+    let progress = Progress::new(sources.len() as u64, "collecting");
+    let reports = collect_sources(&sources, &config, &mut store, &fetcher, &|r| {
+        progress.tick(&printable(&r.name))
+    })?;
+    progress.finish();
+    let (mut new, mut failed) = (0, 0);
+    for r in &reports {
+        for w in &r.warnings {
+            inkquire::warn_line!("warning: {}: {}", printable(&r.location), printable(w));
+        }
+        match &r.failed {
+            Some(e) => {
+                failed += 1;
+                eprintln!("error: {}: {}", printable(&r.location), printable(e));
+            }
+            None if r.not_modified => {
+                inkquire::info_line!(
+                    "{}: not modified since the last collect",
+                    printable(&r.name)
+                )
+            }
+            None => {
+                new += r.new;
+                inkquire::info_line!(
+                    "{}: {} new, {} updated, {} unchanged",
+                    printable(&r.name),
+                    r.new,
+                    r.updated,
+                    r.unchanged
+                )
+            }
+        }
+    }
+    inkquire::info_line!(
+        "Collected {} source{}: {new} new article{}, {failed} failed.",
+        reports.len(),
+        plural(reports.len()),
+        plural(new)
+    );
+    Ok(match failed {
+        0 => Exit::Done,
+        f if f == reports.len() => Exit::Nothing,
+        _ => Exit::Partial,
+    })
+}
+
+pub fn list(args: ListArgs) -> anyhow::Result<Exit> {
+    let now = Local::now().fixed_offset();
+    let (selection, last_issue) = match args.select.overrides().selection(now) {
+        Ok(s) => s,
+        Err(e) => return Ok(usage_error(&e.to_string())),
+    };
+    let (_, store) = load_state(&args.state, true)?;
+    let store = store.expect("list always opens the ledger");
+    let rows: Vec<_> = store
+        .articles()?
+        .into_iter()
+        .filter(|s| !last_issue || s.pending)
+        .filter(|s| selection.keeps(&s.article))
+        .take(selection.limit.unwrap_or(usize::MAX))
+        .collect();
+    if args.json {
+        let items: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "id": s.article.id,
+                    "title": s.article.title,
+                    "url": s.article.url.as_deref().map(inkquire::fetch::redact),
+                    "source": s.article.source,
+                    "topics": s.article.topics,
+                    "published": s.article.published.map(|p| p.at.to_rfc3339()),
+                    "first_seen": s.first_seen.to_rfc3339(),
+                    "delivered": s.delivered,
+                    "pending": s.pending,
+                })
+            })
+            .collect();
+        // A closed pipe (`inkquire list | head`) is not an error: stop writing.
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&items)?
+        );
+    } else {
+        let mut out = std::io::stdout().lock();
+        for s in &rows {
+            let when = s
+                .article
+                .published
+                .map(|p| p.at.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|| "undated         ".into());
+            let line = writeln!(
+                out,
+                "{when}  {}{:<20}  {:<16}  {}",
+                if s.delivered { "✓ " } else { "  " },
+                truncate(&printable(&s.article.source), 20),
+                truncate(&printable(&s.article.topics.join(",")), 16),
+                printable(&s.article.title)
+            );
+            if line.is_err() {
+                break;
+            }
+        }
+        inkquire::info_line!("{} article{}", rows.len(), plural(rows.len()));
+    }
+    Ok(Exit::Done)
+}
+
+pub fn init(args: InitArgs) -> anyhow::Result<Exit> {
+    let path = match args.config.or_else(inkquire::config::default_config_path) {
+        Some(p) => p,
+        None => {
+            return Ok(usage_error(
+                "no config folder known here: give --config FILE",
+            ));
+        }
+    };
+    if path.exists() && !args.force {
+        return Ok(usage_error(&format!(
+            "{} already exists (use --force to replace it)",
+            path.display()
+        )));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&path, inkquire::config::STARTER)?;
+    inkquire::info_line!(
+        "Wrote {}. Edit its [[source]] entries, then run: inkquire collect && inkquire build --since last-issue",
+        path.display()
+    );
+    Ok(Exit::Done)
+}
+
+pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
+    let config = Config::load(args.config.as_deref())?;
+    match &config.path {
+        Some(p) => inkquire::info_line!("{}: the config is valid", p.display()),
+        None => inkquire::info_line!("no config file: using the defaults"),
+    }
+    let mut failed = 0;
+    for problem in inkquire::deliver::check_settings(&config.deliveries, config.smtp.as_ref()) {
+        failed += 1;
+        eprintln!("error: {problem}");
+    }
+    let fetcher = HttpFetcher::new(config.fetch.clone());
+    for s in &config.sources {
+        if let Some(u) = &s.url {
+            fetcher.allow_private(u);
+        }
+    }
+    for s in &config.sources {
+        let loc = printable(&inkquire::fetch::redact(&s.location())).into_owned();
+        if s.url.is_none() && s.path.as_deref().is_some_and(Path::is_dir) {
+            inkquire::info_line!("ok: {loc}: a folder of articles");
+            continue;
+        }
+        let bytes = match (&s.url, &s.path) {
+            (Some(u), _) => match fetcher.get(u, &Default::default()) {
+                Ok(Fetched::Body(p)) => Ok(p.body),
+                Ok(Fetched::NotModified) => Err("answered 304 to a plain request".to_owned()),
+                Err(e) => Err(e.to_string()),
+            },
+            (None, Some(p)) => inkquire::collector::read_local(p, config.input.max_bytes())
+                .map_err(|e| e.to_string()),
+            (None, None) => Err("no url or path".into()),
+        };
+        let verdict = bytes.and_then(|b| match sniff(&b) {
+            DocKind::Feed => feed::parse(&b, s.url.as_deref()).map(|d| {
+                format!(
+                    "feed \"{}\", {} item{}{}",
+                    printable(&d.title.unwrap_or_default()),
+                    d.items.len(),
+                    plural(d.items.len()),
+                    d.repaired
+                        .map(|r| format!(" (repaired: {r})"))
+                        .unwrap_or_default()
+                )
+            }),
+            DocKind::Opml => {
+                feed::parse_opml(&b).map(|f| format!("OPML list of {} feeds", f.len()))
+            }
+            DocKind::Page => Ok("a web page (one article)".to_owned()),
+        });
+        match verdict {
+            Ok(v) => inkquire::info_line!("ok: {loc}: {v}"),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {loc}: {}", printable(&e));
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        Exit::Done
+    } else {
+        Exit::Partial
+    })
+}
+
+pub fn serve(args: ServeArgs) -> anyhow::Result<Exit> {
+    let folder = match args.folder {
+        Some(f) => f,
+        None => Config::load(args.config.as_deref())?
+            .issue
+            .output
+            .unwrap_or_else(|| PathBuf::from("issues")),
+    };
+    let listener = std::net::TcpListener::bind((args.bind.as_str(), args.port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", args.bind, args.port))?;
+    let addr = listener.local_addr()?;
+    // Said once, in one write; a closed stdout (a service manager, a test that read the first
+    // line) must not stop the server.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "Serving the issues in {} at http://{addr}/opds\nFor a web browser: http://{addr}/ (stop with Ctrl-C)",
+        folder.display()
+    );
+    let _ = out.flush();
+    drop(out);
+    inkquire::serve::serve(listener, folder)?;
+    Ok(Exit::Done)
+}
+
+pub fn schedule(args: ScheduleArgs) -> anyhow::Result<Exit> {
+    let exe = std::env::current_exe()?.canonicalize()?;
+    let config = match args.config {
+        Some(c) => Some(std::path::absolute(c)?),
+        None => Config::load(None)?.path,
+    };
+    let config_arg = config
+        .as_ref()
+        .map(|c| format!(" --config {}", shell_quote(&c.display().to_string())))
+        .unwrap_or_default();
+    let (h, m) = args.at;
+    let exe_q = shell_quote(&exe.display().to_string());
+    println!("# crontab -e, then add this line (runs every day at {h:02}:{m:02}):");
+    println!(
+        "{m} {h} * * * {exe_q} digest{config_arg} >> \"$HOME/.cache/inkquire-digest.log\" 2>&1"
+    );
+    println!();
+    println!("# Or a systemd user timer: save as ~/.config/systemd/user/inkquire-digest.service");
+    println!(
+        "[Unit]\nDescription=inkquire daily digest\nWants=network-online.target\nAfter=network-online.target\n"
+    );
+    println!("[Service]\nType=oneshot\nExecStart={exe_q} digest{config_arg}\n");
+    println!("# … and ~/.config/systemd/user/inkquire-digest.timer");
+    println!("[Unit]\nDescription=Run inkquire digest every day\n");
+    println!("[Timer]\nOnCalendar=*-*-* {h:02}:{m:02}:00\nPersistent=true\n");
+    println!("[Install]\nWantedBy=timers.target");
+    println!();
+    println!(
+        "# then: systemctl --user daemon-reload && systemctl --user enable --now inkquire-digest.timer"
+    );
+    Ok(Exit::Done)
+}
+
+/// Quote for a POSIX shell when needed.
+fn shell_quote(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:=@".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
