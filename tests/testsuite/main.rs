@@ -12,5 +12,6 @@ mod images;
 mod once;
 mod pipeline;
 mod props;
+mod serve;
 mod server;
 mod util;
