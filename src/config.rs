@@ -334,7 +334,7 @@ impl Config {
 
     /// What TOML's types cannot say: a source is a `url` or a `path`, selectors parse, timeouts
     /// are real durations, `keep` keeps something. The first problem, in a sentence.
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), String> {
         for s in &self.sources {
             if let (Some(u), Some(p)) = (&s.url, &s.path) {
                 return Err(format!(

@@ -66,9 +66,17 @@ pub fn parse_published(s: &str) -> Option<Published> {
 }
 
 /// Parse a `--date` value: `YYYY-MM-DD`.
-pub fn parse_issue_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2026-11-28"))
+/// A date or time that cannot be read, said with how to write it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("`{0}` is not a date: write it as YYYY-MM-DD, e.g. 2026-11-28")]
+    NotADate(String),
+    #[error("`{0}` is neither a duration (36h, 3d, 2w) nor a date (2026-11-28)")]
+    NotAnInstant(String),
+}
+
+pub fn parse_issue_date(s: &str) -> Result<NaiveDate, DateError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| DateError::NotADate(s.to_owned()))
 }
 
 /// Parse a duration like `90m`, `36h`, `3d`, `2w`.
@@ -92,7 +100,7 @@ pub fn parse_instant(
     s: &str,
     now: DateTime<FixedOffset>,
     end_of_day: bool,
-) -> Result<DateTime<FixedOffset>, String> {
+) -> Result<DateTime<FixedOffset>, DateError> {
     if let Some(d) = parse_duration(s) {
         return Ok(now - d);
     }
@@ -107,9 +115,7 @@ pub fn parse_instant(
     if let Some(p) = parse_published(s).filter(|p| p.has_time) {
         return Ok(p.at);
     }
-    Err(format!(
-        "`{s}` is neither a duration (36h, 3d, 2w) nor a date (2026-11-28)"
-    ))
+    Err(DateError::NotAnInstant(s.to_owned()))
 }
 
 #[cfg(test)]

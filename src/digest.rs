@@ -202,13 +202,10 @@ fn request<'a>(
         *f = folder.to_path_buf();
     }
     BuildRequest {
-        settings,
-        inputs: Vec::new(),
         sources: config.sources.clone(),
         store: Some(store),
-        config,
-        fetcher,
         on_source,
+        ..BuildRequest::new(settings, config, fetcher)
     }
 }
 

@@ -78,13 +78,11 @@ pub enum Since {
 
 impl Since {
     /// `36h`, `3d`, `2026-11-01`, `2026-11-01T06:00`, `last-issue`, `all`.
-    pub fn parse(s: &str, now: DateTime<FixedOffset>) -> Result<Since, SettingsError> {
+    pub fn parse(s: &str, now: DateTime<FixedOffset>) -> Result<Since, crate::dates::DateError> {
         Ok(match s.trim() {
             "all" => Since::All,
             "last-issue" => Since::LastIssue,
-            t => Since::From(
-                crate::dates::parse_instant(t, now, false).map_err(SettingsError::Window)?,
-            ),
+            t => Since::From(crate::dates::parse_instant(t, now, false)?),
         })
     }
 
@@ -99,14 +97,14 @@ impl Since {
 /// A setting that cannot be used, naming it. Shown to the user as given.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
-    #[error("{0}")]
-    Window(String),
+    #[error(transparent)]
+    Window(#[from] crate::dates::DateError),
     #[error("since in the config: {0}")]
-    ConfigWindow(String),
+    ConfigWindow(crate::dates::DateError),
     #[error(transparent)]
     Style(#[from] crate::styles::StyleError),
-    #[error("{0}")]
-    Profile(String),
+    #[error(transparent)]
+    Profile(#[from] crate::profiles::UnknownProfile),
     #[error("max-size in the config: {0}")]
     MaxSize(crate::units::SizeError),
     #[error("cannot read the cover {}: {source}", path.display())]
@@ -116,8 +114,8 @@ pub enum SettingsError {
     },
     #[error("the cover {}: {detail}", path.display())]
     CoverRefused { path: PathBuf, detail: String },
-    #[error("{0}")]
-    Output(String),
+    #[error(transparent)]
+    Output(#[from] crate::shelf::NotRegularFile),
 }
 
 /// An issue's settings, settled.
@@ -181,9 +179,7 @@ impl IssueSettings {
         kepub: bool,
     ) -> Result<IssueSettings, SettingsError> {
         let since = match config.issue.since.as_deref() {
-            Some(s) => {
-                Since::parse(s, now).map_err(|e| SettingsError::ConfigWindow(e.to_string()))?
-            }
+            Some(s) => Since::parse(s, now).map_err(SettingsError::ConfigWindow)?,
             None => Since::LastIssue,
         };
         let mut s = Self::look(config, &Overrides::default(), now)?;

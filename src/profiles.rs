@@ -88,14 +88,23 @@ pub const PROFILES: &[Profile] = &[
 
 pub const DEFAULT: &str = "generic-eink";
 
-pub fn find(name: &str) -> Result<Profile, String> {
+/// A profile name that is not in the table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "no profile named `{name}`: use one of {}",
+    PROFILES.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+)]
+pub struct UnknownProfile {
+    pub name: String,
+}
+
+pub fn find(name: &str) -> Result<Profile, UnknownProfile> {
     PROFILES
         .iter()
         .find(|p| p.name.eq_ignore_ascii_case(name))
         .copied()
-        .ok_or_else(|| {
-            let names: Vec<&str> = PROFILES.iter().map(|p| p.name).collect();
-            format!("no profile named `{name}`: use one of {}", names.join(", "))
+        .ok_or_else(|| UnknownProfile {
+            name: name.to_owned(),
         })
 }
 
@@ -113,7 +122,12 @@ mod tests {
     fn lookup() {
         assert_eq!(find("Kobo-Clara").unwrap().width, 1072);
         assert!(!find("tablet").unwrap().gray);
-        assert!(find("nook").unwrap_err().contains("kindle-scribe"));
+        assert!(
+            find("nook")
+                .unwrap_err()
+                .to_string()
+                .contains("kindle-scribe")
+        );
         assert_eq!(Profile::default().name, "generic-eink");
     }
 }

@@ -87,13 +87,10 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
     let fetcher = HttpFetcher::new(config.fetch.clone());
     let profile = settings.issue.profile;
     let req = BuildRequest {
-        settings,
         inputs,
         sources,
         store: store.as_mut(),
-        config: &config,
-        fetcher: &fetcher,
-        on_source: None,
+        ..BuildRequest::new(settings, &config, &fetcher)
     };
     let outcome = build_issue(req)?;
     print_report(&outcome.report);
@@ -353,20 +350,22 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
             (None, None) => Err("no url or path".into()),
         };
         let verdict = bytes.and_then(|b| match sniff(&b) {
-            DocKind::Feed => feed::parse(&b, s.url.as_deref()).map(|d| {
-                format!(
-                    "feed \"{}\", {} item{}{}",
-                    printable(&d.title.unwrap_or_default()),
-                    d.items.len(),
-                    plural(d.items.len()),
-                    d.repaired
-                        .map(|r| format!(" (repaired: {r})"))
-                        .unwrap_or_default()
-                )
-            }),
-            DocKind::Opml => {
-                feed::parse_opml(&b).map(|f| format!("OPML list of {} feeds", f.len()))
-            }
+            DocKind::Feed => feed::parse(&b, s.url.as_deref())
+                .map_err(|e| e.to_string())
+                .map(|d| {
+                    format!(
+                        "feed \"{}\", {} item{}{}",
+                        printable(&d.title.unwrap_or_default()),
+                        d.items.len(),
+                        plural(d.items.len()),
+                        d.repaired
+                            .map(|r| format!(" (repaired: {r})"))
+                            .unwrap_or_default()
+                    )
+                }),
+            DocKind::Opml => feed::parse_opml(&b)
+                .map(|f| format!("OPML list of {} feeds", f.len()))
+                .map_err(|e| e.to_string()),
             DocKind::Page => Ok("a web page (one article)".to_owned()),
         });
         match verdict {

@@ -70,7 +70,25 @@ pub struct FeedDoc {
 }
 
 /// Parse a feed, repairing it if it does not parse as it is.
-pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
+/// Why a feed or an OPML list cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    /// Not a feed even after repair; says what the parser met first.
+    #[error("not a feed inkquire can read: {0}")]
+    NotAFeed(String),
+    /// The parser itself failed on the document.
+    #[error("the feed parser failed on this document")]
+    ParserFailed,
+    #[error("{0}")]
+    Parser(String),
+    #[error(transparent)]
+    Decode(#[from] decode::DecodeError),
+    #[error("not a valid OPML document: {0}")]
+    Opml(String),
+}
+
+/// Parse a feed, repairing it if it does not parse as it is.
+pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, FeedError> {
     // A second `<?xml … encoding=…?>` inside the document makes quick-xml panic (found by
     // fuzzing): take such declarations out before the parser sees them.
     // The same panic comes from a leading declaration that is long or unclosed (quick-xml has
@@ -91,10 +109,10 @@ pub fn parse(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
                     doc.repaired = Some(what.join(", ")).filter(|s| !s.is_empty());
                     Ok(doc)
                 }
-                Err(e) => Err(match first {
-                    Err(first) => format!("not a feed inkquire can read: {first}"),
-                    Ok(_) => format!("not a feed inkquire can read: {e}"),
-                }),
+                Err(e) => Err(FeedError::NotAFeed(match first {
+                    Err(first) => first.to_string(),
+                    Ok(_) => e.to_string(),
+                })),
             }
         }
     }
@@ -206,13 +224,13 @@ fn looks_itemful(bytes: &[u8]) -> bool {
     s.contains("<item") || s.contains("<entry") || s.contains("\"items\"")
 }
 
-fn parse_raw(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, String> {
+fn parse_raw(bytes: &[u8], base: Option<&str>) -> Result<FeedDoc, FeedError> {
     let parser = feed_rs::parser::Builder::new().base_uri(base).build();
     // feed-rs (and quick-xml under it) can panic on odd documents (fuzzing found a second
     // `<?xml … encoding?>` inside an item): a panic is a parse error, not a crash.
     let feed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
-        .map_err(|_| "the feed parser failed on this document".to_owned())?
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| FeedError::ParserFailed)?
+        .map_err(|e| FeedError::Parser(e.to_string()))?;
     let text = |t: &Option<feed_rs::model::Text>| t.as_ref().map(|t| t.content.clone());
     let feed_link = feed
         .links
@@ -663,8 +681,8 @@ fn html_entity(name: &str) -> Option<char> {
 /// A feed named in an OPML list: its address, title and category.
 pub type OpmlFeed = (String, Option<String>, Option<String>);
 
-pub fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlFeed>, String> {
-    let text = decode::decode(bytes).map_err(|e| e.to_string())?.text;
+pub fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlFeed>, FeedError> {
+    let text = decode::decode(bytes)?.text;
     let doc = roxmltree::Document::parse_with_options(
         &text,
         roxmltree::ParsingOptions {
@@ -672,7 +690,7 @@ pub fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlFeed>, String> {
             ..Default::default()
         },
     )
-    .map_err(|e| format!("not a valid OPML document: {e}"))?;
+    .map_err(|e| FeedError::Opml(e.to_string()))?;
     let mut out = Vec::new();
     for n in doc.descendants().filter(|n| n.has_tag_name("outline")) {
         if let Some(url) = n.attribute("xmlUrl") {

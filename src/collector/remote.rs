@@ -168,7 +168,7 @@ fn opml_children(s: &SourceConfig, ctx: &Collect) -> Result<Option<Vec<SourceCon
     if feed::sniff(&bytes) != DocKind::Opml {
         return Ok(None);
     }
-    let feeds = feed::parse_opml(&bytes).map_err(|e| Failure::new(Kind::Parse, e))?;
+    let feeds = feed::parse_opml(&bytes).map_err(|e| Failure::new(Kind::Parse, e.to_string()))?;
     Ok(Some(
         feeds
             .into_iter()
@@ -366,11 +366,11 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
                     }
                     Ok(())
                 }
-                Err(e) => Err(Failure::new(Kind::Parse, e)),
+                Err(e) => Err(e),
             }
         }
         DocKind::Feed => match feed::parse(&bytes, base_url.as_deref()) {
-            Err(e) => Err(Failure::new(Kind::Parse, e)),
+            Err(e) => Err(Failure::new(Kind::Parse, e.to_string())),
             Ok(doc) => {
                 if let Some(what) = &doc.repaired {
                     warnings.push(format!("repaired the feed to read it: {what}"));
@@ -639,13 +639,20 @@ fn fetch_page(
     url: &str,
     s: &SourceConfig,
     ctx: &Collect,
-) -> Result<(html::PageArticle, Vec<u8>), String> {
+) -> Result<(html::PageArticle, Vec<u8>), Failure> {
     let page = match ctx.fetcher.get(url, &Validators::default()) {
         Ok(Fetched::Body(p)) => p,
-        Ok(Fetched::NotModified) => return Err("the server answered 304 to a plain request".into()),
-        Err(e) => return Err(e.to_string()),
+        Ok(Fetched::NotModified) => {
+            return Err(Failure::new(
+                Kind::Network,
+                "the server answered 304 to a plain request",
+            ));
+        }
+        Err(e) => return Err(e.into()),
     };
-    let text = super::decode(&page.body).map_err(|e| e.to_string())?.text;
+    let text = super::decode(&page.body)
+        .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
+        .text;
     let article = html::extract_page(&text, Some(&page.url), &s.keep, &s.remove);
     let gzip = match page.gzip {
         Some(wire) => wire,
@@ -674,8 +681,10 @@ fn page_article(
     url: Option<&str>,
     s: &SourceConfig,
     config: &Config,
-) -> Result<Article, String> {
-    let text = super::decode(bytes).map_err(|e| e.to_string())?.text;
+) -> Result<Article, Failure> {
+    let text = super::decode(bytes)
+        .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
+        .text;
     let p = html::extract_page(&text, url, &s.keep, &s.remove);
     let key = url.map(canonical_url).unwrap_or_else(|| s.location());
     let title = p.title.clone().unwrap_or_else(|| s.location());

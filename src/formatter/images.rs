@@ -14,6 +14,7 @@ use url::Url;
 use super::tree::{Element, Node};
 use crate::imaging::{self, Settings};
 use crate::model::Asset;
+use crate::report::{Failure, Kind};
 
 /// Largest image file read (bytes).
 const MAX_FILE_BYTES: u64 = 40 * 1024 * 1024;
@@ -21,32 +22,43 @@ const MAX_FILE_BYTES: u64 = 40 * 1024 * 1024;
 /// Where image bytes come from.
 pub trait ImageSource: Sync {
     /// The bytes behind `url` (shown in an article at `referer`), or why they could not be had.
-    fn load(&self, url: &Url, referer: Option<&str>) -> Result<Vec<u8>, String>;
+    fn load(&self, url: &Url, referer: Option<&str>) -> Result<Vec<u8>, Failure>;
 }
 
 /// Reads `file:` URLs from disk; refuses everything else.
 pub struct LocalImages;
 
 impl ImageSource for LocalImages {
-    fn load(&self, url: &Url, _referer: Option<&str>) -> Result<Vec<u8>, String> {
+    fn load(&self, url: &Url, _referer: Option<&str>) -> Result<Vec<u8>, Failure> {
         if url.scheme() != "file" {
-            return Err(format!("{url}: web images are not fetched here"));
+            return Err(Failure::new(
+                Kind::Unsafe,
+                format!("{url}: web images are not fetched here"),
+            ));
         }
         let path = url
             .to_file_path()
-            .map_err(|_| "not a local path".to_owned())?;
-        let meta = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|_| Failure::new(Kind::Parse, "not a local path"))?;
+        let io =
+            |e: std::io::Error| Failure::new(Kind::of_io(&e), format!("{}: {e}", path.display()));
+        let meta = std::fs::metadata(&path).map_err(io)?;
         if !meta.is_file() {
-            return Err(format!("{}: not a file", path.display()));
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(format!(
-                "{}: larger than {} MiB",
-                path.display(),
-                MAX_FILE_BYTES >> 20
+            return Err(Failure::new(
+                Kind::Unsafe,
+                format!("{}: not a file", path.display()),
             ));
         }
-        std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(Failure::new(
+                Kind::TooLarge,
+                format!(
+                    "{}: larger than {} MiB",
+                    path.display(),
+                    MAX_FILE_BYTES >> 20
+                ),
+            ));
+        }
+        std::fs::read(&path).map_err(io)
     }
 }
 
@@ -56,14 +68,16 @@ pub struct FetchedImages<'a> {
 }
 
 impl ImageSource for FetchedImages<'_> {
-    fn load(&self, url: &Url, referer: Option<&str>) -> Result<Vec<u8>, String> {
+    fn load(&self, url: &Url, referer: Option<&str>) -> Result<Vec<u8>, Failure> {
         if url.scheme() == "file" {
             return LocalImages.load(url, None);
         }
         match self.fetcher.get_from(url.as_str(), referer) {
             Ok(crate::fetch::Fetched::Body(p)) => Ok(p.body),
-            Ok(crate::fetch::Fetched::NotModified) => Err(format!("{url}: answered 304")),
-            Err(e) => Err(format!("{url}: {e}")),
+            Ok(crate::fetch::Fetched::NotModified) => {
+                Err(Failure::new(Kind::Network, format!("{url}: answered 304")))
+            }
+            Err(e) => Err(Failure::new(e.kind(), format!("{url}: {e}"))),
         }
     }
 }
@@ -89,7 +103,7 @@ type Wanted = (String, Url, Option<String>);
 /// A value computed once, shared by every thread that asks for it.
 type Cell<T> = Arc<OnceLock<T>>;
 /// An image's bytes, or why they could not be had.
-type Fetched = Result<Arc<Vec<u8>>, String>;
+type Fetched = Result<Arc<Vec<u8>>, Failure>;
 
 /// Images of this build: raw bytes by address (fetched once), and prepared images by address
 /// and settings (a smaller `--max-size` pass re-encodes without fetching again). Each entry is a
@@ -192,7 +206,7 @@ impl ImageCache {
             match raw {
                 Err(e) => Outcome::Dropped {
                     kind: "not found",
-                    detail: e,
+                    detail: e.message,
                 },
                 Ok(bytes) => match self.decoding.run(|| imaging::prepare(&bytes, s)) {
                     Ok(p) => Outcome::Embedded {

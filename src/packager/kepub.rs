@@ -61,9 +61,9 @@ impl Counter {
 
 /// Add Kobo spans to an XHTML fragment (the article header and body as the formatter wrote them)
 /// and wrap it in Kobo's column divs.
-pub fn kepubify(fragment: &str) -> Result<String, String> {
+pub fn kepubify(fragment: &str) -> Result<String, roxmltree::Error> {
     let wrapped = format!("<div xmlns=\"{XHTML_NS}\" xmlns:epub=\"{EPUB_NS}\">{fragment}</div>");
-    let doc = roxmltree::Document::parse(&wrapped).map_err(|e| format!("not well-formed: {e}"))?;
+    let doc = roxmltree::Document::parse(&wrapped)?;
     let mut out = String::with_capacity(fragment.len() * 2);
     out.push_str("<div id=\"book-columns\"><div id=\"book-inner\">");
     let mut c = Counter {

@@ -47,8 +47,8 @@ pub enum BuildError {
     #[error(transparent)]
     Write(#[from] shelf::WriteError),
     /// The output path is not one a book may be written to.
-    #[error("{0}")]
-    Output(String),
+    #[error(transparent)]
+    Output(#[from] shelf::NotRegularFile),
 }
 
 impl BuildError {
@@ -79,6 +79,22 @@ pub struct BuildRequest<'a> {
     /// Told of each source as soon as it is collected. A caller that gives it reports the
     /// sources itself: their failures and warnings are then not repeated in the outcome's report.
     pub on_source: Option<&'a dyn Fn(&SourceReport)>,
+}
+
+impl<'a> BuildRequest<'a> {
+    /// A build of `settings` that reads nothing yet and keeps no state: set its inputs,
+    /// sources and ledger. `build`, `digest` and the dry run all start here.
+    pub fn new(settings: IssueSettings, config: &'a Config, fetcher: &'a dyn Fetcher) -> Self {
+        BuildRequest {
+            settings,
+            inputs: Vec::new(),
+            sources: Vec::new(),
+            store: None,
+            config,
+            fetcher,
+            on_source: None,
+        }
+    }
 }
 
 /// What a build did.

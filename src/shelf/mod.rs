@@ -157,25 +157,29 @@ impl IssueReport {
 
 /// Refuse to write a book over anything but a regular file (a device node, a FIFO, a folder):
 /// `-o /dev/sda` must never replace the device.
-pub fn check_output(path: &Path) -> Result<(), String> {
+pub fn check_output(path: &Path) -> Result<(), NotRegularFile> {
+    let refused = || NotRegularFile {
+        path: path.to_owned(),
+    };
     match std::fs::symlink_metadata(path) {
         Err(_) => Ok(()),
         Ok(m) if m.file_type().is_file() || m.file_type().is_symlink() => {
             // A symlink is replaced by the book, never written through; but a link to a device
             // is refused as the device would be.
             match std::fs::metadata(path) {
-                Ok(t) if !t.is_file() => Err(format!(
-                    "{} is not a regular file: inkquire writes books only as regular files",
-                    path.display()
-                )),
+                Ok(t) if !t.is_file() => Err(refused()),
                 _ => Ok(()),
             }
         }
-        Ok(_) => Err(format!(
-            "{} is not a regular file: inkquire writes books only as regular files",
-            path.display()
-        )),
+        Ok(_) => Err(refused()),
     }
+}
+
+/// An output path that is not a regular file (a device, a FIFO, a folder).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{} is not a regular file: inkquire writes books only as regular files", path.display())]
+pub struct NotRegularFile {
+    pub path: PathBuf,
 }
 
 /// The prefix of temporary files inkquire writes beside `dest` (`.inkquire-<name>.`, the name

@@ -542,3 +542,60 @@ fn a_digest_killed_while_building_leaves_no_partial_book() {
         "every recorded issue has its book and no more"
     );
 }
+
+/// The report beside an issue says what kind of problem each one was: a source whose server
+/// fails is `network`, one whose file is missing is `disk`, and every problem listed has a kind.
+#[test]
+fn the_report_gives_each_problem_its_kind() {
+    let srv = crate::server::TestServer::start();
+    srv.route("/down.xml", crate::server::Resp::status(503));
+    let dir = Dir::new();
+    let cfg = examples_copy(&dir);
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str(&format!(
+        "\n[[source]]\nurl = \"{}\"\n\n[[source]]\npath = \"no-such-feed.xml\"\n",
+        srv.url("/down.xml")
+    ));
+    std::fs::write(&cfg, text).unwrap();
+    let o = inkquire(&["digest", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let book = issues(&dir)
+        .into_iter()
+        .find(|n| n.ends_with("-No1.epub"))
+        .expect("an issue from the sources that work");
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            dir.path("issues")
+                .join(book.replace(".epub", ".report.json")),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let sources = report["sources"].as_array().unwrap();
+    let kind_of = |needle: &str| {
+        sources
+            .iter()
+            .find(|s| s["location"].as_str().unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("{needle} in {sources:?}"))["kind"]
+            .clone()
+    };
+    assert_eq!(kind_of("down.xml"), "network", "{sources:?}");
+    assert_eq!(kind_of("no-such-feed.xml"), "disk", "{sources:?}");
+    let ok = sources.iter().filter(|s| s["failed"].is_null()).count();
+    assert_eq!(ok, 4, "the four example folders are read");
+    assert!(
+        sources
+            .iter()
+            .filter(|s| s["failed"].is_null())
+            .all(|s| s.get("kind").is_none()),
+        "only failed sources carry a kind"
+    );
+    for p in report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(report["failures"].as_array().unwrap())
+    {
+        assert!(p["kind"].is_string(), "a problem without its kind: {p}");
+    }
+}

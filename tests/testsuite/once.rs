@@ -842,13 +842,8 @@ fn run_day(steps: &[Step]) {
                 // Every pending article, whatever this step's window.
                 settings.selection = inkquire::select::Selection::default();
                 let _ = inkquire::build(inkquire::BuildRequest {
-                    settings,
-                    inputs: Vec::new(),
-                    sources: Vec::new(),
                     store: Some(&mut store),
-                    config: &config,
-                    fetcher: &fetcher,
-                    on_source: None,
+                    ..inkquire::BuildRequest::new(settings, &config, &fetcher)
                 })
                 .unwrap();
             }
