@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::Local;
 
-use inkquire::collector::Kind;
 use inkquire::collector::feed::{self, DocKind, sniff};
 use inkquire::config::{Config, SourceConfig};
 use inkquire::fetch::{Fetched, Fetcher, HttpFetcher};
@@ -17,37 +16,6 @@ use inkquire::units::human_size;
 use super::print::{Progress, plural, print_report, printable, truncate};
 use super::{BuildArgs, CheckArgs, CollectArgs, InitArgs, ListArgs, ScheduleArgs, ServeArgs};
 use super::{Exit, ledger_path, load_state, lock_ledger, usage_error};
-
-/// Split command-line inputs into local files and folders, and sources to collect (URLs, and
-/// files whose content is a feed or an OPML list).
-fn classify(inputs: &[String]) -> (Vec<PathBuf>, Vec<SourceConfig>) {
-    let mut local = Vec::new();
-    let mut sources = Vec::new();
-    for arg in inputs {
-        if arg.starts_with("http://") || arg.starts_with("https://") {
-            sources.push(SourceConfig::from_arg(arg));
-            continue;
-        }
-        let path = PathBuf::from(arg);
-        let is_feed_file = path.is_file()
-            && !matches!(Kind::of(&path), Some(Kind::Markdown | Kind::Text))
-            && std::fs::File::open(&path)
-                .and_then(|mut f| {
-                    use std::io::Read;
-                    let mut head = vec![0; 2048];
-                    let n = f.read(&mut head)?;
-                    head.truncate(n);
-                    Ok(head)
-                })
-                .is_ok_and(|head| sniff(&head) != DocKind::Page);
-        if is_feed_file {
-            sources.push(SourceConfig::from_arg(arg));
-        } else {
-            local.push(path);
-        }
-    }
-    (local, sources)
-}
 
 pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
     let now = Local::now().fixed_offset();
@@ -76,7 +44,8 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
             "nothing to build from: name files, folders or feeds, or give --store/--config to build from the ledger",
         ));
     }
-    let (inputs, mut sources) = classify(&args.inputs);
+    let (inputs, mut sources) =
+        inkquire::collector::classify(&args.inputs, config.input.max_bytes());
     for s in sources.iter_mut() {
         // Sources named on the command line take the settings of a configured source at the same
         // address, if there is one.

@@ -171,6 +171,28 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 pub use crate::config::MAX_INPUT_BYTES;
 
+/// Split command-line inputs into local articles (files and folders read straight in) and
+/// sources to collect (URLs, and files that are feeds or OPML lists), by the same test a
+/// `[[source]] path` gets.
+pub fn classify(
+    inputs: &[String],
+    max_bytes: u64,
+) -> (Vec<PathBuf>, Vec<crate::config::SourceConfig>) {
+    let mut local = Vec::new();
+    let mut sources = Vec::new();
+    for arg in inputs {
+        let path = PathBuf::from(arg);
+        if arg.starts_with("http://") || arg.starts_with("https://") {
+            sources.push(crate::config::SourceConfig::from_arg(arg));
+        } else if !path.exists() || remote::local_articles(&path, max_bytes) {
+            local.push(path);
+        } else {
+            sources.push(crate::config::SourceConfig::from_arg(arg));
+        }
+    }
+    (local, sources)
+}
+
 /// Topics from the config's keyword rules that an article's title or text matches, the text
 /// read from `body_html` only when some rule has keywords (reading it means parsing the HTML).
 pub fn keyword_topics(config: &crate::config::Config, title: &str, body_html: &str) -> Vec<String> {

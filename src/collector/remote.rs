@@ -213,7 +213,7 @@ fn read_source(
 }
 
 /// A source that is a folder of articles, or one Markdown/text/HTML article file (not a feed).
-fn local_articles(path: &std::path::Path, max_bytes: u64) -> bool {
+pub(crate) fn local_articles(path: &std::path::Path, max_bytes: u64) -> bool {
     use super::Kind;
     path.is_dir()
         || matches!(Kind::of(path), Some(Kind::Markdown | Kind::Text))
