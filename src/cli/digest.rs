@@ -8,6 +8,7 @@ use chrono::Local;
 use inkquire::config::Config;
 use inkquire::deliver::outbox;
 use inkquire::digest::{self, DigestError, Event, Plan};
+use inkquire::pipeline::BuildOutcome;
 use inkquire::shelf::Recovered;
 use inkquire::units::human_size;
 
@@ -33,14 +34,7 @@ pub fn run(args: DigestArgs) -> anyhow::Result<Exit> {
     let built = outcome.written.is_some();
     if !built {
         // A built issue was told as it was written (`Event::Built`).
-        print_report(&outcome.report);
-        if outcome.held_back > 0 {
-            inkquire::info_line!(
-                "{} pending article{} held back by `since` or `limit` under [issue]: still pending, for a later issue.",
-                outcome.held_back,
-                plural(outcome.held_back)
-            );
-        }
+        problems(outcome);
         let sources = outcome.sources.len();
         if digested.no_source() {
             eprintln!(
@@ -96,6 +90,18 @@ fn stopped(e: DigestError) -> anyhow::Result<Exit> {
     }
 }
 
+/// The build's problems, and what the selection held back.
+fn problems(outcome: &BuildOutcome) {
+    print_report(&outcome.report);
+    if outcome.held_back > 0 {
+        inkquire::info_line!(
+            "{} pending article{} held back by `since` or `limit` under [issue]: still pending, for a later issue.",
+            outcome.held_back,
+            plural(outcome.held_back)
+        );
+    }
+}
+
 /// Tell one event of the run on stderr.
 fn say(e: Event) {
     match e {
@@ -126,14 +132,7 @@ fn say(e: Event) {
         }
         Event::Delivery(e) => say_delivery(e),
         Event::Built(outcome) => {
-            print_report(&outcome.report);
-            if outcome.held_back > 0 {
-                inkquire::info_line!(
-                    "{} pending article{} held back by `since` or `limit` under [issue]: still pending, for a later issue.",
-                    outcome.held_back,
-                    plural(outcome.held_back)
-                );
-            }
+            problems(outcome);
             if let Some(written) = &outcome.written {
                 inkquire::info_line!(
                     "Wrote {}: issue {}, {} article{}, {}.",
