@@ -16,6 +16,19 @@ use crate::imaging;
 use crate::model::{self, FormattedArticle};
 use crate::report::Report;
 
+/// Why an article was left out by the formatter: always a bug in inkquire, never the input's
+/// fault (bad input is cleaned, not refused).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FormatError {
+    #[error("left out: formatting it crashed; this is a bug in inkquire, please report it")]
+    Crashed,
+    #[error(
+        "left out: the formatter's output failed the safety audit ({}); this is a bug in inkquire, please report it",
+        .0.join(", ")
+    )]
+    Audit(Vec<String>),
+}
+
 /// Articles formatted together: a draft (the parsed tree) is several times the size of its
 /// source, so holding every draft of a year of articles at once would be most of the memory.
 pub const BATCH: usize = 256;
@@ -183,10 +196,8 @@ fn format_all(
     };
     // One article's bug (a panic, or output that fails the boundary audit) costs that article,
     // never the issue.
-    const CRASHED: &str =
-        "left out: formatting it crashed; this is a bug in inkquire, please report it";
-    type Done = (String, Result<FormattedArticle, String>, Vec<String>);
-    type Drafted = (String, Result<formatter::Draft, String>);
+    type Done = (String, Result<FormattedArticle, FormatError>, Vec<String>);
+    type Drafted = (String, Result<formatter::Draft, FormatError>);
     let run_batch = |articles: Vec<model::Article>| -> Vec<Done> {
         // 1. Clean and repair every article.
         let drafts: Vec<Drafted> = articles
@@ -199,7 +210,7 @@ fn format_all(
                     Some(d) => d.for_article(a),
                     None => formatter::draft(a, &opts),
                 }));
-                (origin, draft.map_err(|_| CRASHED.to_owned()))
+                (origin, draft.map_err(|_| FormatError::Crashed))
             })
             .collect();
         // Pictures, typography and headers; then the safety audit.
@@ -217,15 +228,10 @@ fn format_all(
                     if bad.is_empty() {
                         (origin, Ok(f), warnings)
                     } else {
-                        let why = format!(
-                            "left out: the formatter's output failed the safety audit ({}); \
-                                 this is a bug in inkquire, please report it",
-                            bad.join(", ")
-                        );
-                        (origin, Err(why), warnings)
+                        (origin, Err(FormatError::Audit(bad)), warnings)
                     }
                 }
-                Err(_) => (origin, Err(CRASHED.to_owned()), Vec::new()),
+                Err(_) => (origin, Err(FormatError::Crashed), Vec::new()),
             }
         };
         // 2. Every picture of the batch at once, the biggest first; 3. once they have all been
@@ -319,7 +325,7 @@ fn format_all(
         }
         match f {
             Ok(f) => out.push(f),
-            Err(e) => report.fail_as(crate::report::Kind::Bug, &origin, e),
+            Err(e) => report.fail_as(crate::report::Kind::Bug, &origin, e.to_string()),
         }
     }
     out
