@@ -240,7 +240,7 @@ fn main() {
     if kept.is_empty() {
         return;
     }
-    let median = if kept.len() % 2 == 0 {
+    let median = if kept.len().is_multiple_of(2) {
         (kept[kept.len() / 2 - 1] + kept[kept.len() / 2]) / 2.0
     } else {
         kept[kept.len() / 2]
