@@ -50,73 +50,7 @@ fn body_text(bytes: &[u8], path: &Path) -> Option<String> {
         },
     };
     let (formatted, _) = inkquire::formatter::format(article, &opts);
-    Some(article_body_text(&formatted.xhtml))
-}
-
-/// The text of the `article-body` division of a formatted article, blocks on lines of their own.
-fn article_body_text(xhtml: &str) -> String {
-    let doc = format!("<r>{xhtml}</r>");
-    let Ok(tree) = roxmltree::Document::parse(&doc) else {
-        return String::new();
-    };
-    let Some(body) = tree
-        .descendants()
-        .find(|n| n.attribute("class") == Some("article-body"))
-    else {
-        return String::new();
-    };
-    let mut out = String::new();
-    text_of(body, &mut out);
-    out
-}
-
-fn text_of(node: roxmltree::Node, out: &mut String) {
-    for child in node.children() {
-        if child.is_text() {
-            out.push_str(child.text().unwrap_or(""));
-            continue;
-        }
-        let name = child.tag_name().name();
-        let block = matches!(
-            name,
-            "p" | "div"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "li"
-                | "ul"
-                | "ol"
-                | "dl"
-                | "dt"
-                | "dd"
-                | "blockquote"
-                | "pre"
-                | "figure"
-                | "figcaption"
-                | "table"
-                | "tr"
-                | "section"
-                | "aside"
-                | "hr"
-        );
-        if name == "br" {
-            out.push('\n');
-            continue;
-        }
-        if block {
-            out.push('\n');
-        }
-        if matches!(name, "td" | "th") {
-            out.push(' ');
-        }
-        text_of(child, out);
-        if block {
-            out.push('\n');
-        }
-    }
+    Some(inkquire::formatter::body_text(&formatted.xhtml))
 }
 
 /// Token F1 of `got` against `want` (the corpus test's scorer): lower-cased runs of letters and

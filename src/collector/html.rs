@@ -83,6 +83,7 @@ fn page_tree(text: &str, remove: &[String]) -> Document {
 }
 
 fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[String]) -> Parsed {
+    let text_of_page = text;
     let doc = page_tree(text, remove);
     let kept: Vec<String> = keep
         .iter()
@@ -120,9 +121,13 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
 
     let cfg = Config {
         max_elements_to_parse: 200_000,
+        // The classes tell `clean` a share bar from a paragraph; the sanitizer drops them after.
+        keep_classes: true,
         ..Config::default()
     };
     let title = title_of(&doc);
+    // The page's own article container, if it marks one, to check Readability's choice against.
+    let marked = marked_article(&doc);
     // Readability takes the tree (copying it costs more than parsing the page again in the rare
     // case that needs it: a page too short for Readability).
     let article = Readability::with_document(doc, file_url, Some(cfg))
@@ -141,7 +146,24 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
                 .as_deref()
                 .and_then(parse_published)
                 .or_else(|| meta_date.as_deref().and_then(parse_published));
-            parsed.body_html = a.content.to_string();
+            let known = super::clean::Known {
+                title: parsed.title.as_deref(),
+                byline: parsed.byline.as_deref(),
+            };
+            // Readability sometimes settles on a cookie notice, a login form or an author box
+            // beside a short article: when the page marks its article and Readability's text is
+            // mostly not in it, the marked article wins.
+            let marked_html = match &marked {
+                Some((sel, text)) if overlap(&a.text_content, text) < 0.5 => Some(
+                    page_tree(text_of_page, remove)
+                        .select(sel)
+                        .html()
+                        .to_string(),
+                ),
+                _ => None,
+            };
+            let body = marked_html.as_deref().unwrap_or(&a.content);
+            parsed.body_html = super::clean::clean(body, &known);
             parsed.lead_image = a.image.clone().or(og_image);
         }
         _ if !kept.is_empty() => {
@@ -186,6 +208,49 @@ fn read_fragment(text: &str) -> Parsed {
     }
     parsed.body_html = doc.html().to_string();
     parsed
+}
+
+/// The one element a page marks as its article (`itemprop=articleBody`, a single `<article>`,
+/// a common content class, `<main>`), with enough text to be one: its selector and its text
+/// (its HTML is made only in the rare case it is used).
+fn marked_article(doc: &Document) -> Option<(&'static str, String)> {
+    const MARKS: &[&str] = &[
+        "[itemprop=articleBody]",
+        "article",
+        ".entry-content",
+        ".post-content",
+        ".article-body",
+        ".article-content",
+        "main",
+        "[role=main]",
+    ];
+    for sel in MARKS {
+        let found = doc.select(sel);
+        if found.length() != 1 {
+            continue;
+        }
+        let text = found.text();
+        if text.split_whitespace().nth(39).is_none() {
+            continue;
+        }
+        return Some((sel, text.to_string()));
+    }
+    None
+}
+
+/// The share of `text`'s words (its first 300) that are words of `within`.
+fn overlap(text: &str, within: &str) -> f64 {
+    let words: std::collections::HashSet<String> =
+        within.split_whitespace().map(str::to_lowercase).collect();
+    let mine: Vec<String> = text
+        .split_whitespace()
+        .take(300)
+        .map(str::to_lowercase)
+        .collect();
+    if mine.is_empty() {
+        return 1.0;
+    }
+    mine.iter().filter(|w| words.contains(*w)).count() as f64 / mine.len() as f64
 }
 
 /// The inner HTML of `<article>`, `<main>` or `<body>`, in that order of preference.

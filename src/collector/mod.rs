@@ -7,6 +7,7 @@
 //!
 //! One unreadable input never stops the others: it is reported in the [`Report`] and skipped.
 
+mod clean;
 mod decode;
 pub mod feed;
 pub mod html;

@@ -28,6 +28,73 @@ use chrono::Datelike;
 use crate::model::{Article, FormattedArticle};
 use tree::{Element, Node, esc, esc_attr};
 
+/// The text of a formatted article's body (its `article-body` division, without our header),
+/// each block on a line of its own: what `scripts/extraction-eval` scores.
+pub fn body_text(xhtml: &str) -> String {
+    let doc = format!("<r>{xhtml}</r>");
+    let Ok(tree) = roxmltree::Document::parse(&doc) else {
+        return String::new();
+    };
+    let Some(body) = tree
+        .descendants()
+        .find(|n| n.attribute("class") == Some("article-body"))
+    else {
+        return String::new();
+    };
+    let mut out = String::new();
+    text_of(body, &mut out);
+    out
+}
+
+fn text_of(node: roxmltree::Node, out: &mut String) {
+    for child in node.children() {
+        if child.is_text() {
+            out.push_str(child.text().unwrap_or(""));
+            continue;
+        }
+        let name = child.tag_name().name();
+        let block = matches!(
+            name,
+            "p" | "div"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "li"
+                | "ul"
+                | "ol"
+                | "dl"
+                | "dt"
+                | "dd"
+                | "blockquote"
+                | "pre"
+                | "figure"
+                | "figcaption"
+                | "table"
+                | "tr"
+                | "section"
+                | "aside"
+                | "hr"
+        );
+        if name == "br" {
+            out.push('\n');
+            continue;
+        }
+        if block {
+            out.push('\n');
+        }
+        if matches!(name, "td" | "th") {
+            out.push(' ');
+        }
+        text_of(child, out);
+        if block {
+            out.push('\n');
+        }
+    }
+}
+
 /// Words per minute for reading-time estimates (CJK: characters per minute / 2).
 const WORDS_PER_MINUTE: usize = 230;
 

@@ -742,3 +742,82 @@ fn the_size_build_prints_is_the_books_in_decimal_units() {
         "{wrote} (the file is {bytes} bytes)"
     );
 }
+
+/// A saved news page whose article block carries the usual furniture: the book holds the
+/// story and none of the share bar, newsletter prompt, gallery counter, teaser, related list,
+/// empty paragraphs or the byline repeated under our header.
+#[test]
+fn a_saved_page_keeps_its_story_and_loses_the_furniture_inside_it() {
+    let dir = Dir::new();
+    let para = |i: usize| {
+        format!(
+            "<p>Paragraph {i} of the story: the harbour authority said on Monday that the old \
+             pier would close for repairs lasting most of next year, and ferries would move.</p>"
+        )
+    };
+    let story: String = (1..=8).map(para).collect();
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><title>Pier to Close | Harbour News</title>\
+         <meta property=\"og:title\" content=\"Pier to Close\"/>\
+         <meta name=\"author\" content=\"Ann Lee\"/></head><body>\
+         <nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav>\
+         <article><h1>Pier to Close</h1><p class=\"byline\">By Ann Lee</p>\
+         <div class=\"share-tools\"><a href=\"https://facebook.com/s\">Facebook</a> <a href=\"https://x.com/s\">Post</a></div>\
+         {story}\
+         <p></p><p>  </p>\
+         <figure><img src=\"pier.png\" alt=\"The pier\"/><figcaption>The pier at low tide</figcaption></figure>\
+         <div>3 / 12</div>\
+         <div class=\"newsletter-box\"><p>Get Harbour News every morning.</p><a href=\"/signup\">Sign up</a></div>\
+         <div class=\"teaser\"><a href=\"/other\"><span>Sport</span><h3>Rowing club wins cup</h3><p>A famous win.</p></a></div>\
+         <h3>Related</h3><ul><li><a href=\"/1\">Ferries to run later</a></li><li><a href=\"/2\">New quay plans</a></li>\
+         <li><a href=\"/3\">Harbour budget</a></li></ul>\
+         </article><footer>© 2026 Harbour News</footer></body></html>"
+    );
+    // The picture is a local file beside the page: nothing is fetched.
+    dir.write("pier.png", png(400, 300));
+    let input = dir.write("pier.html", page);
+    let out = dir.path("pier.epub");
+    let o = inkquire(&[
+        "build",
+        input.to_str().unwrap(),
+        "--date",
+        "2026-11-28",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&out);
+    let book = Book::open(&out);
+    let arts = book.articles();
+    assert_eq!(arts.len(), 1);
+    assert_eq!(book.title_of(&arts[0]), "Pier to Close");
+    let body = book.doc_text(&arts[0], Some("article-body"));
+    for i in 1..=8 {
+        assert!(
+            body.contains(&format!("Paragraph {i} of the story")),
+            "{body}"
+        );
+    }
+    assert!(
+        body.contains("The pier at low tide"),
+        "the caption stays: {body}"
+    );
+    for gone in [
+        "By Ann Lee",
+        "Facebook",
+        "3 / 12",
+        "Harbour News every morning",
+        "Sign up",
+        "Rowing club",
+        "Related",
+        "Ferries to run later",
+        "Home",
+    ] {
+        assert!(!body.contains(gone), "{gone:?} in the body: {body}");
+    }
+    let xhtml = book.text(&format!("OEBPS/{}", arts[0]));
+    assert!(
+        !xhtml.contains("<p></p>") && !xhtml.contains("<p> </p>"),
+        "empty paragraphs: {xhtml}"
+    );
+}
