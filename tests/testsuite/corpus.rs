@@ -1,5 +1,5 @@
-//! Against real material from ../shared/corpus: the wire-copy seed and the 40 Readability pages.
-//! Each test skips with a message when ../shared is absent (a fresh clone still passes).
+//! Against real material from ../shared/corpus: the wire-copy seed, the 40 Readability pages and a
+//! floor on trafilatura's extraction set. Each test skips with a message when ../shared is absent.
 
 use crate::util::*;
 
