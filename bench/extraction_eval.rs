@@ -14,44 +14,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use inkquire::collector::{Kind, read_bytes};
-use inkquire::formatter::{FormatOptions, ImageCache, ImageSource};
-use inkquire::report::{Failure, Kind as ProblemKind, Report};
+use inkquire::pipeline::offline::page_text as body_text;
 use rayon::prelude::*;
-
-/// Every picture is missing, as for a page read offline.
-struct Offline;
-
-impl ImageSource for Offline {
-    fn load(&self, url: &url::Url, _referer: Option<&str>) -> Result<Vec<u8>, Failure> {
-        Err(Failure::new(
-            ProblemKind::Network,
-            format!("{url}: offline"),
-        ))
-    }
-}
-
-/// The article body of a saved page as the book would hold it, or `None` when inkquire leaves
-/// the page out.
-fn body_text(bytes: &[u8], path: &Path) -> Option<String> {
-    let mut report = Report::default();
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let article = read_bytes(bytes, Kind::Html, path, &abs, None, None, &mut report).ok()?;
-    let cache = ImageCache::default();
-    let opts = FormatOptions {
-        default_lang: "en",
-        images: &Offline,
-        image_cache: &cache,
-        image_settings: inkquire::imaging::Settings {
-            max_width: 1072,
-            max_height: 1448,
-            gray: true,
-            quality: 80,
-        },
-    };
-    let (formatted, _) = inkquire::formatter::format(article, &opts);
-    Some(inkquire::formatter::body_text(&formatted.xhtml))
-}
 
 /// Token F1 of `got` against `want` (the corpus test's scorer): lower-cased runs of letters and
 /// digits, each CJK character a token, compared as multisets.

@@ -16,6 +16,7 @@
 
 pub mod budget;
 pub mod collect;
+pub mod offline;
 
 use std::path::PathBuf;
 use std::sync::mpsc;

@@ -210,22 +210,6 @@ fn each_page_title_is_the_expected_title() {
     }
 }
 
-/// Every picture is missing, as for a page read offline.
-struct Offline;
-
-impl inkquire::formatter::ImageSource for Offline {
-    fn load(
-        &self,
-        url: &url::Url,
-        _referer: Option<&str>,
-    ) -> Result<Vec<u8>, inkquire::report::Failure> {
-        Err(inkquire::report::Failure::new(
-            inkquire::report::Kind::Network,
-            format!("{url}: offline"),
-        ))
-    }
-}
-
 /// The floor under extraction quality: every fifth page of trafilatura's evaluation set (198
 /// pages, by address), read as `build` reads a saved page and scored as
 /// `scripts/extraction-eval` scores the whole set. A change that loses precision or recall
@@ -256,33 +240,9 @@ fn extraction_on_a_fixed_fifth_of_the_evaluation_set_stays_above_its_floor() {
                 .find(|p| p.exists())
                 .unwrap();
             let bytes = std::fs::read(&path).unwrap();
-            let mut report = inkquire::report::Report::default();
-            let text = inkquire::collector::read_bytes(
-                &bytes,
-                inkquire::collector::Kind::Html,
-                &path,
-                &path,
-                None,
-                None,
-                &mut report,
-            )
-            .map(|article| {
-                let cache = inkquire::formatter::ImageCache::default();
-                let opts = inkquire::formatter::FormatOptions {
-                    default_lang: "en",
-                    images: &Offline,
-                    image_cache: &cache,
-                    image_settings: inkquire::imaging::Settings {
-                        max_width: 1072,
-                        max_height: 1448,
-                        gray: true,
-                        quality: 80,
-                    },
-                };
-                let (f, _) = inkquire::formatter::format(article, &opts);
-                norm(&inkquire::formatter::body_text(&f.xhtml))
-            })
-            .unwrap_or_default();
+            let text = inkquire::pipeline::offline::page_text(&bytes, &path)
+                .map(|t| norm(&t))
+                .unwrap_or_default();
             let segs = |key: &str| -> Vec<String> {
                 item[key]
                     .as_array()
