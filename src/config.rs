@@ -175,6 +175,10 @@ pub struct SourceConfig {
     /// CSS selectors removed from fetched pages before extraction.
     #[serde(default)]
     pub remove: Vec<String>,
+    /// Keep a page of this source that does not look like an article (a front page, a listing)
+    /// instead of leaving it out (`--force` on the command line).
+    #[serde(default)]
+    pub keep_non_articles: bool,
 }
 
 impl SourceConfig {
@@ -461,6 +465,7 @@ topics = ["world"]
 full-text = "auto"                      # "auto": fetch the page when the feed has only a summary; "always"; "never"
 # keep = ["article .story-body"]        # CSS selectors that hold the article on this site
 # remove = [".newsletter-signup"]       # CSS selectors to drop before extraction
+# keep-non-articles = true              # keep a page that looks like a front page or a listing
 
 # Keyword rules: articles mentioning any keyword also get the topic.
 [topics.science]

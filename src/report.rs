@@ -35,6 +35,8 @@ pub enum Kind {
     Unsafe,
     /// Over a size limit.
     TooLarge,
+    /// A web page that is no article: a front page, a listing, an error or consent page.
+    NotArticle,
     /// A file could not be read or written: missing, not permitted, the disk full.
     Disk,
     /// The ledger is damaged, another program's, or newer than this inkquire.

@@ -50,6 +50,10 @@ pub enum Command {
     Init(InitArgs),
     /// Check the config and try every source, writing nothing.
     Check(CheckArgs),
+    /// Print one page's article as the book would hold it (title, byline, date, site, language,
+    /// body), to check a source before adding it, or for scripts. Writes nothing.
+    #[command(after_help = EXTRACT_HELP)]
+    Extract(ExtractArgs),
     /// List the built-in style themes.
     Styles,
     /// List the device profiles (screen sizes) for --profile.
@@ -67,6 +71,42 @@ pub enum Command {
     /// Print the man page (roff): `inkquire man > ~/.local/share/man/man1/inkquire.1`.
     Man,
 }
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// A saved page (.html), a Markdown or text file, or a web page's address.
+    #[arg(value_name = "PAGE|URL")]
+    pub input: String,
+
+    /// What to print.
+    #[arg(long, default_value = "markdown", value_parser = ["markdown", "html", "text", "json"])]
+    pub format: String,
+
+    /// Print the page even when it does not look like an article (a front page, a listing).
+    #[arg(long)]
+    pub force: bool,
+
+    /// The config whose fetch settings (and a [[source]]'s keep/remove selectors at the same
+    /// address) apply.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+const EXTRACT_HELP: &str = "\
+Examples:
+  inkquire extract saved/page.html                     # Markdown on stdout
+  inkquire extract https://example.org/story --format text | less
+  inkquire extract page.html --format json | jq .title
+
+Formats: markdown (the default), html (a small standalone page), text (a paragraph a line),
+json (title, byline, published, site, lang, url, words, not_article, warnings, html, text).
+Pictures keep their addresses; nothing is fetched but the page itself.
+
+A page that does not look like an article (a front page, a listing, search results, an error
+or consent page) is named on stderr and not printed, as `build` would leave it out; --force
+prints it anyway.
+
+Exit codes: 0 printed; 2 the page could not be read, or does not look like an article.";
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -239,6 +279,11 @@ pub struct BuildArgs {
     /// Your own cover picture instead of the drawn front page.
     #[arg(long, value_name = "FILE")]
     pub cover: Option<PathBuf>,
+
+    /// Keep the pages named here that do not look like articles (a front page, a listing, an
+    /// error or consent page); without it each is named on stderr and left out.
+    #[arg(long)]
+    pub force: bool,
 
     #[command(flatten)]
     pub state: StateArgs,

@@ -52,6 +52,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
         if let Some(c) = config.sources.iter().find(|c| c.location() == s.location()) {
             *s = c.clone();
         }
+        s.keep_non_articles |= args.force;
     }
     let fetcher = HttpFetcher::new(config.fetch.clone());
     let profile = settings.issue.profile;
@@ -59,6 +60,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
         inputs,
         sources,
         store: store.as_mut(),
+        keep_non_articles: args.force,
         ..BuildRequest::new(settings, &config, &fetcher)
     };
     let outcome = build_issue(req)?;

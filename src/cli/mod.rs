@@ -4,11 +4,13 @@
 //! - `args.rs`: every subcommand's arguments and help;
 //! - `commands.rs`: `build`, `collect`, `list`, `init`, `check`, `serve`, `schedule`;
 //! - `digest.rs`: `digest` and `digest --dry-run`;
+//! - `extract.rs`: `extract`, one page's article in four formats;
 //! - `print.rs`: reports, progress, and text from feeds made safe for a terminal.
 
 mod args;
 mod commands;
 mod digest;
+mod extract;
 mod print;
 
 use std::path::{Path, PathBuf};
@@ -71,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::List(args) => commands::list(args),
         Command::Init(args) => commands::init(args),
         Command::Check(args) => commands::check(args),
+        Command::Extract(args) => extract::run(args),
         Command::Profiles => {
             for p in inkquire::profiles::PROFILES {
                 println!(

@@ -74,13 +74,15 @@ const ROLES: &[&str] = &[
     "alertdialog",
 ];
 
-/// Clean `body_html` (Readability's article) and return it.
-pub(crate) fn clean(body_html: &str, known: &Known) -> String {
+/// Clean `body_html` (Readability's article) and return it, with the shapes of the body
+/// before and after (for the judgement whether the page is an article at all).
+pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict::Shape; 2]) {
     let doc = Document::fragment(body_html);
     let total = chars_of(&doc.root());
     if total == 0 {
-        return body_html.to_owned();
+        return (body_html.to_owned(), Default::default());
     }
+    let before = super::verdict::Shape::of(&doc.root());
     // A block holding this much of the article is never taken out, whatever it is called.
     let limit = total / 2;
     for node in doc.select("*").nodes().iter() {
@@ -121,7 +123,8 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> String {
     }
     drop_repeated_header(&doc, known);
     drop_empty(&doc);
-    doc.html().to_string()
+    let after = super::verdict::Shape::of(&doc.root());
+    (doc.html().to_string(), [before, after])
 }
 
 /// Elements that start a new block when inside another.
@@ -623,7 +626,7 @@ mod tests {
     use super::*;
 
     fn cleaned(html: &str) -> String {
-        clean(html, &Known::default())
+        clean(html, &Known::default()).0
     }
 
     #[test]
@@ -751,7 +754,8 @@ mod tests {
                 story()
             ),
             &known,
-        );
+        )
+        .0;
         assert!(!out.contains("<h1>"), "{out}");
         assert!(!out.contains("By Jane Doe"), "{out}");
         assert!(!out.contains("28 November 2026"), "{out}");

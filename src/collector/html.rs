@@ -35,6 +35,8 @@ pub struct PageArticle {
     /// The page's canonical address, when it names one.
     pub url: Option<String>,
     pub body_html: String,
+    /// Set when the page is no article (a front page, a listing, an error page).
+    pub not_article: Option<super::NotArticle>,
 }
 
 /// Extract the article of a fetched page at `url`. `remove` selectors are taken out first; when
@@ -56,6 +58,7 @@ pub fn extract_page(
         lead_image: p.lead_image,
         url: p.url,
         body_html: p.body_html,
+        not_article: p.not_article,
     }
 }
 
@@ -126,6 +129,7 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
         ..Config::default()
     };
     let title = title_of(&doc);
+    let claims = super::verdict::Claims::of(&doc);
     // The page's own article container, if it marks one, to check Readability's choice against.
     let marked = marked_article(&doc);
     // Readability takes the tree (copying it costs more than parsing the page again in the rare
@@ -163,7 +167,18 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
                 _ => None,
             };
             let body = marked_html.as_deref().unwrap_or(&a.content);
-            parsed.body_html = super::clean::clean(body, &known);
+            let (cleaned, [before, after]) = super::clean::clean(body, &known);
+            // A listing is one before cleaning takes its link lists out; after, what is left
+            // may be too little to be anything.
+            parsed.not_article = super::verdict::judge(&before, &claims)
+                .filter(super::NotArticle::is_listing)
+                .or_else(|| super::verdict::judge(&after, &claims));
+            // A page kept anyway (`--force`) keeps what cleaning would have taken.
+            parsed.body_html = if parsed.not_article.is_some() {
+                body.to_owned()
+            } else {
+                cleaned
+            };
             parsed.lead_image = a.image.clone().or(og_image);
         }
         _ if !kept.is_empty() => {
@@ -181,6 +196,9 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
             parsed.byline = meta(&doc, &["author", "article:author"]);
             parsed.url = canonical;
             parsed.published = meta_date.as_deref().and_then(parse_published);
+            let shape =
+                super::verdict::Shape::of(&Document::fragment(fallback.body_html.as_str()).root());
+            parsed.not_article = super::verdict::judge(&shape, &claims);
             parsed.body_html = fallback.body_html;
             parsed.lead_image = og_image;
         }

@@ -14,6 +14,7 @@ pub mod html;
 mod markdown;
 pub mod remote;
 mod text;
+mod verdict;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use crate::model::{Article, Base, Published};
 use crate::report::{Kind as ProblemKind, Report};
 
 pub use decode::{DecodeError, Decoded, decode};
+pub use verdict::NotArticle;
 
 /// What a kind-specific reader found in one file.
 #[derive(Debug, Default)]
@@ -40,6 +42,8 @@ pub(crate) struct Parsed {
     pub body_html: String,
     /// The page's own base address (e.g. `<base href>`), if any.
     pub base_url: Option<String>,
+    /// A whole web page that is no article (a front page, a listing, an error page).
+    pub not_article: Option<NotArticle>,
 }
 
 /// The kinds of local file inkquire reads, by file name extension.
@@ -65,8 +69,15 @@ impl Kind {
 /// Read every article under `inputs` (files, or folders walked recursively in name order).
 ///
 /// Files of other kinds inside a folder are skipped silently; a file named explicitly that cannot
-/// be read, or is of no known kind, is a failure in `report`.
-pub fn collect_local(inputs: &[PathBuf], max_bytes: u64, report: &mut Report) -> Vec<Article> {
+/// be read, or is of no known kind, is a failure in `report`. A saved page that does not look
+/// like an article is a failure too, unless `keep_non_articles` (`--force`): then it is kept,
+/// with a warning.
+pub fn collect_local(
+    inputs: &[PathBuf],
+    max_bytes: u64,
+    keep_non_articles: bool,
+    report: &mut Report,
+) -> Vec<Article> {
     // First the list of files (cheap, in order), then reading and extraction in parallel: a year
     // of saved pages is thousands of files, and Readability is the expensive part.
     let mut jobs: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -131,6 +142,14 @@ pub fn collect_local(inputs: &[PathBuf], max_bytes: u64, report: &mut Report) ->
             let mut own = Report::default();
             let article = match read_file(path, root, max_bytes, &mut own) {
                 Ok(a) => Some(a),
+                Err(ReadError::NotArticle { why, article }) if keep_non_articles => {
+                    own.warn_as(
+                        ProblemKind::NotArticle,
+                        path.display().to_string(),
+                        format!("does not look like an article ({why}): kept, as --force asks"),
+                    );
+                    Some(*article)
+                }
                 Err(e) => {
                     own.fail_as(
                         e.kind(),
@@ -249,6 +268,13 @@ pub enum ReadError {
     FrontMatterYaml(#[source] serde_norway::Error),
     #[error("front matter opened with `{0}` is never closed")]
     Unclosed(&'static str),
+    /// The page read, but it is no article; `article` is what it reduced to, for a caller that
+    /// keeps it anyway (`--force`).
+    #[error("does not look like an article: {why} (--force keeps it)")]
+    NotArticle {
+        why: NotArticle,
+        article: Box<Article>,
+    },
 }
 
 impl From<ReadError> for crate::report::Failure {
@@ -264,6 +290,7 @@ impl ReadError {
         match self {
             ReadError::Io(e) => Kind::of_io(e),
             ReadError::Folder | ReadError::NotAKind => Kind::Other,
+            ReadError::NotArticle { .. } => Kind::NotArticle,
             ReadError::NotRegular => Kind::Unsafe,
             ReadError::TooLarge(_) => Kind::TooLarge,
             ReadError::Decode(_)
@@ -332,7 +359,8 @@ pub fn read_bytes(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(finish(
+    let not_article = parsed.not_article.clone();
+    let article = finish(
         parsed,
         Local {
             origin,
@@ -343,7 +371,14 @@ pub fn read_bytes(
             stem,
             seen,
         },
-    ))
+    );
+    match not_article {
+        Some(why) => Err(ReadError::NotArticle {
+            why,
+            article: Box::new(article),
+        }),
+        None => Ok(article),
+    }
 }
 
 struct Local {

@@ -227,6 +227,7 @@ fn collect_local_source(s: &SourceConfig, path: &std::path::Path, ctx: &Collect)
     let articles = super::collect_local(
         &[path.to_path_buf()],
         ctx.config.input.max_bytes(),
+        s.keep_non_articles,
         &mut report,
     );
     let mut harvest = Harvest::default();
@@ -345,7 +346,15 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
         DocKind::Opml => Err(Failure::from("an OPML list inside a list is not followed")),
         DocKind::Page => {
             let page_url = base_url.clone();
-            match page_article(&bytes, page_url.as_deref(), s, ctx.config) {
+            match page_article(&bytes, page_url.as_deref(), s, ctx.config).and_then(
+                |(a, verdict)| match verdict {
+                    Some(why) if !s.keep_non_articles => Err(Failure::new(
+                        Kind::NotArticle,
+                        format!("does not look like an article: {why} (--force keeps it)"),
+                    )),
+                    _ => Ok(a),
+                },
+            ) {
                 Ok(a) => {
                     name = name.or(Some(a.source.clone()));
                     let key = a.url.clone().unwrap_or_else(|| location.clone());
@@ -545,6 +554,11 @@ fn item_article(
     let mut raw_gzip = None;
     if let (true, Some(l)) = (want_page, web_link) {
         match fetch_page(l, s, ctx) {
+            Ok((p, _)) if p.not_article.is_some() && !s.keep_non_articles => {
+                let why = p.not_article.expect("checked");
+                status =
+                    format!("{l} does not look like an article ({why}); kept the feed's own text");
+            }
             Ok((p, gzip)) => {
                 page = Some(p);
                 (raw_html, raw_gzip) = (None, Some(gzip));
@@ -675,17 +689,49 @@ fn gzip_fast(bytes: &[u8]) -> Vec<u8> {
         .expect("writing to memory cannot fail")
 }
 
-/// A single web page as an article.
+/// One web page at `url`, fetched now and reduced to its article, for a look at it
+/// (`inkquire extract`), with the source's `keep` and `remove` selectors: the article, and why
+/// it does not look like one, if it does not. A feed or an OPML list is no page.
+pub fn page_at(
+    s: &SourceConfig,
+    fetcher: &dyn Fetcher,
+    config: &Config,
+) -> Result<(Article, Option<super::NotArticle>), Failure> {
+    let url = s
+        .url
+        .as_deref()
+        .ok_or_else(|| Failure::from("no address".to_owned()))?;
+    fetcher.allow_private(url);
+    let page = match fetcher.get(url, &Validators::default()) {
+        Ok(Fetched::Body(p)) => p,
+        Ok(Fetched::NotModified) => {
+            return Err(Failure::new(
+                Kind::Network,
+                "the server answered 304 to a plain request",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match feed::sniff(&page.body) {
+        DocKind::Page => {}
+        DocKind::Feed => return Err(Failure::new(Kind::Other, "is a feed, not a page")),
+        DocKind::Opml => return Err(Failure::new(Kind::Other, "is an OPML list, not a page")),
+    }
+    page_article(&page.body, Some(&page.url), s, config)
+}
+
+/// A single web page as an article, and whether it looks like none.
 fn page_article(
     bytes: &[u8],
     url: Option<&str>,
     s: &SourceConfig,
     config: &Config,
-) -> Result<Article, Failure> {
+) -> Result<(Article, Option<super::NotArticle>), Failure> {
     let text = super::decode(bytes)
         .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
         .text;
     let p = html::extract_page(&text, url, &s.keep, &s.remove);
+    let verdict = p.not_article.clone();
     let key = url.map(canonical_url).unwrap_or_else(|| s.location());
     let title = p.title.clone().unwrap_or_else(|| s.location());
     let mut topics: Vec<String> = s.topics.iter().map(|t| t.to_lowercase()).collect();
@@ -694,7 +740,7 @@ fn page_article(
             topics.push(t);
         }
     }
-    Ok(Article {
+    let article = Article {
         id: short_hash(&key),
         title,
         byline: p.byline,
@@ -717,7 +763,8 @@ fn page_article(
         },
         origin: s.location(),
         seen: Some(Utc::now().fixed_offset()),
-    })
+    };
+    Ok((article, verdict))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod batch;
+mod export;
 mod images;
 mod repair;
 mod sanitize;
@@ -167,6 +168,26 @@ pub fn draft_key(a: &Article, opts: &FormatOptions) -> u64 {
     a.base.root.hash(&mut h);
     opts.image_settings.max_width.hash(&mut h);
     h.finish()
+}
+
+pub use export::Body;
+
+/// The article's body as [`format`] would put it in the book, without loading its pictures
+/// (they stay at their addresses) and without the header: for `inkquire extract`. The warnings
+/// say what the sanitizer removed.
+pub fn preview(article: Article, opts: &FormatOptions) -> (Article, Body, Vec<String>) {
+    let Draft {
+        article,
+        mut nodes,
+        warnings,
+        ..
+    } = draft(article, opts);
+    let lang = article
+        .lang
+        .clone()
+        .unwrap_or_else(|| opts.default_lang.to_owned());
+    typography::typeset_nodes(&mut nodes, typography::Quotes::for_lang(&lang));
+    (article, Body { nodes }, warnings)
 }
 
 /// The first half of [`format`]: sanitize, repair, footnotes, ids.

@@ -108,6 +108,17 @@ pub fn text_of(nodes: &[Node], out: &mut String) {
     }
 }
 
+/// The text of `nodes` exactly as it stands (for code: no spaces added between blocks).
+pub fn text_of_raw(nodes: &[Node], out: &mut String) {
+    for n in nodes {
+        match n {
+            Node::Text(t) => out.push_str(t),
+            Node::El(e) if e.name == "br" => out.push('\n'),
+            Node::El(e) => text_of_raw(&e.children, out),
+        }
+    }
+}
+
 fn is_block_break(name: &str) -> bool {
     !is_phrasing(name) || name == "br"
 }

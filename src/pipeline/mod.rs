@@ -16,6 +16,7 @@
 
 pub mod budget;
 pub mod collect;
+pub mod extract;
 pub mod offline;
 
 use std::path::PathBuf;
@@ -80,6 +81,9 @@ pub struct BuildRequest<'a> {
     /// Told of each source as soon as it is collected. A caller that gives it reports the
     /// sources itself: their failures and warnings are then not repeated in the outcome's report.
     pub on_source: Option<&'a dyn Fn(&SourceReport)>,
+    /// Keep the local pages that do not look like articles (`--force`); sources say it each
+    /// for itself (`keep-non-articles`).
+    pub keep_non_articles: bool,
 }
 
 impl<'a> BuildRequest<'a> {
@@ -94,6 +98,7 @@ impl<'a> BuildRequest<'a> {
             config,
             fetcher,
             on_source: None,
+            keep_non_articles: false,
         }
     }
 }
@@ -198,6 +203,7 @@ fn drive(
     let local = collector::collect_local(
         &req.inputs,
         req.config.input.max_bytes(),
+        req.keep_non_articles,
         &mut outcome.report,
     );
     let (articles, pending) = with_ledger(local, store, &req, &mut outcome)?;

@@ -25,6 +25,7 @@ impl ImageSource for Offline {
 pub fn page_text(bytes: &[u8], path: &Path) -> Option<String> {
     let mut report = Report::default();
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // A page `build` would leave out as no article scores as an empty extraction.
     let article = read_bytes(bytes, Kind::Html, path, &abs, None, None, &mut report).ok()?;
     let cache = ImageCache::default();
     let opts = FormatOptions {

@@ -6,6 +6,7 @@ mod corpus;
 mod corpus_feeds;
 mod digest;
 mod disk;
+mod extract;
 mod fuzz_regressions;
 mod hostile;
 mod images;

@@ -1,0 +1,493 @@
+//! Is a page an article at all? A front page, a section or tag listing, search results, an error
+//! page, or a consent or paywall wall reduces to a jumble of teasers or to nothing; the book
+//! should not hold it as if it were a story. The judgement reads the shape of what extraction
+//! kept (how much of its text is links, how many of its headings are links to other pages, how
+//! much prose there is) and what the page says of itself (its schema.org types and `og:type`, an
+//! error title). Each rule is general; none names a site.
+
+use dom_query::{Document, NodeRef};
+
+/// Why a page is not taken for an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotArticle {
+    /// Most of the text is links: a front page, a section or a tag listing.
+    Links { share: u8, links: usize },
+    /// A list whose items are each mostly a link: a front page, a section or a tag listing.
+    LinkList { items: usize },
+    /// A row of linked headlines with a line or two under each: a list of stories.
+    Headlines { count: usize },
+    /// The page calls itself search results.
+    SearchResults,
+    /// An error page ("Page not found").
+    Error { title: String },
+    /// A cookie, consent or subscription wall with little else.
+    Wall,
+    /// Nothing to read: under a couple of sentences of text.
+    Empty { words: usize },
+}
+
+impl NotArticle {
+    /// A page of links to other pages (rather than an error page, a wall or nothing).
+    pub fn is_listing(&self) -> bool {
+        matches!(
+            self,
+            NotArticle::Links { .. } | NotArticle::LinkList { .. } | NotArticle::Headlines { .. }
+        )
+    }
+}
+
+impl std::fmt::Display for NotArticle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotArticle::Links { share, links } => write!(
+                f,
+                "{share}% of its text is {links} links (a front page or a listing)"
+            ),
+            NotArticle::LinkList { items } => write!(
+                f,
+                "it is a list of {items} links with little else (a front page or a listing)"
+            ),
+            NotArticle::Headlines { count } => {
+                write!(f, "it is a list of {count} linked headlines")
+            }
+            NotArticle::SearchResults => write!(f, "it is a page of search results"),
+            NotArticle::Error { title } => {
+                write!(f, "it is an error page (\u{201c}{title}\u{201d})")
+            }
+            NotArticle::Wall => write!(f, "it is a consent or subscription wall"),
+            NotArticle::Empty { words } => write!(f, "it holds only {words} words of text"),
+        }
+    }
+}
+
+/// What a page says about itself, read before extraction.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Claims {
+    /// schema.org `@type`s of its JSON-LD, and its `og:type`.
+    pub types: Vec<String>,
+    /// The `<title>` and the first `<h1>`.
+    pub titles: Vec<String>,
+}
+
+impl Claims {
+    pub fn of(doc: &Document) -> Claims {
+        let mut types = Vec::new();
+        for script in doc
+            .select("script[type='application/ld+json']")
+            .nodes()
+            .iter()
+        {
+            let text = script.text();
+            if text.len() > 200_000 {
+                continue;
+            }
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim()) {
+                schema_types(&v, 0, &mut types);
+            }
+        }
+        if let Some(t) = doc
+            .select("meta[property='og:type']")
+            .first()
+            .attr("content")
+        {
+            types.push(format!("og:{}", t.trim().to_lowercase()));
+        }
+        let titles = ["title", "h1"]
+            .iter()
+            .map(|sel| collapse(&doc.select(sel).first().text()))
+            .filter(|t| !t.is_empty())
+            .collect();
+        Claims { types, titles }
+    }
+
+    /// The page declares itself an article (schema.org or OpenGraph).
+    fn says_article(&self) -> bool {
+        self.types.iter().any(|t| {
+            let t = t.to_ascii_lowercase();
+            t == "og:article"
+                || t.ends_with("article")
+                || matches!(
+                    t.as_str(),
+                    "blogposting" | "report" | "review" | "recipe" | "howto" | "liveblogposting"
+                )
+        })
+    }
+
+    fn says(&self, ty: &str) -> bool {
+        self.types.iter().any(|t| t.eq_ignore_ascii_case(ty))
+    }
+}
+
+fn schema_types(v: &serde_json::Value, depth: usize, out: &mut Vec<String>) {
+    if depth > 4 || out.len() > 32 {
+        return;
+    }
+    match v {
+        serde_json::Value::Array(items) => {
+            for i in items {
+                schema_types(i, depth + 1, out);
+            }
+        }
+        serde_json::Value::Object(m) => {
+            match m.get("@type") {
+                Some(serde_json::Value::String(s)) => out.push(s.clone()),
+                Some(serde_json::Value::Array(a)) => {
+                    out.extend(a.iter().filter_map(|t| t.as_str().map(str::to_owned)))
+                }
+                _ => {}
+            }
+            if let Some(g) = m.get("@graph") {
+                schema_types(g, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The shape of an extracted body.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Shape {
+    /// Characters of text (whitespace collapsed).
+    pub chars: usize,
+    /// Characters of text inside links.
+    pub link_chars: usize,
+    /// Links with text.
+    pub links: usize,
+    /// Headings.
+    pub headings: usize,
+    /// Headings whose text is all one link's.
+    pub linked_headings: usize,
+    /// Words outside links.
+    pub words: usize,
+    /// Characters of text before the first linked heading (all of it, when there is none).
+    pub lead_chars: usize,
+    /// List items (and table rows) led by a link: two fifths or more of their text is links.
+    pub link_items: usize,
+    /// Characters of text in those items.
+    pub link_item_chars: usize,
+    /// The body's text, lower case, as far as the first 3000 characters.
+    pub opening: String,
+}
+
+impl Shape {
+    pub fn of(root: &NodeRef) -> Shape {
+        let mut s = Shape::default();
+        let text = collapse(&root.text());
+        s.chars = chars(&text);
+        s.opening = text.chars().take(3000).collect::<String>().to_lowercase();
+        let mut link_words = 0;
+        let (mut seen_chars, mut lead) = (0, None);
+        for el in root.descendants_it() {
+            if el.is_text() {
+                seen_chars += el.text().chars().filter(|c| !c.is_whitespace()).count();
+                continue;
+            }
+            if !el.is_element() {
+                continue;
+            }
+            match el.node_name().as_deref() {
+                Some("a") if el.has_attr("href") => {
+                    let t = collapse(&el.text());
+                    if !t.is_empty() {
+                        s.links += 1;
+                        s.link_chars += chars(&t);
+                        link_words += word_count(&t);
+                    }
+                }
+                Some("li" | "tr" | "dt") => {
+                    let text = chars(&el.text());
+                    let linked: usize = el
+                        .find(&["a"])
+                        .iter()
+                        .filter(|a| a.has_attr("href"))
+                        .map(|a| chars(&a.text()))
+                        .sum();
+                    if text > 0 && linked * 5 >= text * 2 && el.find(&["li"]).is_empty() {
+                        s.link_items += 1;
+                        s.link_item_chars += text;
+                    }
+                }
+                Some("h1" | "h2" | "h3" | "h4" | "h5" | "h6") => {
+                    let t = collapse(&el.text());
+                    if t.is_empty() {
+                        continue;
+                    }
+                    s.headings += 1;
+                    let linked: usize = el
+                        .find(&["a"])
+                        .iter()
+                        .filter(|a| a.has_attr("href"))
+                        .map(|a| collapse(&a.text()).chars().count())
+                        .sum();
+                    if linked * 10 >= t.chars().count() * 9 {
+                        s.linked_headings += 1;
+                        lead.get_or_insert(seen_chars);
+                    }
+                }
+                _ => {}
+            }
+        }
+        s.words = word_count(&text).saturating_sub(link_words);
+        s.lead_chars = lead.unwrap_or(seen_chars);
+        s
+    }
+
+    fn own_chars(&self) -> usize {
+        self.chars.saturating_sub(self.link_chars)
+    }
+}
+
+/// Phrases of a cookie, consent or subscription wall.
+const WALL: &[&str] = &[
+    "accept all cookies",
+    "accept cookies",
+    "we use cookies",
+    "cookie settings",
+    "manage cookies",
+    "your privacy choices",
+    "subscribe to continue",
+    "subscribe to read",
+    "to continue reading",
+    "already a subscriber",
+    "create a free account to continue",
+    "sign in to continue",
+    "log in to continue",
+    "this content is for subscribers",
+    "alle akzeptieren",
+    "cookies zustimmen",
+    "jetzt abonnieren und weiterlesen",
+    "bereits abonnent",
+    "accepter les cookies",
+    "tout accepter",
+    "déjà abonné",
+    "aceptar cookies",
+    "aceptar todas",
+    "ya eres suscriptor",
+    "accetta tutti",
+    "sei già abbonato",
+];
+
+/// Titles of error pages.
+const ERRORS: &[&str] = &[
+    "page not found",
+    "not found",
+    "404",
+    "410 gone",
+    "500 internal server error",
+    "server error",
+    "access denied",
+    "forbidden",
+    "seite nicht gefunden",
+    "fehler 404",
+    "page introuvable",
+    "page non trouvée",
+    "página no encontrada",
+    "pagina non trovata",
+    "pagina niet gevonden",
+    "strona nie została znaleziona",
+    "nie znaleziono strony",
+];
+
+/// The judgement: `None` for an article.
+pub(crate) fn judge(shape: &Shape, claims: &Claims) -> Option<NotArticle> {
+    let own = shape.own_chars();
+    if claims.says("SearchResultsPage") && !claims.says_article() {
+        return Some(NotArticle::SearchResults);
+    }
+    if let Some(t) = claims.titles.iter().find(|t| is_error_title(t))
+        && own < 1500
+    {
+        return Some(NotArticle::Error { title: t.clone() });
+    }
+    if own < 600 && WALL.iter().any(|p| shape.opening.contains(p)) {
+        return Some(NotArticle::Wall);
+    }
+    // A page that calls itself an article needs stronger evidence to be called a listing.
+    let strict = claims.says_article();
+    let listing_type = ["CollectionPage", "ItemList", "WebSite", "SearchResultsPage"]
+        .iter()
+        .any(|t| claims.says(t));
+    let share = shape.link_chars * 100 / shape.chars.max(1);
+    let (share_needed, own_limit) = match (strict, listing_type) {
+        (true, _) => (80, 600),
+        (false, true) => (45, 3000),
+        (false, false) => (60, 2000),
+    };
+    // Most of the text in items that are each a link: a list of stories.
+    let in_items = shape.link_item_chars * 100 / shape.chars.max(1);
+    if shape.link_items >= 8 && in_items >= if strict { 85 } else { 60 } {
+        return Some(NotArticle::LinkList {
+            items: shape.link_items,
+        });
+    }
+    if shape.links >= 8 && share >= share_needed && own < own_limit {
+        return Some(NotArticle::Links {
+            share: share as u8,
+            links: shape.links,
+        });
+    }
+    // Linked headlines from the top, each with a line or two of its own: a list of stories
+    // (after an article's text, they are teasers that cleaning missed, not the page).
+    if shape.linked_headings >= 5
+        && shape.lead_chars < if strict { 150 } else { 500 }
+        && shape.linked_headings * 3 >= shape.headings * 2
+        && own / shape.linked_headings < if strict { 200 } else { 400 }
+    {
+        return Some(NotArticle::Headlines {
+            count: shape.linked_headings,
+        });
+    }
+    if shape.words < 15 {
+        return Some(NotArticle::Empty { words: shape.words });
+    }
+    None
+}
+
+/// An error page's title: one of its parts (split at `|`, `-`, `:` and the like) is an error.
+fn is_error_title(t: &str) -> bool {
+    let t = t.to_lowercase();
+    if t.chars().count() > 100 {
+        return false;
+    }
+    t.split(['|', '–', '—', ':', '·', '»', '/'])
+        .flat_map(|part| part.split(" - "))
+        .map(str::trim)
+        .any(|part| {
+            ERRORS.contains(&part)
+                || part
+                    .strip_prefix("error ")
+                    .or_else(|| part.strip_prefix("fehler "))
+                    .or_else(|| part.strip_prefix("erreur "))
+                    .or_else(|| part.strip_prefix("404 "))
+                    .is_some_and(|rest| ERRORS.contains(&rest.trim()))
+        })
+}
+
+/// Characters other than white space.
+fn chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Words, counting each CJK character as one (those scripts put no spaces between words).
+fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|w| {
+            let cjk = w.chars().filter(|c| crate::formatter::is_cjk(*c)).count();
+            if cjk == 0 {
+                1
+            } else {
+                cjk + usize::from(w.chars().count() > cjk)
+            }
+        })
+        .sum()
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(body: &str, head: &str) -> Option<NotArticle> {
+        let page = Document::from(format!("<html><head>{head}</head><body></body></html>"));
+        let claims = Claims::of(&page);
+        let doc = Document::fragment(body);
+        judge(&Shape::of(&doc.root()), &claims)
+    }
+
+    fn prose(n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i} of the story tells what happened in the town on the day the \
+                     river rose, who saw it, and what the council said afterwards about the new \
+                     flood wall and its cost.</p>"
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_article_is_an_article() {
+        assert_eq!(verdict(&prose(6), ""), None);
+        // A few links inside prose change nothing.
+        let with_links = format!(
+            "{}<p>See <a href='/a'>the report</a> and <a href='/b'>the map</a>.</p>",
+            prose(4)
+        );
+        assert_eq!(verdict(&with_links, ""), None);
+    }
+
+    #[test]
+    fn a_front_page_of_links_is_not() {
+        let links: String = (0..20)
+            .map(|i| format!("<li><a href='/s/{i}'>Story number {i} about the town and its river</a> <small>Staff</small></li>"))
+            .collect();
+        let v = verdict(&format!("<ul>{links}</ul>"), "");
+        assert_eq!(v, Some(NotArticle::LinkList { items: 20 }));
+        // Links in running text, not in a list.
+        let links: String = (0..20)
+            .map(|i| format!("<a href='/s/{i}'>Story number {i} about the town</a> · "))
+            .collect();
+        let v = verdict(&format!("<p>{links}</p>"), "");
+        assert!(matches!(v, Some(NotArticle::Links { .. })), "{v:?}");
+    }
+
+    #[test]
+    fn a_list_of_teasers_is_not() {
+        let teasers: String = (0..8)
+            .map(|i| {
+                format!(
+                    "<div><h3><a href='/s/{i}'>Headline {i} of another story</a></h3>\
+                     <p>One line of summary for story {i}, to make you click on it.</p></div>"
+                )
+            })
+            .collect();
+        let v = verdict(&teasers, "");
+        assert_eq!(v, Some(NotArticle::Headlines { count: 8 }));
+    }
+
+    #[test]
+    fn an_error_page_is_not() {
+        let v = verdict(
+            "<p>Sorry, the page you asked for is not here. Try the search or the home page.</p>",
+            "<title>Page not found | The Daily</title>",
+        );
+        assert!(matches!(v, Some(NotArticle::Error { .. })), "{v:?}");
+        // A story whose title merely mentions an error is one.
+        let v = verdict(
+            &prose(6),
+            "<title>Why the 404 page is the web's loneliest place</title>",
+        );
+        assert_eq!(v, None);
+    }
+
+    #[test]
+    fn search_results_and_walls_and_nothing_are_not() {
+        let v = verdict(
+            &prose(2),
+            r#"<script type="application/ld+json">{"@context":"https://schema.org","@type":"SearchResultsPage"}</script>"#,
+        );
+        assert_eq!(v, Some(NotArticle::SearchResults));
+        let v = verdict(
+            "<p>We use cookies to improve your experience. Accept all cookies or manage cookies \
+             in the settings.</p><p>Subscribe to continue reading.</p>",
+            "",
+        );
+        assert_eq!(v, Some(NotArticle::Wall));
+        let v = verdict("<p>Loading…</p>", "");
+        assert!(matches!(v, Some(NotArticle::Empty { .. })), "{v:?}");
+    }
+
+    #[test]
+    fn a_page_that_says_it_is_an_article_needs_more_to_be_called_a_listing() {
+        // A link-heavy roundup ("This week's links") that declares itself an article stays.
+        let roundup: String = (0..12)
+            .map(|i| format!("<li><a href='/s/{i}'>A link to a good read number {i}</a>, which says a thing or two worth a look this week.</li>"))
+            .collect();
+        let head = r#"<meta property="og:type" content="article">"#;
+        assert_eq!(verdict(&format!("<ul>{roundup}</ul>"), head), None);
+    }
+}

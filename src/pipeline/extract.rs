@@ -1,0 +1,97 @@
+//! `inkquire extract`: one page's article, as the book would hold it, and nothing written.
+//!
+//! A local file is read as `build` reads it; a URL is fetched now and reduced as `collect`
+//! reduces a page. The body then goes through the formatter's first half (sanitize, repair,
+//! typography), so what is printed is what the book would hold, its pictures left at their
+//! addresses instead of being fetched.
+
+use std::path::Path;
+
+use crate::collector::{NotArticle, ReadError, read_file, remote};
+use crate::config::{Config, SourceConfig};
+use crate::fetch::Fetcher;
+use crate::formatter::{Body, FormatOptions, ImageCache};
+use crate::model::Article;
+use crate::report::{Failure, Report};
+
+/// One page's article.
+#[derive(Debug)]
+pub struct Extracted {
+    /// The article's metadata (its `body_html` is empty: the body is `body`).
+    pub article: Article,
+    pub body: Body,
+    /// Why the page does not look like an article, if it does not.
+    pub not_article: Option<NotArticle>,
+    /// What was changed or dropped on the way (a legacy encoding, unsafe markup removed).
+    pub warnings: Vec<String>,
+}
+
+/// A page that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("{}: {}", .0.display(), crate::report::chain(.1))]
+    Read(std::path::PathBuf, #[source] ReadError),
+    #[error("{0}: {1}")]
+    Fetch(String, #[source] Failure),
+}
+
+impl ExtractError {
+    /// What kind of problem, as the report would say.
+    pub fn kind(&self) -> crate::report::Kind {
+        match self {
+            ExtractError::Read(_, e) => e.kind(),
+            ExtractError::Fetch(_, f) => f.kind,
+        }
+    }
+}
+
+/// The article of `input`: a local file (HTML, Markdown or text), or a web page's address (a
+/// configured `[[source]]` at the same address lends its `keep` and `remove` selectors).
+pub fn extract(
+    input: &str,
+    config: &Config,
+    fetcher: &dyn Fetcher,
+) -> Result<Extracted, ExtractError> {
+    let mut warnings = Vec::new();
+    let (article, not_article) = if input.starts_with("http://") || input.starts_with("https://") {
+        let source = config
+            .sources
+            .iter()
+            .find(|s| s.url.as_deref() == Some(input))
+            .cloned()
+            .unwrap_or_else(|| SourceConfig::from_arg(input));
+        remote::page_at(&source, fetcher, config)
+            .map_err(|f| ExtractError::Fetch(crate::fetch::redact(input), f))?
+    } else {
+        let path = Path::new(input);
+        let root = path.parent().unwrap_or(Path::new("."));
+        let mut report = Report::default();
+        let read = read_file(path, root, config.input.max_bytes(), &mut report);
+        warnings.extend(report.warnings.into_iter().map(|w| w.message));
+        match read {
+            Ok(a) => (a, None),
+            Err(ReadError::NotArticle { why, article }) => (*article, Some(why)),
+            Err(e) => return Err(ExtractError::Read(path.to_path_buf(), e)),
+        }
+    };
+    let cache = ImageCache::default();
+    let opts = FormatOptions {
+        default_lang: "en",
+        images: &super::offline::Offline,
+        image_cache: &cache,
+        image_settings: crate::imaging::Settings {
+            max_width: 1072,
+            max_height: 1448,
+            gray: true,
+            quality: 80,
+        },
+    };
+    let (article, body, more) = crate::formatter::preview(article, &opts);
+    warnings.extend(more);
+    Ok(Extracted {
+        article,
+        body,
+        not_article,
+        warnings,
+    })
+}
