@@ -36,6 +36,7 @@ pub mod shelf;
 pub mod store;
 pub mod styles;
 pub mod units;
+pub mod words;
 
 pub use issue::{IssueSettings, Overrides};
 pub use pipeline::{BuildOutcome, BuildRequest, SourceReport, build, collect};

@@ -117,7 +117,12 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
                 next.remove_from_parent();
             }
             node.remove_from_parent();
-        } else if is_counter(&text, is_inline(node)) || is_copyright(&text) {
+        } else if is_counter(&text, is_inline(node))
+            || is_copyright(&text)
+            || is_credit(&text)
+            || is_date_line(&text)
+            || is_label_line(&text)
+        {
             node.remove_from_parent();
         }
     }
@@ -263,6 +268,26 @@ const PHRASES: &[&str] = &[
     "open gallery",
     "skip advertisement",
     "story continues below advertisement",
+    "related coverage",
+    "latest articles",
+    "about the author",
+    "about the authors",
+    "rate this article",
+    "was this article helpful",
+    "was this helpful",
+    "no comments",
+    "comments are closed",
+    "load more",
+    "show more",
+    "view comments",
+    "table of contents",
+    "contents",
+    "next article",
+    "previous article",
+    "next post",
+    "previous post",
+    "back",
+    "more",
     // German
     "weiterlesen",
     "mehr lesen",
@@ -292,6 +317,43 @@ const PHRASES: &[&str] = &[
     "nach oben",
     "schließen",
     "bildunterschrift",
+    "ähnliche beiträge",
+    "empfohlene beiträge",
+    "weitere beiträge",
+    "beiträge zum thema",
+    "schon gelesen",
+    "auch lesen",
+    "zum weiterlesen",
+    "siehe auch",
+    "weiterführender link",
+    "weiterführende links",
+    "lade weitere inhalte",
+    "mehr laden",
+    "kommentare schreiben",
+    "kommentar verfassen",
+    "kommentieren",
+    "keine kommentare",
+    "kommentare geschlossen",
+    "war der artikel nützlich",
+    "war dieser artikel hilfreich",
+    "möchten sie den artikel teilen",
+    "hier können sie den artikel bewerten",
+    "artikel bewerten",
+    "über den autor",
+    "über die autorin",
+    "externer inhalt",
+    "inhaltsverzeichnis",
+    "rezept drucken",
+    "bild anzeigen",
+    "bild vergrößern",
+    "zurück",
+    "weiter",
+    "zurück zur übersicht",
+    "zurück zur listenansicht",
+    "nächster artikel",
+    "vorheriger artikel",
+    "noch keine bewertungen",
+    "alle angaben ohne gewähr",
     // French
     "lire aussi",
     "à lire aussi",
@@ -308,6 +370,12 @@ const PHRASES: &[&str] = &[
     "s'abonner",
     "abonnez-vous",
     "fermer",
+    "permalien",
+    "à propos de l'auteur",
+    "sur le même thème",
+    "pour lire la suite",
+    "article suivant",
+    "article précédent",
     // Spanish, Portuguese, Italian
     "leer más",
     "lea también",
@@ -320,6 +388,12 @@ const PHRASES: &[&str] = &[
     "publicidad",
     "comentarios",
     "suscríbete",
+    "valora esta noticia",
+    "le puede interesar",
+    "te puede interesar",
+    "notas relacionadas",
+    "más noticias",
+    "lo más leído",
     "leia também",
     "leia mais",
     "veja também",
@@ -345,6 +419,9 @@ const PHRASES: &[&str] = &[
     "drukuj",
     "reklama",
     "komentarze",
+    "dowiedz się więcej",
+    "polecamy",
+    "najczęściej czytane",
     "čtěte také",
     "sdílet",
     "читайте также",
@@ -389,6 +466,43 @@ const PREFIXES: &[&str] = &[
     "czytaj także:",
     "zobacz też:",
     "читайте также:",
+    "if you enjoyed reading this",
+    "if you enjoyed this",
+    "never miss",
+    "don't miss",
+    "you can keep up with me on",
+    "this entry was posted",
+    "this article was originally published",
+    "das thema könnte dich auch interessieren",
+    "das könnte sie auch interessieren",
+    "lesen sie auch",
+    "lesen sie hier",
+    "entdecke weitere",
+    "entdecken sie jetzt",
+    "verpasse keine",
+    "verpassen sie keine",
+    "besuchen sie unseren",
+    "der beitrag wurde am",
+    "dieser beitrag wurde",
+    "dieser text wurde",
+    "dieser beitrag gibt die meinung",
+    "diese website verwendet akismet",
+    "sie sind aktuell nicht eingeloggt",
+    "artikel gefallen",
+    "hier geht es zur",
+    "hier geht es zum",
+    "weitere infos unter",
+    "weitere informationen unter",
+    "mehr zum thema",
+    "materiał chroniony prawem",
+    "zapraszamy też do",
+    "czytaj więcej",
+    "puedes ver:",
+    "lee también",
+    "lea también",
+    "le puede interesar",
+    "suscríbete a",
+    "pour lire la suite",
 ];
 
 fn is_boilerplate_line(text: &str) -> bool {
@@ -441,6 +555,388 @@ fn is_counter(text: &str, inline: bool) -> bool {
         && words.len() <= 5
         && words.iter().any(|w| number(w))
         && words.iter().all(|w| number(w) || label(w))
+}
+
+/// A picture credit on a line of its own: `Foto: dpa`, `Photograph by …`, `Getty Images`,
+/// `AFP / Jane Doe`, `Jahr Media/Shutterstock.com`.
+fn is_credit(text: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "foto",
+        "fotos",
+        "photo",
+        "photos",
+        "photograph",
+        "photograph by",
+        "photo by",
+        "photos by",
+        "picture",
+        "pictures",
+        "image",
+        "images",
+        "image credit",
+        "image source",
+        "bild",
+        "bilder",
+        "bildquelle",
+        "titelbild",
+        "beitragsbild",
+        "credit",
+        "credits",
+        "crédit",
+        "crédits",
+        "crédits photos",
+        "crédit photo",
+        "imagen",
+        "fotografía",
+        "foto di",
+        "fot",
+        "zdjęcie",
+        "źródło zdjęcia",
+        "фото",
+    ];
+    const AGENCIES: &[&str] = &[
+        "getty images",
+        "getty",
+        "shutterstock",
+        "shutterstock.com",
+        "istock",
+        "istock.com",
+        "istockphoto",
+        "dpa",
+        "afp",
+        "reuters",
+        "ap",
+        "ap photo",
+        "imago",
+        "imago images",
+        "epa",
+        "picture alliance",
+        "picture-alliance",
+        "keystone",
+        "unsplash",
+        "pixabay",
+        "pap",
+        "efe",
+        "ansa",
+        "wenn.com",
+        "bestimage",
+        "adobe stock",
+        "stock.adobe.com",
+    ];
+    if text.chars().count() > 80 {
+        return false;
+    }
+    let t = text.trim_start_matches('(').trim_end_matches(')');
+    // `Foto: …`, `Photo by …`.
+    if let Some((label, rest)) = t.split_once(':')
+        && LABELS.contains(&label.trim())
+        && rest.split_whitespace().count() <= 8
+    {
+        return true;
+    }
+    if LABELS.iter().any(|l| {
+        t == *l
+            || t.strip_prefix(l)
+                .is_some_and(|r| r.starts_with(" by ") && r.split_whitespace().count() <= 6)
+    }) {
+        return true;
+    }
+    // `Name/Agency`, `AGENCY / NAME`: short parts, one of them an agency.
+    let parts: Vec<&str> = t.split(['/', '|']).map(str::trim).collect();
+    let sentence = t.contains(['.', ',', '!', '?']) && !t.contains(".com");
+    AGENCIES.contains(&t)
+        || ((2..=4).contains(&parts.len())
+            && t.split_whitespace().count() <= 8
+            && !sentence
+            && parts.iter().any(|p| AGENCIES.contains(p)))
+}
+
+/// A line that is only a date or a time (`23.10.2018`, `5. Februar 2020`, `3:59 PM`,
+/// `Aktualisiert am 6. Mai 2014`): the article's own date is in our header.
+fn is_date_line(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "am",
+        "pm",
+        "uhr",
+        "um",
+        "am",
+        "on",
+        "at",
+        "the",
+        "de",
+        "del",
+        "le",
+        "la",
+        "el",
+        "du",
+        "der",
+        "den",
+        "of",
+        "h",
+        "hrs",
+        "updated",
+        "published",
+        "posted",
+        "aktualisiert",
+        "veröffentlicht",
+        "erstellt",
+        "stand",
+        "geändert",
+        "zuletzt",
+        "publié",
+        "mis",
+        "à",
+        "jour",
+        "publicado",
+        "actualizado",
+        "pubblicato",
+        "aggiornato",
+        "opublikowano",
+        "aktualizacja",
+        "publikacja",
+        "gepubliceerd",
+        "utc",
+        "gmt",
+        "cet",
+        "cest",
+        "mez",
+        "mesz",
+        "est",
+        "edt",
+        "pst",
+        "pdt",
+        "bst",
+    ];
+    const MONTHS: &[&str] = &[
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "januar",
+        "jänner",
+        "februar",
+        "märz",
+        "mai",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+        "gennaio",
+        "febbraio",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "settembre",
+        "ottobre",
+        "dicembre",
+        "stycznia",
+        "lutego",
+        "marca",
+        "kwietnia",
+        "maja",
+        "czerwca",
+        "lipca",
+        "sierpnia",
+        "września",
+        "października",
+        "listopada",
+        "grudnia",
+        "januari",
+        "februari",
+        "maart",
+        "mei",
+        "augustus",
+        "oktober",
+    ];
+    const DAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+        "lunes",
+        "martes",
+        "miércoles",
+        "jueves",
+        "viernes",
+        "sábado",
+        "domingo",
+    ];
+    if text.chars().count() > 48 {
+        return false;
+    }
+    // A month's name, or a number written as a date or a time, makes it a date; bare numbers
+    // beside them are the day and the year (alone, a number is a quantity).
+    let mut dated = false;
+    for token in text.split(|c: char| c.is_whitespace() || c == ',') {
+        let token = token.trim_matches(|c: char| matches!(c, '(' | ')' | '|' | '.'));
+        if token.is_empty() {
+            continue;
+        }
+        if is_numeric_date(token) {
+            dated = true;
+            continue;
+        }
+        for w in token.split(['.', '/', '-', ':']).filter(|w| !w.is_empty()) {
+            if MONTHS.contains(&w) {
+                dated = true;
+            } else if !((w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 4)
+                || DAYS.contains(&w)
+                || WORDS.contains(&w))
+            {
+                return false;
+            }
+        }
+    }
+    dated
+}
+
+/// `23.10.2018`, `2018-10-23`, `10/23/18`, `19:49`.
+fn is_numeric_date(token: &str) -> bool {
+    let digits = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit())
+    };
+    for sep in ['.', '/', '-'] {
+        let parts: Vec<&str> = token.split(sep).collect();
+        if parts.len() == 3
+            && ((digits(parts[0], 1, 2) && digits(parts[1], 1, 2) && digits(parts[2], 2, 4))
+                || (digits(parts[0], 4, 4) && digits(parts[1], 1, 2) && digits(parts[2], 1, 2)))
+        {
+            return true;
+        }
+    }
+    matches!(token.split_once(':'), Some((h, m)) if digits(h, 1, 2) && digits(m, 2, 2))
+}
+
+/// A metadata label, alone or with a short value: `Von: Jane Doe`, `Kategorie: News`,
+/// `Autoren:`, `Release date:`, `Tags: a, b`.
+fn is_label_line(text: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "by",
+        "von",
+        "author",
+        "authors",
+        "autor",
+        "autoren",
+        "autorin",
+        "auteur",
+        "autore",
+        "written by",
+        "posted by",
+        "posted in",
+        "filed under",
+        "category",
+        "categories",
+        "kategorie",
+        "kategorien",
+        "rubrik",
+        "catégorie",
+        "categoría",
+        "tags",
+        "tagged",
+        "schlagworte",
+        "schlagwörter",
+        "stichworte",
+        "themen",
+        "etiquetas",
+        "release date",
+        "published",
+        "updated",
+        "veröffentlicht",
+        "aktualisiert",
+        "publikacja",
+        "kontakt",
+        "contact",
+        "source",
+        "sources",
+        "quelle",
+        "quellen",
+        "quellenangaben",
+        "źródło",
+        "fuente",
+        "zusatzinformationen",
+        "weitere informationen",
+        "more information",
+        "further information",
+    ];
+    if text.chars().count() > 70 {
+        return false;
+    }
+    if LABELS.contains(&text) {
+        return true;
+    }
+    text.split_once(':').is_some_and(|(label, rest)| {
+        LABELS.contains(&label.trim())
+            && rest.split_whitespace().count() <= 5
+            && !rest.contains(['.', '!', '?'])
+    })
 }
 
 /// A copyright or rights line at the end of a page.
@@ -775,5 +1271,43 @@ mod tests {
             !out.contains("rights reserved") && !out.contains("copyrighted"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn credits_dates_and_labels_on_lines_of_their_own_go() {
+        let out = cleaned(&format!(
+            "{}<figure><img src='a.jpg'/><figcaption>The pier at dawn. <span>Foto: dpa</span></figcaption></figure>\
+             <p>AFP / JANE DOE</p><p>Jahr Media/Shutterstock.com</p><p>Photograph by Ann Lee</p>\
+             <p>23.10.2018</p><p>Aktualisiert am 5. Februar 2020, 19:49 Uhr</p><p>3:59 PM</p>\
+             <p>Von: Sina Giebel</p><p>Kategorie: News</p><p>Autoren:</p>\
+             <ul><li><span>6</span> mittelgroße Eier</li><li>Carbohydrates: <span>31</span>g</li></ul>\
+             <p>+81 158-23-2012</p><p>The pier closed on 5 February 2020, after the storm.</p>\
+             <p>Source: the harbour authority's annual report, which says the pier was built in 1897.</p>",
+            story()
+        ));
+        for gone in [
+            "Foto: dpa",
+            "JANE DOE",
+            "Shutterstock",
+            "Photograph by",
+            "23.10.2018",
+            "Aktualisiert",
+            "3:59",
+            "Sina Giebel",
+            "Kategorie",
+            "Autoren",
+        ] {
+            assert!(!out.contains(gone), "{gone} stays: {out}");
+        }
+        for kept in [
+            "The pier at dawn.",
+            "<span>6</span> mittelgroße Eier",
+            "<span>31</span>g",
+            "+81 158-23-2012",
+            "The pier closed on 5 February 2020",
+            "annual report",
+        ] {
+            assert!(out.contains(kept), "{kept} is gone: {out}");
+        }
     }
 }

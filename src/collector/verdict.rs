@@ -191,7 +191,7 @@ impl Shape {
                     if !t.is_empty() {
                         s.links += 1;
                         s.link_chars += chars(&t);
-                        link_words += word_count(&t);
+                        link_words += crate::words::count_words(&t);
                     }
                 }
                 Some("li" | "tr" | "dt") => {
@@ -227,7 +227,7 @@ impl Shape {
                 _ => {}
             }
         }
-        s.words = word_count(&text).saturating_sub(link_words);
+        s.words = crate::words::count_words(&text).saturating_sub(link_words);
         s.lead_chars = lead.unwrap_or(seen_chars);
         s
     }
@@ -366,20 +366,6 @@ fn is_error_title(t: &str) -> bool {
 /// Characters other than white space.
 fn chars(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
-}
-
-/// Words, counting each CJK character as one (those scripts put no spaces between words).
-fn word_count(text: &str) -> usize {
-    text.split_whitespace()
-        .map(|w| {
-            let cjk = w.chars().filter(|c| crate::formatter::is_cjk(*c)).count();
-            if cjk == 0 {
-                1
-            } else {
-                cjk + usize::from(w.chars().count() > cjk)
-            }
-        })
-        .sum()
 }
 
 fn collapse(s: &str) -> String {

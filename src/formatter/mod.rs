@@ -532,23 +532,7 @@ fn lead_text(nodes: &[Node]) -> String {
     collapse(&out)
 }
 
-/// Words, counting each CJK character as half a word (about how fast they are read).
-pub fn count_words(text: &str) -> usize {
-    let mut words = 0;
-    let mut cjk = 0;
-    for w in text.split_whitespace() {
-        let n = w.chars().filter(|c| is_cjk(*c)).count();
-        cjk += n;
-        if n < w.chars().count() {
-            words += 1;
-        }
-    }
-    words + cjk / 2
-}
-
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff)
-}
+pub use crate::words::{count_words, is_cjk};
 
 pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
