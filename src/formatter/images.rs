@@ -447,8 +447,27 @@ fn display_url(u: &Url) -> String {
 }
 
 /// Visit every `img`; `f` returns the new `src`, or `Err(keep_alt)` to remove the image (leaving
-/// its alt text in its place when `keep_alt`).
+/// its alt text in its place, as a `missing-picture` note, when `keep_alt` and the figure's
+/// caption does not already say it).
 fn walk(nodes: &mut Vec<Node>, f: &mut dyn FnMut(&str) -> Result<String, bool>) {
+    walk_in(nodes, f, None)
+}
+
+/// Lower case, white space collapsed, for comparing an alt text with a caption.
+fn plain_words(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .trim_matches(|c: char| c.is_ascii_punctuation())
+        .to_owned()
+}
+
+fn walk_in(
+    nodes: &mut Vec<Node>,
+    f: &mut dyn FnMut(&str) -> Result<String, bool>,
+    caption: Option<&str>,
+) {
     let mut i = 0;
     while i < nodes.len() {
         let mut replace: Option<Option<Node>> = None;
@@ -463,16 +482,36 @@ fn walk(nodes: &mut Vec<Node>, f: &mut dyn FnMut(&str) -> Result<String, bool>) 
                     Ok(new) => e.set_attr("src", new),
                     Err(keep_alt) => {
                         let alt = e.attr("alt").unwrap_or("").trim().to_owned();
-                        replace = Some((keep_alt && alt.chars().count() >= 3).then(|| {
-                            let mut span = Element::new("span");
-                            span.set_attr("class", "image-alt");
-                            span.children.push(Node::Text(format!("[{alt}]")));
-                            Node::El(span)
-                        }));
+                        let said = plain_words(&alt);
+                        let in_caption =
+                            caption.is_some_and(|c| !said.is_empty() && c.contains(&said));
+                        replace = Some((keep_alt && alt.chars().count() >= 3 && !in_caption).then(
+                            || {
+                                let mut span = Element::new("span");
+                                span.set_attr("class", "missing-picture");
+                                span.children.push(Node::Text(format!("[{alt}]")));
+                                Node::El(span)
+                            },
+                        ));
                     }
                 }
+            } else if e.name == "figure" {
+                let mut text = String::new();
+                for c in &e.children {
+                    if let Node::El(fc) = c
+                        && fc.name == "figcaption"
+                    {
+                        super::tree::text_of(&fc.children, &mut text);
+                    }
+                }
+                let text = plain_words(&text);
+                walk_in(
+                    &mut e.children,
+                    f,
+                    Some(&text).filter(|t| !t.is_empty()).map(|t| t.as_str()),
+                );
             } else {
-                walk(&mut e.children, f);
+                walk_in(&mut e.children, f, caption);
             }
         }
         match replace {
@@ -491,6 +530,36 @@ fn walk(nodes: &mut Vec<Node>, f: &mut dyn FnMut(&str) -> Result<String, bool>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A picture that could not be had leaves its alt text as a `missing-picture` note, unless
+    /// its figure's caption already says it (one page showed the same sentence three times).
+    #[test]
+    fn a_missing_picture_leaves_its_alt_once() {
+        let base = crate::model::Base::default();
+        let mut cleaner = super::super::sanitize::Sanitizer::new(&base, 1000);
+        let mut nodes = cleaner.clean(
+            "<figure><img src='https://e.x/a.jpg' alt='The pier at dawn'/>\
+             <figcaption>The pier at dawn. Photo: Ann Lee</figcaption></figure>\
+             <figure><img src='https://e.x/b.jpg' alt='Ferries at the north quay'/>\
+             <figcaption>Where the boats go next year</figcaption></figure>\
+             <p><img src='https://e.x/c.jpg' alt='A map of the harbour'/></p>",
+        );
+        walk(&mut nodes, &mut |_| Err(true));
+        let mut out = String::new();
+        super::super::tree::write_nodes(&nodes, &mut out);
+        assert!(!out.contains("[The pier at dawn]"), "{out}");
+        assert!(out.contains("The pier at dawn. Photo: Ann Lee"), "{out}");
+        assert!(
+            out.contains("<span class=\"missing-picture\">[Ferries at the north quay]</span>"),
+            "{out}"
+        );
+        assert!(out.contains("[A map of the harbour]"), "{out}");
+        assert!(!out.contains("<img"), "{out}");
+        // The note is not the article's text.
+        let text = super::super::body_text(&format!("<div class=\"article-body\">{out}</div>"));
+        assert!(!text.contains("Ferries at the north quay"), "{text}");
+        assert!(text.contains("Where the boats go"), "{text}");
+    }
 
     /// Work done under a permit may prepare a picture itself: it goes on under the permit it
     /// holds instead of waiting (for ever, when it holds the last one) for another.

@@ -53,6 +53,10 @@ fn text_of(node: roxmltree::Node, out: &mut String) {
             out.push_str(child.text().unwrap_or(""));
             continue;
         }
+        // The note left for a picture that could not be had is ours, not the article's.
+        if child.attribute("class") == Some("missing-picture") {
+            continue;
+        }
         let name = child.tag_name().name();
         let block = matches!(
             name,
