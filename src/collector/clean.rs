@@ -59,6 +59,18 @@ const FURNITURE: &[&str] = &[
     "taglist",
     "bio",
     "authorbox",
+    "author",
+    "authors",
+    "byline",
+    "timestamp",
+    "postmeta",
+    "entrymeta",
+    "rating",
+    "cta",
+    "donate",
+    "donation",
+    "paywall",
+    "login",
 ];
 
 /// Landmark roles that are not the article.
