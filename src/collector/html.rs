@@ -130,6 +130,7 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
     };
     let title = title_of(&doc);
     let claims = super::verdict::Claims::of(&doc);
+    let standfirst = Standfirst::find(&doc);
     // The page's own article container, if it marks one, to check Readability's choice against.
     let marked = marked_article(&doc);
     // Readability takes the tree (copying it costs more than parsing the page again in the rare
@@ -167,7 +168,10 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
                 _ => None,
             };
             let body = marked_html.as_deref().unwrap_or(&a.content);
-            let (cleaned, [before, after]) = super::clean::clean(body, &known);
+            let (mut cleaned, [before, after]) = super::clean::clean(body, &known);
+            if let Some(lead) = standfirst.as_ref().and_then(|s| s.above(&a.text_content)) {
+                cleaned.insert_str(0, &lead);
+            }
             // A listing is one before cleaning takes its link lists out; after, what is left
             // may be too little to be anything.
             parsed.not_article = super::verdict::judge(&before, &claims)
@@ -226,6 +230,81 @@ fn read_fragment(text: &str) -> Parsed {
     }
     parsed.body_html = doc.html().to_string();
     parsed
+}
+
+/// The article's standfirst (the paragraph under the headline that sums it up), which many
+/// pages set apart above the body, out of the block Readability keeps. It is found by the page's
+/// own description (`og:description`, `description`), which is usually that paragraph.
+struct Standfirst {
+    /// Its text, whitespace collapsed.
+    text: String,
+    /// The page's text, whitespace collapsed, and where the standfirst starts in it.
+    page: String,
+    at: usize,
+}
+
+impl Standfirst {
+    /// Characters of the description that must open the paragraph.
+    const KEY: usize = 40;
+
+    fn find(doc: &Document) -> Option<Standfirst> {
+        let desc = meta(
+            doc,
+            &["og:description", "description", "twitter:description"],
+        )?;
+        let desc = collapse(&desc);
+        if desc.chars().count() < Self::KEY {
+            return None;
+        }
+        let key: String = desc.chars().take(Self::KEY).collect();
+        let page = collapse(&doc.select("body").text());
+        if !page.contains(&key) {
+            return None;
+        }
+        // The smallest block that opens with it, with a few links at most.
+        let mut found = None;
+        for el in doc.select("p, h2, h3, div, span, strong").nodes().iter() {
+            if el.ancestors_it(None).any(|a| {
+                matches!(
+                    a.node_name().as_deref(),
+                    Some("a" | "li" | "nav" | "footer" | "aside" | "script" | "head")
+                )
+            }) {
+                continue;
+            }
+            let text = collapse(&el.text());
+            let n = text.chars().count();
+            if !(Self::KEY..=800).contains(&n) || !text.starts_with(&key) {
+                continue;
+            }
+            let linked: usize = el
+                .find(&["a"])
+                .iter()
+                .map(|a| collapse(&a.text()).chars().count())
+                .sum();
+            if linked * 5 > n {
+                continue;
+            }
+            found = Some(text);
+        }
+        let text = found?;
+        let at = page.find(&text)?;
+        Some(Standfirst { text, page, at })
+    }
+
+    /// The standfirst as a paragraph to put above `body` (Readability's text), when the body
+    /// does not hold it and starts soon after it on the page.
+    fn above(&self, body: &str) -> Option<String> {
+        let body = collapse(body);
+        let key: String = self.text.chars().take(Self::KEY).collect();
+        if body.contains(&key) {
+            return None;
+        }
+        let opening: String = body.chars().take(60).collect();
+        let start = self.page[self.at..].find(&opening)?;
+        // Close above the body: a paragraph far up the page is something else.
+        (start <= 3000).then(|| format!("<p>{}</p>\n", super::text::escape(&self.text)))
+    }
 }
 
 /// The one element a page marks as its article (`itemprop=articleBody`, a single `<article>`,
@@ -347,5 +426,37 @@ mod tests {
         assert_eq!(p.source.as_deref(), Some("Blog"));
         assert!(p.body_html.contains("Ein kurzer Text."));
         assert!(!p.body_html.contains("menu"));
+    }
+
+    #[test]
+    fn the_standfirst_above_the_body_joins_it_once() {
+        let lead = "The old pier closes for a year of repairs, and the ferries move north.";
+        let paras: String = (1..=8)
+            .map(|i| format!("<p>Paragraph {i} of the story: the harbour authority said on Monday that the work would start in May and last most of next year.</p>"))
+            .collect();
+        let page = |body_lead: bool| {
+            format!(
+                "<!doctype html><html><head><title>Pier</title>\
+                 <meta name=\"description\" content=\"{lead}\"></head><body>\
+                 <header><h1>Pier to close</h1><p class=\"standfirst\">{lead}</p></header>\
+                 <div class=\"story-body\">{}{paras}</div>\
+                 <aside><p>{lead}</p></aside></body></html>",
+                if body_lead {
+                    format!("<p>{lead}</p>")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        let p = read(&page(false), Path::new("/tmp/x.html"));
+        assert!(
+            p.body_html.starts_with(&format!("<p>{lead}</p>")),
+            "{}",
+            p.body_html
+        );
+        assert_eq!(p.body_html.matches(lead).count(), 1, "{}", p.body_html);
+        // A body that holds it already gets it once.
+        let p = read(&page(true), Path::new("/tmp/x.html"));
+        assert_eq!(p.body_html.matches(lead).count(), 1, "{}", p.body_html);
     }
 }

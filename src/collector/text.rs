@@ -162,7 +162,7 @@ fn dateline(para: &str) -> Option<usize> {
     Some(pos + len)
 }
 
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
