@@ -117,7 +117,13 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
         if node.parent().is_none() || has_block_child(node) {
             continue;
         }
-        let text = normalized(&node.text());
+        let raw = node.text();
+        // Every rule below is about a short line (a copyright line, the longest, is 300
+        // characters): a paragraph of the article is not looked at further.
+        if raw.len() > 1200 {
+            continue;
+        }
+        let text = normalized(&raw);
         if text.is_empty() {
             continue;
         }

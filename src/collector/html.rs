@@ -257,37 +257,58 @@ impl Standfirst {
             return None;
         }
         let key: String = desc.chars().take(Self::KEY).collect();
-        let page = collapse(&doc.select("body").text());
-        if !page.contains(&key) {
-            return None;
-        }
-        // The smallest block that opens with it, with a few links at most.
+        // Walk the text, not the elements (asking each element for its text is quadratic): a
+        // text node that opens the description, then up to the block that holds all of it.
+        let first_word: String = key
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(12)
+            .collect();
         let mut found = None;
-        for el in doc.select("p, h2, h3, div, span, strong").nodes().iter() {
-            if el.ancestors_it(None).any(|a| {
-                matches!(
-                    a.node_name().as_deref(),
-                    Some("a" | "li" | "nav" | "footer" | "aside" | "script" | "head")
-                )
-            }) {
+        for t in doc.root().descendants_it().filter(|n| n.is_text()) {
+            let own = t.text();
+            let own = own.trim_start();
+            if own.is_empty() || !own.starts_with(&first_word) {
                 continue;
             }
-            let text = collapse(&el.text());
-            let n = text.chars().count();
-            if !(Self::KEY..=800).contains(&n) || !text.starts_with(&key) {
-                continue;
+            let mut at = t.parent();
+            for _ in 0..4 {
+                let Some(el) = at else { break };
+                if el.ancestors_it(None).any(|a| {
+                    matches!(
+                        a.node_name().as_deref(),
+                        Some("a" | "li" | "nav" | "footer" | "aside" | "script" | "head")
+                    )
+                }) {
+                    break;
+                }
+                let text = collapse(&el.text());
+                if !key.starts_with(&text) && !text.starts_with(&key) {
+                    break;
+                }
+                let n = text.chars().count();
+                let block = matches!(
+                    el.node_name().as_deref(),
+                    Some("p" | "h2" | "h3" | "div" | "span" | "strong")
+                );
+                if block && (Self::KEY..=800).contains(&n) {
+                    let linked: usize = el
+                        .find(&["a"])
+                        .iter()
+                        .map(|a| collapse(&a.text()).chars().count())
+                        .sum();
+                    if linked * 5 <= n {
+                        found = Some(text);
+                    }
+                    break;
+                }
+                at = el.parent();
             }
-            let linked: usize = el
-                .find(&["a"])
-                .iter()
-                .map(|a| collapse(&a.text()).chars().count())
-                .sum();
-            if linked * 5 > n {
-                continue;
-            }
-            found = Some(text);
         }
         let text = found?;
+        let page = collapse(&doc.select("body").text());
         let at = page.find(&text)?;
         Some(Standfirst { text, page, at })
     }

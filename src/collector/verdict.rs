@@ -170,70 +170,86 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
+    /// One walk over the tree: each subtree reports its characters and how many of them are
+    /// in links, so no element's text is asked for twice.
     pub fn of(root: &NodeRef) -> Shape {
-        let mut s = Shape::default();
-        let text = collapse(&root.text());
-        s.chars = chars(&text);
-        s.opening = text.chars().take(3000).collect::<String>().to_lowercase();
-        let mut link_words = 0;
-        let (mut seen_chars, mut lead) = (0, None);
-        for el in root.descendants_it() {
-            if el.is_text() {
-                seen_chars += el.text().chars().filter(|c| !c.is_whitespace()).count();
-                continue;
-            }
-            if !el.is_element() {
-                continue;
-            }
-            match el.node_name().as_deref() {
-                Some("a") if el.has_attr("href") => {
-                    let t = collapse(&el.text());
-                    if !t.is_empty() {
-                        s.links += 1;
-                        s.link_chars += chars(&t);
-                        link_words += crate::words::count_words(&t);
-                    }
-                }
-                Some("li" | "tr" | "dt") => {
-                    let text = chars(&el.text());
-                    let linked: usize = el
-                        .find(&["a"])
-                        .iter()
-                        .filter(|a| a.has_attr("href"))
-                        .map(|a| chars(&a.text()))
-                        .sum();
-                    if text > 0 && linked * 5 >= text * 2 && el.find(&["li"]).is_empty() {
-                        s.link_items += 1;
-                        s.link_item_chars += text;
-                    }
-                }
-                Some("h1" | "h2" | "h3" | "h4" | "h5" | "h6") => {
-                    let t = collapse(&el.text());
-                    if t.is_empty() {
-                        continue;
-                    }
-                    s.headings += 1;
-                    let linked: usize = el
-                        .find(&["a"])
-                        .iter()
-                        .filter(|a| a.has_attr("href"))
-                        .map(|a| collapse(&a.text()).chars().count())
-                        .sum();
-                    if linked * 10 >= t.chars().count() * 9 {
-                        s.linked_headings += 1;
-                        lead.get_or_insert(seen_chars);
-                    }
-                }
-                _ => {}
-            }
-        }
-        s.words = crate::words::count_words(&text).saturating_sub(link_words);
-        s.lead_chars = lead.unwrap_or(seen_chars);
+        let mut walk = Walk::default();
+        let (chars, _, _) = walk.visit(root, false);
+        let mut s = walk.shape;
+        s.chars = chars;
+        s.words = walk.words.saturating_sub(walk.link_words);
+        s.lead_chars = walk.lead.unwrap_or(walk.seen);
+        s.opening = collapse(&walk.opening).to_lowercase();
         s
     }
 
     fn own_chars(&self) -> usize {
         self.chars.saturating_sub(self.link_chars)
+    }
+}
+
+#[derive(Default)]
+struct Walk {
+    shape: Shape,
+    /// Characters of text met so far, in document order.
+    seen: usize,
+    lead: Option<usize>,
+    words: usize,
+    link_words: usize,
+    opening: String,
+}
+
+impl Walk {
+    /// The characters under `node` (white space not counted), those inside links, and whether
+    /// it holds a list item.
+    fn visit(&mut self, node: &NodeRef, in_link: bool) -> (usize, usize, bool) {
+        if node.is_text() {
+            let t = node.text();
+            let n = chars(&t);
+            self.seen += n;
+            let w = crate::words::count_words(&t);
+            self.words += w;
+            if in_link {
+                self.link_words += w;
+            }
+            if self.opening.len() < 3000 {
+                self.opening.push_str(&t);
+                self.opening.push(' ');
+            }
+            return (n, if in_link { n } else { 0 }, false);
+        }
+        let name = node.node_name();
+        let name = name.as_deref().unwrap_or("");
+        let is_link = name == "a" && node.has_attr("href");
+        let before = self.seen;
+        let (mut total, mut linked, mut has_li) = (0, 0, false);
+        for child in node.children_it(false) {
+            if child.is_text() || child.is_element() {
+                let (t, l, li) = self.visit(&child, in_link || is_link);
+                total += t;
+                linked += l;
+                has_li |= li;
+            }
+        }
+        match name {
+            "a" if is_link && total > 0 => {
+                self.shape.links += 1;
+                self.shape.link_chars += total;
+            }
+            "li" | "tr" | "dt" if total > 0 && linked * 5 >= total * 2 && !has_li => {
+                self.shape.link_items += 1;
+                self.shape.link_item_chars += total;
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" if total > 0 => {
+                self.shape.headings += 1;
+                if linked * 10 >= total * 9 {
+                    self.shape.linked_headings += 1;
+                    self.lead.get_or_insert(before);
+                }
+            }
+            _ => {}
+        }
+        (total, linked, has_li || name == "li")
     }
 }
 
