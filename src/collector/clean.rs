@@ -144,6 +144,7 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
             node.remove_from_parent();
         }
     }
+    drop_link_lines(&doc);
     drop_repeated_header(&doc, known);
     drop_empty(&doc);
     let after = super::verdict::Shape::of(&doc.root());
@@ -1037,6 +1038,42 @@ fn drop_empty(doc: &Document) {
     }
 }
 
+/// A paragraph that is one link to another page and nothing else (a teaser's headline set
+/// between or under the article's paragraphs).
+fn drop_link_lines(doc: &Document) {
+    for node in doc.select("p, div, h3, h4").nodes().iter() {
+        if has_block_child(node) {
+            continue;
+        }
+        let text = chars_of(node);
+        if text < 20 {
+            continue;
+        }
+        let links: Vec<NodeRef> = node
+            .find(&["a"])
+            .into_iter()
+            .filter(|a| a.attr("href").is_some_and(|h| !h.starts_with('#')))
+            .collect();
+        if links.len() != 1 {
+            continue;
+        }
+        // An address written out (a web site, a mail address) is the article's reference.
+        let shown = links[0].text();
+        if links[0]
+            .attr("href")
+            .is_some_and(|h| h.starts_with("mailto:"))
+            || shown.contains("://")
+            || shown.contains("www.")
+            || shown.contains('@')
+        {
+            continue;
+        }
+        if chars_of(&links[0]) * 10 >= text * 9 {
+            node.remove_from_parent();
+        }
+    }
+}
+
 /// A list or block that is mostly links to elsewhere: "related" lists, teasers, tag clouds.
 fn is_link_list(node: &NodeRef) -> bool {
     // Links within the page (a table of contents) lead nowhere else.
@@ -1324,6 +1361,26 @@ mod tests {
             "+81 158-23-2012",
             "The pier closed on 5 February 2020",
             "annual report",
+        ] {
+            assert!(out.contains(kept), "{kept} is gone: {out}");
+        }
+    }
+
+    #[test]
+    fn a_paragraph_that_is_one_link_away_goes_but_an_address_stays() {
+        let out = cleaned(&format!(
+            "{}<p><a href='/other'>Rowing club wins the cup after forty years</a></p>\
+             <p>Petition: <a href='https://www.openpetition.de/x'>www.openpetition.de/x</a></p>\
+             <p><a href='mailto:desk@harbour.example'>desk@harbour.example</a></p>\
+             <p>The council <a href='/minutes'>published the minutes</a> on Friday, and the vote \
+             was close.</p>",
+            story()
+        ));
+        assert!(!out.contains("Rowing club"), "{out}");
+        for kept in [
+            "openpetition",
+            "desk@harbour.example",
+            "published the minutes",
         ] {
             assert!(out.contains(kept), "{kept} is gone: {out}");
         }
