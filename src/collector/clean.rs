@@ -140,6 +140,9 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
             || is_credit(&text)
             || is_date_line(&text)
             || is_label_line(&text)
+            || is_reading_time(&text)
+            || is_disclosure(&text)
+            || is_call_to_action(&text)
         {
             node.remove_from_parent();
         }
@@ -958,6 +961,151 @@ fn is_label_line(text: &str) -> bool {
     })
 }
 
+/// "5 min read", "Lesezeit: 3 Minuten", "Ten tekst przeczytasz w 1 minutę": our header says it.
+fn is_reading_time(text: &str) -> bool {
+    const MINUTES: &[&str] = &[
+        "min",
+        "mins",
+        "minute",
+        "minutes",
+        "minuten",
+        "minute(n)",
+        "minut",
+        "minutę",
+        "minuty",
+        "minutos",
+        "minuti",
+        "minuto",
+        "minuut",
+        "minuten.",
+    ];
+    const READ: &[&str] = &[
+        "read",
+        "reading",
+        "lesen",
+        "lesezeit",
+        "lesedauer",
+        "lecture",
+        "lectura",
+        "lettura",
+        "leitura",
+        "przeczytasz",
+        "czytania",
+        "leestijd",
+        "läsning",
+        "lästid",
+    ];
+    if text.chars().count() > 60 || !text.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '·' | '|'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A label, not a sentence: a few words that end on the minutes or the reading.
+    let minutes = |w: &str| MINUTES.contains(&w) || w.ends_with("min");
+    words.len() <= 6
+        && words.iter().any(|w| minutes(w))
+        && words.iter().any(|w| READ.contains(w))
+        && words.last().is_some_and(|w| minutes(w) || READ.contains(w))
+}
+
+/// An affiliate disclosure: "Für Links auf dieser Seite erhält CHIP ggf. eine Provision",
+/// "We may earn a commission when you buy through links on our site".
+fn is_disclosure(text: &str) -> bool {
+    text.chars().count() <= 400
+        && [
+            "affiliate",
+            "provision",
+            "commission",
+            "comisión",
+            "commissione",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
+        && [
+            "link", "buy", "purchase", "kauf", "achat", "compra", "acquist",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
+/// A short line asking the reader to subscribe, download the app, follow a channel or support
+/// the site: what it names is a channel, what it asks is an action.
+fn is_call_to_action(text: &str) -> bool {
+    const CHANNEL: &[&str] = &[
+        "newsletter",
+        " app",
+        "apps",
+        "youtube",
+        "telegram",
+        "whatsapp",
+        "instagram",
+        "facebook",
+        "twitter",
+        "podcast",
+        "e-paper",
+        "epaper",
+        "edition",
+        "rss",
+        "membership",
+        "miembro",
+        "abonnement",
+        "abo ",
+        "suscripción",
+        "canal",
+        "kanal",
+        "channel",
+    ];
+    const ACTION: &[&str] = &[
+        "subscribe",
+        "sign up",
+        "signing up",
+        "download",
+        "follow us",
+        "follow me",
+        "join us",
+        "support our",
+        "support us",
+        "keep up with",
+        "don't miss",
+        "never miss",
+        "abonnier",
+        "folgen sie",
+        "folge uns",
+        "folgt uns",
+        "verpasse",
+        "verpassen sie",
+        "registrier",
+        "suscríbete",
+        "suscribete",
+        "únete",
+        "síguenos",
+        "descarga",
+        "hazte",
+        "mira lo",
+        "abonnez",
+        "suivez-nous",
+        "inscrivez",
+        "iscriviti",
+        "seguici",
+        "obserwuj",
+        "zapisz się",
+        "subskryp",
+    ];
+    // Spoken to the reader, about the site's own channel: an imperative, or "our"/"you".
+    const ADDRESS: &[&str] = &[
+        "our ", "us ", "us!", "you", "unser", "uns ", "dich", "dir ", "euch", "ihr ", "nuestr",
+        "notre", "nos ", "vous", "nostr", "nasz", "twój", "twoj",
+    ];
+    text.chars().count() <= 250
+        && CHANNEL.iter().any(|c| text.contains(c))
+        && ACTION.iter().any(|a| text.contains(a))
+        && (ACTION.iter().any(|a| text.starts_with(a))
+            || text.starts_with('¡')
+            || ADDRESS.iter().any(|w| text.contains(w)))
+}
+
 /// A copyright or rights line at the end of a page.
 fn is_copyright(text: &str) -> bool {
     text.chars().count() <= 300
@@ -1382,6 +1530,34 @@ mod tests {
             "desk@harbour.example",
             "published the minutes",
         ] {
+            assert!(out.contains(kept), "{kept} is gone: {out}");
+        }
+    }
+
+    #[test]
+    fn reading_times_disclosures_and_calls_to_action_go() {
+        let out = cleaned(&format!(
+            "<p>5 min read</p><p>Ten tekst przeczytasz w 1 minutę</p>{}\
+             <p>Für Links auf dieser Seite erhält die Redaktion ggf. eine Provision vom Händler.</p>\
+             <p>Subscribe to our newsletter and never miss a story.</p>\
+             <p>Download the Harbour News app for the latest stories.</p>\
+             <p>¡Mira lo que tiene nuestro canal de YouTube!</p>\
+             <p>The ferry company said it would download the new timetable to every ticket \
+             machine by May, and publish it on its app.</p>\
+             <p>She read for 20 minutes every night.</p>",
+            story()
+        ));
+        for gone in [
+            "5 min read",
+            "przeczytasz",
+            "Provision",
+            "Subscribe",
+            "Download the Harbour",
+            "YouTube",
+        ] {
+            assert!(!out.contains(gone), "{gone} stays: {out}");
+        }
+        for kept in ["ticket machine", "20 minutes every night"] {
             assert!(out.contains(kept), "{kept} is gone: {out}");
         }
     }
