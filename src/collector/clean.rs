@@ -291,7 +291,6 @@ const PHRASES: &[&str] = &[
     "skip advertisement",
     "story continues below advertisement",
     "related coverage",
-    "latest articles",
     "about the author",
     "about the authors",
     "rate this article",
@@ -412,7 +411,6 @@ const PHRASES: &[&str] = &[
     "suscríbete",
     "valora esta noticia",
     "le puede interesar",
-    "te puede interesar",
     "notas relacionadas",
     "más noticias",
     "lo más leído",
@@ -525,11 +523,34 @@ const PREFIXES: &[&str] = &[
     "le puede interesar",
     "suscríbete a",
     "pour lire la suite",
+    "zum vergrößern",
+    "klicken sie hier",
+    "hier klicken",
+    "lea más:",
+    "lee más:",
+    "mire:",
+    "vea también",
+    "ver también",
+    "te recomendamos",
+    "recomendamos:",
+    "siga leyendo",
+    "à lire également",
+    "lire également",
+    "leia mais:",
+    "lesen sie mehr:",
+    "mehr dazu:",
+    "more:",
+    "watch:",
+    "listen:",
+    "see more:",
+    "further reading:",
 ];
 
 fn is_boilerplate_line(text: &str) -> bool {
-    text.chars().count() <= 60
-        && (PHRASES.contains(&text) || PREFIXES.iter().any(|p| text.starts_with(p)))
+    // A line that opens "Read more:" goes on with a headline, which may be long.
+    let n = text.chars().count();
+    (n <= 60 && PHRASES.contains(&text))
+        || (n <= 200 && PREFIXES.iter().any(|p| text.starts_with(p)))
 }
 
 fn is_inline(node: &NodeRef) -> bool {
@@ -608,6 +629,11 @@ fn is_credit(text: &str) -> bool {
         "crédits",
         "crédits photos",
         "crédit photo",
+        "crédito",
+        "créditos",
+        "foto de",
+        "photo credit",
+        "photo credits",
         "imagen",
         "fotografía",
         "foto di",
@@ -1560,5 +1586,21 @@ mod tests {
         for kept in ["ticket machine", "20 minutes every night"] {
             assert!(out.contains(kept), "{kept} is gone: {out}");
         }
+    }
+
+    #[test]
+    fn a_line_that_opens_read_more_goes_with_its_long_headline() {
+        let out = cleaned(&format!(
+            "{}<p><strong>PUEDES VER:</strong> <a href='/x'>¿Qué es la Sunedu y por qué su \
+             reforma preocupa a los estudiantes universitarios del país entero?</a></p>\
+             <p>Read more: <a href='/y'>The harbour's long history of floods, and what the \
+             new wall will change for the people who live by it</a></p>\
+             <p>(crédito: Minervino Júnior)</p>",
+            story()
+        ));
+        for gone in ["Sunedu", "long history", "Minervino"] {
+            assert!(!out.contains(gone), "{gone} stays: {out}");
+        }
+        assert!(out.contains("old bridge"), "{out}");
     }
 }
