@@ -647,6 +647,18 @@ fn item_article(
     }))
 }
 
+/// GET `url` without validators: a 304 answer to that is the server's error.
+fn get_plain(fetcher: &dyn Fetcher, url: &str) -> Result<crate::fetch::Page, Failure> {
+    match fetcher.get(url, &Validators::default()) {
+        Ok(Fetched::Body(p)) => Ok(p),
+        Ok(Fetched::NotModified) => Err(Failure::new(
+            Kind::Network,
+            "the server answered 304 to a plain request",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Fetch an article page and reduce it to the article; with it, the page gzip-compressed for
 /// the ledger.
 fn fetch_page(
@@ -654,16 +666,7 @@ fn fetch_page(
     s: &SourceConfig,
     ctx: &Collect,
 ) -> Result<(html::PageArticle, Vec<u8>), Failure> {
-    let page = match ctx.fetcher.get(url, &Validators::default()) {
-        Ok(Fetched::Body(p)) => p,
-        Ok(Fetched::NotModified) => {
-            return Err(Failure::new(
-                Kind::Network,
-                "the server answered 304 to a plain request",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let page = get_plain(ctx.fetcher, url)?;
     let text = super::decode(&page.body)
         .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
         .text;
@@ -702,16 +705,7 @@ pub fn page_at(
         .as_deref()
         .ok_or_else(|| Failure::from("no address".to_owned()))?;
     fetcher.allow_private(url);
-    let page = match fetcher.get(url, &Validators::default()) {
-        Ok(Fetched::Body(p)) => p,
-        Ok(Fetched::NotModified) => {
-            return Err(Failure::new(
-                Kind::Network,
-                "the server answered 304 to a plain request",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let page = get_plain(fetcher, url)?;
     match feed::sniff(&page.body) {
         DocKind::Page => {}
         DocKind::Feed => return Err(Failure::new(Kind::Other, "is a feed, not a page")),

@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::collector::{NotArticle, ReadError, read_file, remote};
 use crate::config::{Config, SourceConfig};
 use crate::fetch::Fetcher;
-use crate::formatter::{Body, FormatOptions, ImageCache};
+use crate::formatter::{Body, ImageCache};
 use crate::model::Article;
 use crate::report::{Failure, Report};
 
@@ -75,17 +75,7 @@ pub fn extract(
         }
     };
     let cache = ImageCache::default();
-    let opts = FormatOptions {
-        default_lang: "en",
-        images: &super::offline::Offline,
-        image_cache: &cache,
-        image_settings: crate::imaging::Settings {
-            max_width: 1072,
-            max_height: 1448,
-            gray: true,
-            quality: 80,
-        },
-    };
+    let opts = super::offline::options(&cache);
     let (article, body, more) = crate::formatter::preview(article, &opts);
     warnings.extend(more);
     Ok(Extracted {

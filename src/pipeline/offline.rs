@@ -28,17 +28,22 @@ pub fn page_text(bytes: &[u8], path: &Path) -> Option<String> {
     // A page `build` would leave out as no article scores as an empty extraction.
     let article = read_bytes(bytes, Kind::Html, path, &abs, None, None, &mut report).ok()?;
     let cache = ImageCache::default();
-    let opts = FormatOptions {
+    let (formatted, _) = crate::formatter::format(article, &options(&cache));
+    Some(crate::formatter::body_text(&formatted.xhtml))
+}
+
+/// The formatter's options for a page read offline: every picture refused, a Kindle-sized
+/// screen, English unless the page says otherwise.
+pub fn options(cache: &ImageCache) -> FormatOptions<'_> {
+    FormatOptions {
         default_lang: "en",
         images: &Offline,
-        image_cache: &cache,
+        image_cache: cache,
         image_settings: crate::imaging::Settings {
             max_width: 1072,
             max_height: 1448,
             gray: true,
             quality: 80,
         },
-    };
-    let (formatted, _) = crate::formatter::format(article, &opts);
-    Some(crate::formatter::body_text(&formatted.xhtml))
+    }
 }
