@@ -337,7 +337,27 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
             DocKind::Opml => feed::parse_opml(&b)
                 .map(|f| format!("OPML list of {} feeds", f.len()))
                 .map_err(|e| e.to_string()),
-            DocKind::Page => Ok("a web page (one article)".to_owned()),
+            DocKind::Page => {
+                // Judged as collect will judge it: a front page or a listing is left out.
+                let text = inkquire::collector::decode(&b)
+                    .map_err(|e| e.to_string())?
+                    .text;
+                let page = inkquire::collector::html::extract_page(
+                    &text,
+                    s.url.as_deref(),
+                    &s.keep,
+                    &s.remove,
+                );
+                match page.not_article {
+                    Some(why) if !s.keep_non_articles => Err(format!(
+                        "does not look like an article: {why} (keep-non-articles = true keeps it)"
+                    )),
+                    _ => Ok(format!(
+                        "a web page (one article: \"{}\")",
+                        printable(&page.title.unwrap_or_default())
+                    )),
+                }
+            }
         });
         match verdict {
             Ok(v) => inkquire::info_line!("ok: {loc}: {v}"),

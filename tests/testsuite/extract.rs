@@ -306,3 +306,40 @@ fn a_feed_item_that_links_to_a_front_page_keeps_the_feed_text() {
     assert!(!paper.contains("Town story number"), "{paper}");
     assert!(by_title("Pier to Close").contains("Paragraph 6 of the story"));
 }
+
+#[test]
+fn check_names_a_page_source_that_is_no_article() {
+    let srv = TestServer::start();
+    srv.route("/", Resp::ok("text/html; charset=utf-8", front_page()));
+    srv.route(
+        "/pier.html",
+        Resp::ok("text/html; charset=utf-8", story_page()),
+    );
+    let dir = Dir::new();
+    let cfg = dir.write(
+        "config.toml",
+        format!(
+            "[[source]]\nurl = \"{}\"\n\n[[source]]\nurl = \"{}\"\n",
+            srv.url("/pier.html"),
+            srv.url("/")
+        ),
+    );
+    let o = inkquire(&["check", "--config", cfg.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("one article: \"Pier to Close\""), "{err}");
+    assert!(
+        err.contains(&format!("{}: does not look like an article", srv.url("/"))),
+        "{err}"
+    );
+    // Kept on purpose, it passes.
+    let cfg = dir.write(
+        "config.toml",
+        format!(
+            "[[source]]\nurl = \"{}\"\nkeep-non-articles = true\n",
+            srv.url("/")
+        ),
+    );
+    let o = inkquire(&["check", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
