@@ -350,7 +350,7 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
                 |(a, verdict)| match verdict {
                     Some(why) if !s.keep_non_articles => Err(Failure::new(
                         Kind::NotArticle,
-                        format!("does not look like an article: {why} (--force keeps it)"),
+                        format!("does not look like an article: {why} (--force, or keep-non-articles = true on its [[source]], keeps it)"),
                     )),
                     _ => Ok(a),
                 },
