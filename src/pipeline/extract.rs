@@ -35,16 +35,6 @@ pub enum ExtractError {
     Fetch(String, #[source] Failure),
 }
 
-impl ExtractError {
-    /// What kind of problem, as the report would say.
-    pub fn kind(&self) -> crate::report::Kind {
-        match self {
-            ExtractError::Read(_, e) => e.kind(),
-            ExtractError::Fetch(_, f) => f.kind,
-        }
-    }
-}
-
 /// The article of `input`: a local file (HTML, Markdown or text), or a web page's address (a
 /// configured `[[source]]` at the same address lends its `keep` and `remove` selectors).
 pub fn extract(
