@@ -110,6 +110,10 @@ pub struct FormattedArticle {
     pub assets: Vec<Asset>,
     /// How many `<img>` the fragment has (several may share an asset).
     pub image_refs: usize,
+    /// How many of them have no text alternative (no alt that says something, no caption).
+    pub undescribed_pictures: usize,
+    /// Tables of data without a header cell.
+    pub headerless_tables: usize,
 }
 
 /// A section of an issue: a topic, a source or a day.

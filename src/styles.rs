@@ -91,6 +91,79 @@ mod tests {
         }
     }
 
+    /// Every declaration of a theme, as (selector, property, value), comments removed.
+    fn declarations(css: &str) -> Vec<(String, String, String)> {
+        let mut text = String::new();
+        let mut rest = css;
+        while let Some(i) = rest.find("/*") {
+            text.push_str(&rest[..i]);
+            rest = rest[i..].find("*/").map_or("", |j| &rest[i + j + 2..]);
+        }
+        text.push_str(rest);
+        let mut out = Vec::new();
+        for rule in text.split('}') {
+            let Some((selector, body)) = rule.split_once('{') else {
+                continue;
+            };
+            for decl in body.split(';') {
+                if let Some((p, v)) = decl.split_once(':') {
+                    out.push((
+                        selector.trim().to_owned(),
+                        p.trim().to_lowercase(),
+                        v.trim().to_lowercase(),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// WCAG AA and reflow: no theme sets a text or background colour (the reader's own colours,
+    /// and their contrast settings, always apply: black on white is 21:1), and every length
+    /// that sizes text or space is relative (em, rem, %, or a plain number), so the reader's
+    /// font size and line spacing work; only rules (borders) are drawn in pixels, and nothing
+    /// has a fixed height.
+    #[test]
+    fn themes_keep_the_readers_colours_and_scale_with_their_font_size() {
+        for (name, _, css) in THEMES {
+            let decls = declarations(css);
+            assert!(
+                decls.len() > 50,
+                "{name}: {} declarations read",
+                decls.len()
+            );
+            for (selector, property, value) in &decls {
+                let at = format!("{name}: {selector} {{ {property}: {value} }}");
+                assert!(
+                    !(property == "color"
+                        || property.starts_with("background")
+                        || property.ends_with("-color")
+                        || property == "opacity"),
+                    "a fixed colour: {at}"
+                );
+                if property.starts_with("border") {
+                    continue;
+                }
+                if property == "height" || property == "min-height" {
+                    assert_eq!(value, "auto", "a fixed height: {at}");
+                }
+                for word in value.split_whitespace() {
+                    let number_end = word
+                        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                        .unwrap_or(word.len());
+                    if number_end == 0 || !word[..number_end].chars().any(|c| c.is_ascii_digit()) {
+                        continue;
+                    }
+                    let unit = &word[number_end..];
+                    assert!(
+                        matches!(unit, "" | "em" | "rem" | "%" | "ex" | "ch"),
+                        "an absolute length ({word}): {at}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn unknown_style_names_the_choices() {
         let err = resolve(Some("fancy")).unwrap_err().to_string();

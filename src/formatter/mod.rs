@@ -11,6 +11,7 @@
 //! then adds the article header (title, byline, source, date, reading time, original link) and
 //! serializes well-formed XHTML. What it removed or dropped comes back as warnings.
 
+mod access;
 pub mod audit;
 pub mod batch;
 mod export;
@@ -191,6 +192,7 @@ pub fn preview(article: Article, opts: &FormatOptions) -> (Article, Body, Vec<St
         .clone()
         .unwrap_or_else(|| opts.default_lang.to_owned());
     typography::typeset_nodes(&mut nodes, typography::Quotes::for_lang(&lang));
+    access::finish(&mut nodes, &format!("a{}-", article.id));
     (article, Body { nodes }, warnings)
 }
 
@@ -204,6 +206,7 @@ pub fn draft(mut article: Article, opts: &FormatOptions) -> Draft {
     lead_image(&mut nodes, &article, &mut cleaner);
     warnings.extend(cleaner.removed.describe());
     let mut nodes = repair::repair(nodes);
+    access::alt_texts(&mut nodes);
     drop_repeated_header(&mut nodes, &article);
     footnotes(&mut nodes);
     let prefix = format!("a{}-", article.id);
@@ -237,6 +240,7 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
     );
     warnings.extend(image_warnings);
     typography::typeset_nodes(&mut nodes, typography::Quotes::for_lang(&lang));
+    let found = access::finish(&mut nodes, &format!("a{}-", article.id));
 
     let mut text = String::new();
     tree::text_of(&nodes, &mut text);
@@ -272,6 +276,8 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
         xhtml,
         assets,
         image_refs,
+        undescribed_pictures: found.undescribed,
+        headerless_tables: found.headerless_tables,
     };
     (formatted, warnings)
 }
@@ -372,6 +378,7 @@ fn footnotes(nodes: &mut [Node]) {
                     let back = format!("fnref-{target}");
                     a.set_attr("id", back);
                     a.set_attr("epub:type", "noteref");
+                    a.set_attr("role", "doc-noteref");
                 }
             }
             continue;
@@ -379,10 +386,12 @@ fn footnotes(nodes: &mut [Node]) {
         if e.name == "div" && class.contains("footnote-definition") {
             e.name = "aside";
             e.set_attr("epub:type", "footnote");
+            e.set_attr("role", "doc-footnote");
             if let Some(id) = e.attr("id").map(str::to_owned) {
                 let mut back = Element::new("a");
                 back.set_attr("href", format!("#fnref-{id}"));
                 back.set_attr("class", "footnote-back");
+                back.set_attr("role", "doc-backlink");
                 back.children.push(Node::Text("↩".into()));
                 // Into the note's last paragraph, or at its end.
                 let last_p = e.children.iter_mut().rev().find_map(|c| match c {
@@ -602,8 +611,14 @@ mod tests {
         );
         assert!(f.xhtml.contains("href=\"#a0123abcd-n\""), "{}", f.xhtml);
         assert!(
+            f.xhtml
+                .contains("epub:type=\"noteref\" role=\"doc-noteref\""),
+            "{}",
+            f.xhtml
+        );
+        assert!(
             f.xhtml.contains(
-                "<aside class=\"footnote-definition\" epub:type=\"footnote\" id=\"a0123abcd-n\">"
+                "<aside class=\"footnote-definition\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"a0123abcd-n\">"
             ),
             "{}",
             f.xhtml

@@ -345,12 +345,10 @@ impl<'a> Sanitizer<'a> {
                     return false;
                 };
                 el.set_attr("src", src);
-                el.set_attr(
-                    "alt",
-                    n.attr("alt")
-                        .map(|a| a.trim().to_owned())
-                        .unwrap_or_default(),
-                );
+                // A missing alt stays missing (unknown, not decoration): `access` settles it.
+                if let Some(alt) = n.attr("alt") {
+                    el.set_attr("alt", alt.trim().to_owned());
+                }
             }
             "td" | "th" => {
                 for k in ["colspan", "rowspan"] {
@@ -585,7 +583,7 @@ mod tests {
         assert!(!out.contains("script") && !out.contains("onclick") && !out.contains("iframe"));
         assert!(!out.contains("etc/"), "{out}");
         assert!(
-            out.contains(r#"<img src="file:///data/in/pics/a.png" alt=""/>"#),
+            out.contains(r#"<img src="file:///data/in/pics/a.png"/>"#),
             "{out}"
         );
         assert!(

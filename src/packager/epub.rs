@@ -304,6 +304,7 @@ fn opf(
     for t in subjects {
         s.push_str(&format!("<dc:subject>{}</dc:subject>\n", esc(t)));
     }
+    s.push_str(&super::access::Access::of(issue).opf_metadata());
     s.push_str(&format!(
         r##"<meta property="dcterms:modified">{modified}</meta>
 <meta property="belongs-to-collection" id="series">{name}</meta>
@@ -438,7 +439,7 @@ fn ncx(issue: &Issue, full_title: &str, section_docs: &[Doc], placed: &[Placed])
 fn nav(issue: &Issue, section_docs: &[Doc], placed: &[Placed]) -> String {
     let m = &issue.meta;
     let mut body = String::from(
-        "<nav epub:type=\"toc\" id=\"toc\">\n<h1>Contents</h1>\n<ol>\n<li><a href=\"contents.xhtml\">Contents</a></li>\n",
+        "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">Contents</h1>\n<ol>\n<li><a href=\"contents.xhtml\">Contents</a></li>\n",
     );
     for (si, sec) in issue.sections.iter().enumerate() {
         let items: String = placed
@@ -446,7 +447,8 @@ fn nav(issue: &Issue, section_docs: &[Doc], placed: &[Placed]) -> String {
             .filter(|p| p.section == si)
             .map(|p| {
                 format!(
-                    "<li><a href=\"{}\">{}</a></li>\n",
+                    "<li{}><a href=\"{}\">{}</a></li>\n",
+                    lang_if_other(&p.article.lang, &m.lang),
                     p.doc.href,
                     esc(&p.article.title)
                 )
@@ -471,7 +473,7 @@ fn nav(issue: &Issue, section_docs: &[Doc], placed: &[Placed]) -> String {
     body.push_str(&format!(
         r#"</ol>
 </nav>
-<nav epub:type="landmarks" id="landmarks" hidden="hidden">
+<nav epub:type="landmarks" id="landmarks" aria-label="Landmarks" hidden="hidden">
 <ol>
 <li><a epub:type="cover" href="cover.xhtml">Cover</a></li>
 <li><a epub:type="toc" href="contents.xhtml">Contents</a></li>
@@ -485,23 +487,29 @@ fn nav(issue: &Issue, section_docs: &[Doc], placed: &[Placed]) -> String {
 
 fn cover_page(issue: &Issue) -> String {
     let body = format!(
-        "<div class=\"cover\"><img src=\"{}\" alt=\"{}\"/></div>\n",
+        "<div class=\"cover\"><img src=\"{}\" epub:type=\"cover\" role=\"doc-cover\" alt=\"{}\"/></div>\n",
         esc_attr(&issue.cover.href),
         esc_attr(&format!(
-            "{} — {}",
+            "The cover of {}, {} · No. {}",
             issue.meta.title,
-            crate::formatter::human_date(issue.meta.date)
+            super::long_date(issue.meta.date),
+            issue.meta.number
         ))
     );
-    xhtml(
-        &issue.meta.lang,
-        "Cover",
-        " class=\"cover-page\" epub:type=\"cover\"",
-        &body,
-    )
+    xhtml(&issue.meta.lang, "Cover", " class=\"cover-page\"", &body)
 }
 
-fn article_list(out: &mut String, items: &[&Placed]) {
+/// ` lang="…"` when an article's language is not the book's, for the lists that name it.
+fn lang_if_other(lang: &str, book: &str) -> String {
+    if lang == book {
+        String::new()
+    } else {
+        let l = esc_attr(lang);
+        format!(" lang=\"{l}\" xml:lang=\"{l}\"")
+    }
+}
+
+fn article_list(out: &mut String, items: &[&Placed], book_lang: &str) {
     out.push_str("<ul class=\"toc-articles\">\n");
     for p in items {
         let a = p.article;
@@ -513,7 +521,8 @@ fn article_list(out: &mut String, items: &[&Placed]) {
         }
         by.push(format!("{} min", a.reading_minutes));
         out.push_str(&format!(
-            "<li><a href=\"{}\">{}</a>\n<p class=\"toc-byline\">{}</p>\n<p class=\"toc-summary\">{}</p></li>\n",
+            "<li{}><a href=\"{}\">{}</a>\n<p class=\"toc-byline\">{}</p>\n<p class=\"toc-summary\">{}</p></li>\n",
+            lang_if_other(&a.lang, book_lang),
             p.doc.href,
             esc(&a.title),
             by.join(" · "),
@@ -532,7 +541,7 @@ fn contents_page(
     let m = &issue.meta;
     let count = placed.len();
     let mut body = format!(
-        "<h1 class=\"masthead\">{}</h1>\n<p class=\"issue-line\">{} · No. {} · {} article{}</p>\n",
+        "<nav epub:type=\"toc\" role=\"doc-toc\" aria-labelledby=\"masthead\">\n<h1 class=\"masthead\" id=\"masthead\">{}</h1>\n<p class=\"issue-line\">{} · No. {} · {} article{}</p>\n",
         esc(&m.title),
         super::long_date(m.date),
         m.number,
@@ -548,16 +557,21 @@ fn contents_page(
                 esc(&sec.title)
             ));
         }
-        article_list(&mut body, &items);
+        article_list(&mut body, &items, &m.lang);
     }
+    body.push_str("</nav>\n");
     xhtml(&m.lang, full_title, " class=\"contents\"", &body)
 }
 
 fn section_page(issue: &Issue, si: usize, section_docs: &[Doc], placed: &[Placed]) -> String {
     let sec = &issue.sections[si];
     let items: Vec<&Placed> = placed.iter().filter(|p| p.section == si).collect();
-    let mut body = format!("<h1 class=\"section-title\">{}</h1>\n", esc(&sec.title));
-    article_list(&mut body, &items);
+    let mut body = format!(
+        "<nav aria-labelledby=\"section-title\">\n<h1 class=\"section-title\" id=\"section-title\">{}</h1>\n",
+        esc(&sec.title)
+    );
+    article_list(&mut body, &items, &issue.meta.lang);
+    body.push_str("</nav>\n");
     let mut links = Vec::new();
     if si > 0 {
         links.push(format!(
@@ -574,10 +588,7 @@ fn section_page(issue: &Issue, si: usize, section_docs: &[Doc], placed: &[Placed
             esc(&issue.sections[si + 1].title)
         ));
     }
-    body.push_str(&format!(
-        "<p class=\"issue-nav\">{}</p>\n",
-        links.join(" · ")
-    ));
+    body.push_str(&issue_nav(&links));
     xhtml(&issue.meta.lang, &sec.title, " class=\"section\"", &body)
 }
 
@@ -613,11 +624,19 @@ fn article_page(issue: &Issue, i: usize, section_docs: &[Doc], placed: &[Placed]
         a.xhtml.clone()
     };
     let body = format!(
-        "<div class=\"article\">\n{}</div>\n<p class=\"issue-nav\">{}</p>\n",
+        "<article class=\"article\">\n{}</article>\n{}",
         content,
-        links.join(" · ")
+        issue_nav(&links)
     );
     xhtml(&a.lang, &a.title, " class=\"article-page\"", &body)
+}
+
+/// The links between the issue's pages, as a navigation landmark.
+fn issue_nav(links: &[String]) -> String {
+    format!(
+        "<nav class=\"issue-nav\" aria-label=\"Issue\"><p>{}</p></nav>\n",
+        links.join(" · ")
+    )
 }
 
 #[cfg(test)]

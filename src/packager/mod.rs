@@ -9,6 +9,7 @@
 //! output is not byte-stable (current time in `dcterms:modified` and zip entries), its NCX lacks
 //! `dtb:uid` and depth, and 0.8.3 writes duplicate ids (see ARCHITECTURE.md).
 
+pub mod access;
 pub mod cover;
 pub mod epub;
 pub mod kepub;

@@ -140,6 +140,7 @@ fn forty_real_pages_build_one_valid_issue_with_readable_text() {
     let o = inkquire(&args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     epubcheck(&out);
+    ace(&out);
     let book = Book::open(&out);
     book.assert_links_resolve();
     let arts = book.articles();

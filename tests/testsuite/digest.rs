@@ -54,6 +54,7 @@ fn digest_builds_once_then_only_what_is_new_and_delivers() {
     assert!(first[0].ends_with("-No1.epub"), "{first:?}");
     let book_path = dir.path("issues").join(&first[0]);
     epubcheck(&book_path);
+    ace(&book_path);
     let book = Book::open(&book_path);
     assert!(
         book.opf()
@@ -190,6 +191,7 @@ fn device_delivery_finds_kobo_and_kindle_and_copies_the_right_flavour() {
         .find(|n| n.ends_with("-No1.kepub.epub"))
         .expect("a KEPUB beside it, for the Kobo");
     epubcheck(&dir.path("issues").join(kepub));
+    ace(&dir.path("issues").join(kepub));
     assert_eq!(
         std::fs::read(media.join("KOBOeReader").join(kepub)).unwrap(),
         std::fs::read(dir.path("issues").join(kepub)).unwrap(),

@@ -78,6 +78,7 @@ fn kobo_clara_images_are_gray_fitted_and_kept_and_tablet_keeps_colour_and_kepub(
         "the report counts images: {err}"
     );
     epubcheck(&out);
+    ace(&out);
     let book = Book::open(&out);
     let pics = pictures(&book);
     assert!(pics.len() >= 10, "{} pictures", pics.len());
@@ -179,6 +180,7 @@ fn kobo_clara_images_are_gray_fitted_and_kept_and_tablet_keeps_colour_and_kepub(
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let kepub = kdir.join("Kobo-Paper-2026-11-28.kepub.epub");
     epubcheck(&kepub);
+    ace(&kepub);
     let kb = Book::open(&kepub);
     for a in kb.articles() {
         let x = kb.text(&format!("OEBPS/{a}"));

@@ -1,6 +1,7 @@
 //! The integration test suite: one binary, a module per area. See `util` for the harness and
 //! `server` for the loopback HTTP server.
 
+mod access;
 mod collect;
 mod corpus;
 mod corpus_feeds;

@@ -76,23 +76,29 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Run epubcheck on `book`; panics unless it reports 0 errors and 0 warnings. Without epubcheck
-/// installed the check is skipped with a message, except in CI, where it must be there.
-pub fn epubcheck(book: &Path) {
-    let jar = Path::new("/usr/share/java/epubcheck.jar");
-    if !jar.exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "epubcheck is required in CI: apt-get install default-jre-headless epubcheck"
-        );
-        eprintln!(
-            "skipping epubcheck of {}: not installed (scripts/test installs it)",
-            book.display()
-        );
-        return;
-    }
+/// Where `scripts/validators` puts EPUBCheck 5 and Ace.
+fn validators() -> PathBuf {
+    root().join("target/validators")
+}
+
+/// A validator that is not installed: in CI a failure, elsewhere a skip with a message.
+fn missing(what: &str, book: &Path) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{what} is required in CI: scripts/validators installs it"
+    );
+    eprintln!(
+        "skipping {what} on {}: not installed (scripts/validators installs it)",
+        book.display()
+    );
+}
+
+/// Run one EPUBCheck jar on `book`; panics unless it reports 0 errors and 0 warnings.
+fn run_epubcheck(jar: &Path, what: &str, book: &Path) {
+    // The quick JIT tier and the serial collector halve the CPU a check costs (a short run
+    // never pays back the optimising compiler), and the tests run many at once.
     let out = Command::new("java")
-        .arg("-jar")
+        .args(["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar"])
         .arg(jar)
         .arg(book)
         .output()
@@ -104,8 +110,81 @@ pub fn epubcheck(book: &Path) {
     );
     assert!(
         text.contains("No errors or warnings detected") && out.status.success(),
-        "epubcheck found problems in {}:\n{text}",
+        "{what} found problems in {}:\n{text}",
         book.display()
+    );
+}
+
+/// Run EPUBCheck 4.2.6 and 5.3.0 on `book`; panics unless each reports 0 errors and 0 warnings.
+/// A validator that is not installed is skipped with a message, except in CI, where both must
+/// be there.
+pub fn epubcheck(book: &Path) {
+    let jar4 = Path::new("/usr/share/java/epubcheck.jar");
+    let jar5 = validators().join("epubcheck5/epubcheck.jar");
+    for (jar, what) in [
+        (jar4, "EPUBCheck 4.2.6"),
+        (jar5.as_path(), "EPUBCheck 5.3.0"),
+    ] {
+        if jar.exists() {
+            run_epubcheck(jar, what, book);
+        } else {
+            missing(what, book);
+        }
+    }
+}
+
+/// Run Ace by DAISY on `book`; panics unless it finds no violation of any impact, listing each
+/// (rule, impact, document, where). Skipped with a message when Ace or chromium is missing,
+/// except in CI.
+pub fn ace(book: &Path) {
+    let cli = validators().join("ace/node_modules/.bin/ace-cli");
+    let chromium = Path::new("/usr/bin/chromium");
+    if !cli.exists() || !chromium.exists() {
+        missing("Ace by DAISY", book);
+        return;
+    }
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(&cli)
+        .arg("--force")
+        .arg("--outdir")
+        .arg(out_dir.path())
+        .arg(book)
+        .env("PUPPETEER_EXECUTABLE_PATH", chromium)
+        .output()
+        .expect("run ace");
+    let report = std::fs::read_to_string(out_dir.path().join("report.json")).unwrap_or_else(|e| {
+        panic!(
+            "Ace wrote no report for {} ({e}):\n{}{}",
+            book.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let report: serde_json::Value = serde_json::from_str(&report).expect("Ace's report is JSON");
+    let mut found = Vec::new();
+    for doc in report["assertions"].as_array().into_iter().flatten() {
+        let url = doc["earl:testSubject"]["url"].as_str().unwrap_or("?");
+        for a in doc["assertions"].as_array().into_iter().flatten() {
+            found.push(format!(
+                "{} ({}) in {url} at {}: {}",
+                a["earl:test"]["dct:title"].as_str().unwrap_or("?"),
+                a["earl:test"]["earl:impact"].as_str().unwrap_or("?"),
+                a["earl:result"]["earl:pointer"]["css"],
+                a["earl:result"]["dct:description"]
+                    .as_str()
+                    .unwrap_or("")
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+            ));
+        }
+    }
+    assert!(
+        found.is_empty() && report["earl:result"]["earl:outcome"] == "pass",
+        "Ace found {} violation(s) in {}:\n{}",
+        found.len(),
+        book.display(),
+        found.join("\n")
     );
 }
 
