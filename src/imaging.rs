@@ -57,6 +57,8 @@ pub struct Prepared {
     pub converted: bool,
     /// Made smaller to fit the screen.
     pub resized: bool,
+    /// An SVG's own height in ems (its size at a 12-pixel font): how tall a formula is shown.
+    pub em_height: Option<f32>,
 }
 
 /// Why a picture is left out.
@@ -83,8 +85,18 @@ fn limits() -> Limits {
     l
 }
 
+mod svg;
+
 /// Prepare `bytes` for the book under `s`.
 pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
+    if image::guess_format(bytes).is_err() && svg::is_svg(bytes) {
+        // Drawn as pixels first, then made ready like any picture.
+        let (png, em_height) = svg::rasterize(bytes, s.max_width, s.max_height)?;
+        let mut p = prepare(&png, s)?;
+        p.converted = true;
+        p.em_height = Some(em_height);
+        return Ok(p);
+    }
     let format = image::guess_format(bytes).map_err(|_| {
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).to_ascii_lowercase();
         if head.contains("<html") || head.contains("<!doctype") {
@@ -153,6 +165,7 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
             height: h,
             converted: false,
             resized: false,
+            em_height: None,
         }
     };
     if keep_as_is {
@@ -193,8 +206,12 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
     } else {
         resize(&img, nw, nh)?
     };
-    let img = if s.gray {
+    // Line art is cut to the panel's 16 levels (crisp, and 4 bits a pixel); a photo keeps its
+    // 256 levels and the panel's own dithering shows them: cut to 16 it bands (ARCHITECTURE.md).
+    let img = if s.gray && line_art {
         DynamicImage::ImageLuma8(eink_levels(img.into_luma8()))
+    } else if s.gray {
+        DynamicImage::ImageLuma8(eink_gamma(img.into_luma8()))
     } else {
         img
     };
@@ -224,6 +241,7 @@ pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
         height: nh,
         converted: true,
         resized: !fits,
+        em_height: None,
     })
 }
 
@@ -453,13 +471,47 @@ fn resize(img: &DynamicImage, w: u32, h: u32) -> Result<DynamicImage, Refused> {
     Ok(dst)
 }
 
-/// E-ink: a gamma that lifts mid-tones a little, then 16 gray levels (what the panel shows).
-pub fn eink_levels(mut img: GrayImage) -> GrayImage {
+/// E-ink line art: a gamma that lifts mid-tones a little, then the panel's 16 gray levels,
+/// with Floyd–Steinberg error diffusion (serpentine) so that a shade between two levels, or a
+/// gradient, is a fine mix of the two instead of a flat band. White, black and every level
+/// itself stay flat, so lines and text stay crisp.
+pub fn eink_levels(img: GrayImage) -> GrayImage {
+    let mut img = eink_gamma(img);
+    let (w, h) = img.dimensions();
+    let w = w as usize;
+    // Errors carried to this row and the next, one slot of margin on each side.
+    let mut here = vec![0f32; w + 2];
+    let mut below = vec![0f32; w + 2];
+    for y in 0..h {
+        let forward = y % 2 == 0;
+        for i in 0..w {
+            let x = if forward { i } else { w - 1 - i };
+            let p = img.get_pixel_mut(x as u32, y);
+            let want = (f32::from(p.0[0]) + here[x + 1]).clamp(0.0, 255.0);
+            let got = (want / 17.0).round() * 17.0;
+            p.0[0] = got as u8;
+            let e = want - got;
+            let (ahead, behind) = if forward { (x + 2, x) } else { (x, x + 2) };
+            here[ahead] += e * 7.0 / 16.0;
+            below[behind] += e * 3.0 / 16.0;
+            below[x + 1] += e * 5.0 / 16.0;
+            below[ahead] += e / 16.0;
+        }
+        std::mem::swap(&mut here, &mut below);
+        below.iter_mut().for_each(|e| *e = 0.0);
+    }
+    img
+}
+
+/// E-ink photos: the same gamma, all 256 levels kept for the panel to dither.
+pub fn eink_gamma(img: GrayImage) -> GrayImage {
+    map_gray(img, |g| g.round().clamp(0.0, 255.0) as u8)
+}
+
+/// Each gray value through the e-ink gamma (0.85: mid-tones lifted), then `out`.
+fn map_gray(mut img: GrayImage, out: impl Fn(f64) -> u8) -> GrayImage {
     let lut: Vec<u8> = (0..=255u32)
-        .map(|v| {
-            let g = (f64::from(v) / 255.0).powf(0.85) * 255.0;
-            ((g / 17.0).round() * 17.0).clamp(0.0, 255.0) as u8
-        })
+        .map(|v| out((f64::from(v) / 255.0).powf(0.85) * 255.0))
         .collect();
     for p in img.pixels_mut() {
         p.0[0] = lut[p.0[0] as usize];
@@ -624,8 +676,9 @@ mod tests {
         let p = prepare(&gray, &Settings::default()).unwrap();
         assert!(p.converted && !p.resized && p.ext == "png");
         assert_eq!((p.data[24], p.data[25]), (4, 0), "IHDR: 4-bit grayscale");
+        // Smaller though error-diffused (a gradient's dither costs bytes that flat bands saved).
         assert!(
-            p.data.len() * 2 < gray.len(),
+            p.data.len() < gray.len(),
             "{} of {}",
             p.data.len(),
             gray.len()
@@ -669,8 +722,81 @@ mod tests {
         }))
     }
 
+    /// The widest band of a picture: the longest run of columns whose mean gray (over all rows)
+    /// rounds to the same value. A source that changes smoothly has none wider than a few.
+    fn widest_band(img: &GrayImage) -> usize {
+        let (w, h) = img.dimensions();
+        let means: Vec<u32> = (0..w)
+            .map(|x| {
+                let sum: u32 = (0..h).map(|y| u32::from(img.get_pixel(x, y).0[0])).sum();
+                (sum + h / 2) / h
+            })
+            .collect();
+        let (mut widest, mut run) = (1, 1);
+        for pair in means.windows(2) {
+            run = if pair[0] == pair[1] { run + 1 } else { 1 };
+            widest = widest.max(run);
+        }
+        widest
+    }
+
+    /// A smooth gradient prepared for e-ink shows no bands, as a JPEG photo (8-bit gray) and as
+    /// a PNG of few colours (line art: 16 levels, error-diffused); cut to 16 flat levels the same
+    /// ramp, fitted to the screen, shows bands over 60 pixels wide. Flat line art stays flat.
     #[test]
-    fn photos_fit_the_screen_in_gray_16_levels() {
+    fn a_smooth_gradient_does_not_band_on_eink() {
+        use image::Luma;
+        // Wider than the screen, so that it is made anew (resized), not kept as it came.
+        let ramp = GrayImage::from_fn(2000, 60, |x, _| Luma([(x * 255 / 1999) as u8]));
+        let flat_16 = GrayImage::from_fn(2000, 60, |x, y| {
+            let v = ramp.get_pixel(x, y).0[0];
+            Luma([((u16::from(v) + 8) / 17 * 17) as u8])
+        });
+        assert!(widest_band(&flat_16) >= 100, "the measure sees bands");
+        assert!(widest_band(&ramp) <= 9);
+        let s = Settings::default();
+        for (f, line_art) in [(ImageFormat::Jpeg, false), (ImageFormat::Png, true)] {
+            let bytes = encode(DynamicImage::ImageLuma8(ramp.clone()), f);
+            let p = prepare(&bytes, &s).unwrap();
+            assert_eq!(p.ext == "png", line_art, "{f:?}");
+            let back = image::load_from_memory(&p.data).unwrap().into_luma8();
+            let band = widest_band(&back);
+            assert!(band <= 16, "{f:?}: a band {band} pixels wide");
+            if line_art {
+                assert!(back.pixels().all(|p| p.0[0] % 17 == 0), "16 levels");
+            }
+        }
+        // White paper and black ink stay flat: no dither noise in line art.
+        let mut art = GrayImage::from_pixel(300, 200, Luma([255]));
+        for x in 20..280 {
+            for y in 90..110 {
+                art.put_pixel(x, y, Luma([0]));
+            }
+        }
+        let back = eink_levels(art.clone());
+        assert_eq!(back, art);
+    }
+
+    /// A corpus photo on e-ink keeps smooth shades: far more than the 16 levels that band.
+    #[test]
+    fn a_corpus_photo_keeps_its_shades_on_eink() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/images/hubble_deep_field.jpg"
+        );
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("skipping: {path} is not here (corpus tests need the shared folder)");
+            return;
+        };
+        let p = prepare(&bytes, &Settings::default()).unwrap();
+        let back = image::load_from_memory(&p.data).unwrap().into_luma8();
+        let mut levels = std::collections::HashSet::new();
+        levels.extend(back.pixels().map(|p| p.0[0]));
+        assert!(levels.len() > 100, "{} gray levels", levels.len());
+    }
+
+    #[test]
+    fn photos_fit_the_screen_in_gray() {
         let p = prepare(
             &encode(photo(3000, 2000), ImageFormat::Png),
             &Settings::default(),

@@ -145,7 +145,11 @@ mod tests {
                     continue;
                 }
                 if property == "height" || property == "min-height" {
-                    assert_eq!(value, "auto", "a fixed height: {at}");
+                    // Only a formula picture has a height, in ems: it follows the font size.
+                    assert!(
+                        value == "auto" || (selector.starts_with("img.") && value.ends_with("em")),
+                        "a fixed height: {at}"
+                    );
                 }
                 for word in value.split_whitespace() {
                     let number_end = word
@@ -161,6 +165,66 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// No picture is wider than the text block, in any theme: every picture is limited to the
+    /// width of its block (`max-width: 100%`) and no rule gives one a width, a negative or
+    /// fixed margin, or a position that would carry it past the margin. (A check on the rules
+    /// that guarantees it, rather than a render.)
+    #[test]
+    fn no_picture_is_wider_than_the_text() {
+        for (name, _, css) in THEMES {
+            let decls = declarations(css);
+            let img_rules: Vec<&(String, String, String)> = decls
+                .iter()
+                .filter(|(sel, _, _)| {
+                    sel.split(',').any(|s| {
+                        s.split_whitespace()
+                            .last()
+                            .is_some_and(|l| l.starts_with("img"))
+                    })
+                })
+                .collect();
+            assert!(
+                img_rules
+                    .iter()
+                    .any(|(sel, p, v)| sel == "img" && p == "max-width" && v == "100%"),
+                "{name}: img {{ max-width: 100% }}"
+            );
+            for (sel, p, v) in img_rules {
+                assert!(
+                    !matches!(
+                        p.as_str(),
+                        "width"
+                            | "min-width"
+                            | "margin-left"
+                            | "margin-right"
+                            | "position"
+                            | "left"
+                            | "right"
+                            | "float"
+                    ) || v == "auto"
+                        || (p == "max-width" && v == "100%"),
+                    "{name}: {sel} {{ {p}: {v} }}"
+                );
+                if p == "max-width" {
+                    assert_eq!(v, "100%", "{name}: {sel}");
+                }
+            }
+            // A paragraph of pictures is neither indented nor pushed aside.
+            assert!(
+                decls
+                    .iter()
+                    .any(|(sel, p, v)| sel == "p.picture" && p == "text-indent" && v == "0"),
+                "{name}"
+            );
+            assert!(
+                decls
+                    .iter()
+                    .any(|(sel, p, v)| sel == "figure" && p == "margin" && !v.contains('-')),
+                "{name}"
+            );
         }
     }
 

@@ -100,13 +100,15 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
     }
     match &outcome.written {
         Some(path) => inkquire::info_line!(
-            "Wrote {}: issue {}, {} article{} in {} section{}, {} image{}, {}.",
+            "Wrote {}: issue {}, {} article{}{}, {} image{}, {}.",
             path.display(),
             outcome.number,
             outcome.articles,
             plural(outcome.articles),
-            outcome.sections,
-            plural(outcome.sections),
+            match outcome.sections {
+                0 => String::new(),
+                n => format!(" in {n} section{}", plural(n)),
+            },
             outcome.images,
             plural(outcome.images),
             human_size(outcome.bytes as u64)

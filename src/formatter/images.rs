@@ -90,6 +90,8 @@ pub enum Outcome {
         converted: bool,
         resized: bool,
         bytes_in: usize,
+        /// An SVG's own height in ems.
+        em_height: Option<f32>,
     },
     Dropped {
         kind: &'static str,
@@ -182,8 +184,14 @@ impl ImageCache {
             .entry(src.to_owned())
             .or_default()
             .clone();
-        cell.get_or_init(|| source.load(url, referer).map(Arc::new))
-            .clone()
+        cell.get_or_init(|| match url.scheme() {
+            // Only the sanitizer writes these (an inline `<svg>`): decoded here, nothing fetched.
+            "data" => super::data_url::decode(src)
+                .map(Arc::new)
+                .ok_or_else(|| Failure::new(Kind::Parse, "a data address that is not base64")),
+            _ => source.load(url, referer).map(Arc::new),
+        })
+        .clone()
     }
 
     fn outcome(
@@ -222,6 +230,7 @@ impl ImageCache {
                         converted: p.converted,
                         resized: p.resized,
                         bytes_in: bytes.len(),
+                        em_height: p.em_height,
                     },
                     Err(r) => Outcome::Dropped {
                         kind: r.kind,
@@ -327,6 +336,7 @@ impl ImageCache {
                     converted,
                     resized,
                     bytes_in,
+                    ..
                 }) => {
                     embedded += 1;
                     if resized {
@@ -385,15 +395,21 @@ pub fn embed(
     let mut warnings = Vec::new();
     let mut refs = 0;
     let mut trackers = 0;
+    let mut heights: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
     walk(nodes, &mut |src: &str| {
         let Ok(url) = Url::parse(src) else {
             warnings.push(format!("image dropped: `{src}` is not an address"));
             return Err(false);
         };
         match cache.outcome(src, &url, referer, source, settings) {
-            Outcome::Embedded { asset, .. } => {
+            Outcome::Embedded {
+                asset, em_height, ..
+            } => {
                 refs += 1;
                 let href = asset.href.clone();
+                if let Some(em) = em_height {
+                    heights.insert(href.clone(), em);
+                }
                 if !assets.iter().any(|a| a.href == href) {
                     assets.push(asset);
                 }
@@ -411,6 +427,7 @@ pub fn embed(
             }
         }
     });
+    size_formulas(nodes, &heights);
     if trackers > 0 {
         warnings.push(format!(
             "{trackers} tracking pixel{} dropped",
@@ -418,6 +435,22 @@ pub fn embed(
         ));
     }
     (assets, refs, warnings)
+}
+
+/// A formula drawn from an SVG is shown as tall as the SVG said (`fhN`: N quarter-ems, which
+/// the themes size in `em`, so it follows the reader's font), unless the page said already.
+fn size_formulas(nodes: &mut [Node], heights: &std::collections::HashMap<String, f32>) {
+    for n in nodes {
+        let Node::El(e) = n else { continue };
+        if e.name == "img"
+            && e.attr("class") == Some("formula")
+            && let Some(em) = e.attr("src").and_then(|s| heights.get(s))
+        {
+            let q = ((em * 4.0).round() as u32).clamp(1, 32);
+            e.set_attr("class", format!("formula fh{q}"));
+        }
+        size_formulas(&mut e.children, heights);
+    }
 }
 
 /// The `src` of every `img` in `nodes`, in document order.
@@ -447,10 +480,113 @@ fn display_url(u: &Url) -> String {
 }
 
 /// Visit every `img`; `f` returns the new `src`, or `Err(keep_alt)` to remove the image (leaving
-/// its alt text in its place, as a `missing-picture` note, when `keep_alt` and the figure's
-/// caption does not already say it).
+/// its alt text in its place, as a `missing-picture` note, when `keep_alt` and the picture has
+/// no caption). Then a note alone in its paragraph or figure becomes the paragraph
+/// (`<p class="missing-picture">`), and what only held removed pictures goes.
 fn walk(nodes: &mut Vec<Node>, f: &mut dyn FnMut(&str) -> Result<String, bool>) {
-    walk_in(nodes, f, None)
+    walk_in(nodes, f, None);
+    settle_notes(nodes, true);
+}
+
+/// Pictures and nothing else to read (the links and spans around them, line breaks, spaces).
+fn only_pictures(nodes: &[Node]) -> bool {
+    fn visit(nodes: &[Node], seen: &mut bool) -> bool {
+        nodes.iter().all(|n| match n {
+            Node::Text(t) => t.trim().is_empty(),
+            Node::El(e) if e.name == "img" => {
+                *seen = true;
+                true
+            }
+            Node::El(e) if matches!(e.name, "a" | "span" | "br") => visit(&e.children, seen),
+            Node::El(_) => false,
+        })
+    }
+    let mut seen = false;
+    visit(nodes, &mut seen) && seen
+}
+
+fn is_note(n: &Node) -> bool {
+    matches!(n, Node::El(e) if e.name == "span" && e.attr("class") == Some("missing-picture"))
+}
+
+/// Nothing to read or see: no text, no picture, no line or rule, no id (a link may point at it).
+fn is_empty(e: &Element) -> bool {
+    e.attr("id").is_none()
+        && !matches!(e.name, "br" | "hr" | "img" | "td" | "th" | "tr")
+        && e.children.iter().all(|c| match c {
+            Node::Text(t) => t.trim().is_empty(),
+            Node::El(c) => is_empty(c),
+        })
+}
+
+/// After pictures were removed: a paragraph or figure holding only a missing-picture note becomes
+/// a note paragraph, a note standing among blocks becomes one, and emptied wrappers (the spans,
+/// links and figures around a picture that is gone) are removed. `blocks`: whether `nodes` may
+/// hold paragraphs.
+fn settle_notes(nodes: &mut Vec<Node>, blocks: bool) {
+    let mut i = 0;
+    while i < nodes.len() {
+        if let Node::El(e) = &mut nodes[i] {
+            let holds_blocks = blocks
+                && matches!(
+                    e.name,
+                    "div"
+                        | "blockquote"
+                        | "li"
+                        | "dd"
+                        | "figure"
+                        | "aside"
+                        | "section"
+                        | "td"
+                        | "th"
+                );
+            settle_notes(&mut e.children, holds_blocks);
+            if is_empty(e) {
+                // An inline wrapper may hold the only space between two words.
+                let spaced = super::tree::is_phrasing(e.name)
+                    && e.children
+                        .iter()
+                        .any(|c| matches!(c, Node::Text(t) if !t.is_empty()));
+                if spaced {
+                    nodes[i] = Node::Text(" ".into());
+                    i += 1;
+                } else {
+                    nodes.remove(i);
+                }
+                continue;
+            }
+            let lone_note = {
+                let mut content = e
+                    .children
+                    .iter()
+                    .filter(|c| !matches!(c, Node::Text(t) if t.trim().is_empty()));
+                match (content.next(), content.next()) {
+                    (Some(n), None) => is_note(n).then(|| n.clone()),
+                    _ => None,
+                }
+            };
+            if blocks
+                && matches!(e.name, "p" | "figure")
+                && e.attr("id").is_none()
+                && let Some(Node::El(mut note)) = lone_note
+            {
+                note.name = "p";
+                nodes[i] = Node::El(note);
+            } else if blocks && is_note(&nodes[i]) {
+                if let Node::El(note) = &mut nodes[i] {
+                    note.name = "p";
+                }
+            } else if let Node::El(e) = &mut nodes[i]
+                && e.name == "p"
+                && only_pictures(&e.children)
+                && e.attr("class").is_none()
+            {
+                // A paragraph of pictures is laid out as pictures: centred, never indented.
+                e.set_attr("class", "picture");
+            }
+        }
+        i += 1;
+    }
 }
 
 /// Lower case, white space collapsed, for comparing an alt text with a caption.
@@ -481,18 +617,20 @@ fn walk_in(
                 {
                     Ok(new) => e.set_attr("src", new),
                     Err(keep_alt) => {
+                        // `access::alt_texts` has already dropped alt texts that say nothing
+                        // (file names, "image", markup); a caption speaks for its picture.
                         let alt = e.attr("alt").unwrap_or("").trim().to_owned();
-                        let said = plain_words(&alt);
-                        let in_caption =
-                            caption.is_some_and(|c| !said.is_empty() && c.contains(&said));
-                        replace = Some((keep_alt && alt.chars().count() >= 3 && !in_caption).then(
-                            || {
-                                let mut span = Element::new("span");
-                                span.set_attr("class", "missing-picture");
-                                span.children.push(Node::Text(format!("[{alt}]")));
-                                Node::El(span)
-                            },
-                        ));
+                        // A formula's TeX is its alt text, never body text.
+                        let tex = alt.contains("\\displaystyle") || alt.starts_with("{\\");
+                        replace = Some(
+                            (keep_alt && alt.chars().count() >= 3 && caption.is_none() && !tex)
+                                .then(|| {
+                                    let mut span = Element::new("span");
+                                    span.set_attr("class", "missing-picture");
+                                    span.children.push(Node::Text(alt));
+                                    Node::El(span)
+                                }),
+                        );
                     }
                 }
             } else if e.name == "figure" {
@@ -547,18 +685,57 @@ mod tests {
         walk(&mut nodes, &mut |_| Err(true));
         let mut out = String::new();
         super::super::tree::write_nodes(&nodes, &mut out);
-        assert!(!out.contains("[The pier at dawn]"), "{out}");
+        assert!(!out.contains('['), "no bracketed placeholders: {out}");
         assert!(out.contains("The pier at dawn. Photo: Ann Lee"), "{out}");
+        assert_eq!(out.matches("The pier at dawn").count(), 1, "{out}");
+        // A caption speaks for its picture: only the caption stays.
+        assert!(!out.contains("Ferries at the north quay"), "{out}");
         assert!(
-            out.contains("<span class=\"missing-picture\">[Ferries at the north quay]</span>"),
+            out.contains("<figcaption>Where the boats go next year</figcaption>"),
             "{out}"
         );
-        assert!(out.contains("[A map of the harbour]"), "{out}");
+        // No caption: one quiet note, a paragraph of its own.
+        assert!(
+            out.contains("<p class=\"missing-picture\">A map of the harbour</p>"),
+            "{out}"
+        );
         assert!(!out.contains("<img"), "{out}");
         // The note is not the article's text.
         let text = super::super::body_text(&format!("<div class=\"article-body\">{out}</div>"));
-        assert!(!text.contains("Ferries at the north quay"), "{text}");
+        assert!(!text.contains("A map of the harbour"), "{text}");
         assert!(text.contains("Where the boats go"), "{text}");
+    }
+
+    /// Pictures that are gone leave nothing behind: no empty spans, links or figures from the
+    /// wrappers around them, and no note for a tracker or a picture without a real alt.
+    #[test]
+    fn removed_pictures_leave_no_empty_wrappers() {
+        let base = crate::model::Base::default();
+        let mut cleaner = super::super::sanitize::Sanitizer::new(&base, 1000);
+        let mut nodes = cleaner.clean(
+            "<p>Before.</p><figure><span><span><img src='https://e.x/t.gif' alt=''/></span></span></figure>\
+             <p><a href='https://e.x/big'><img src='https://e.x/a.jpg'/></a></p>\
+             <p>Text <span><img src='https://e.x/b.jpg' alt='A heron in the reeds'/></span> after.</p>\
+             <div><img src='https://e.x/c.jpg' alt='The old mill by the weir'/></div><p>End.</p>",
+        );
+        walk(&mut nodes, &mut |_| Err(true));
+        let mut out = String::new();
+        super::super::tree::write_nodes(&nodes, &mut out);
+        assert!(!out.contains("<figure") && !out.contains("<a "), "{out}");
+        assert!(
+            !out.contains("<span></span>") && !out.contains("<p></p>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "<span class=\"missing-picture\">A heron in the reeds</span></span> after.</p>"
+            ),
+            "a note inside running text stays inline: {out}"
+        );
+        assert!(
+            out.contains("<div><p class=\"missing-picture\">The old mill by the weir</p></div>"),
+            "{out}"
+        );
     }
 
     /// Work done under a permit may prepare a picture itself: it goes on under the permit it

@@ -14,10 +14,13 @@
 mod access;
 pub mod audit;
 pub mod batch;
+mod data_url;
 mod export;
 mod images;
+mod locale;
 mod repair;
 mod sanitize;
+mod tidy;
 pub mod tree;
 mod typography;
 
@@ -206,6 +209,7 @@ pub fn draft(mut article: Article, opts: &FormatOptions) -> Draft {
     lead_image(&mut nodes, &article, &mut cleaner);
     warnings.extend(cleaner.removed.describe());
     let mut nodes = repair::repair(nodes);
+    tidy::tidy(&mut nodes);
     access::alt_texts(&mut nodes);
     drop_repeated_header(&mut nodes, &article);
     footnotes(&mut nodes);
@@ -255,8 +259,21 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
         .unwrap_or_else(|| lead_text(&nodes));
     let summary = typeset(&truncate_words(&summary, 180), &lang);
 
+    // A byline that is a date, an address or the site's name names no one.
+    let byline = article
+        .byline
+        .as_deref()
+        .map(collapse)
+        .filter(|b| locale::names_a_person(b, &article.source, article.url.as_deref()));
     let mut xhtml = String::with_capacity(source_len + 1024);
-    header(&article, &title, &lang, reading_minutes, &mut xhtml);
+    header(
+        &article,
+        byline.as_deref(),
+        &title,
+        &lang,
+        reading_minutes,
+        &mut xhtml,
+    );
     xhtml.push_str("<div class=\"article-body\">\n");
     tree::write_nodes(&nodes, &mut xhtml);
     xhtml.push_str("\n</div>\n");
@@ -264,7 +281,7 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
     let formatted = FormattedArticle {
         id: article.id,
         title,
-        byline: article.byline.map(|b| collapse(&b)),
+        byline,
         published: article.published,
         topics: article.topics,
         source: collapse(&article.source),
@@ -282,21 +299,26 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
     (formatted, warnings)
 }
 
-fn header(a: &Article, title: &str, lang: &str, minutes: u32, out: &mut String) {
+/// The article's header, in the article's language: title, byline, source, date, reading time
+/// and address.
+fn header(
+    a: &Article,
+    byline: Option<&str>,
+    title: &str,
+    lang: &str,
+    minutes: u32,
+    out: &mut String,
+) {
+    let loc = locale::Locale::for_lang(lang);
     out.push_str("<header class=\"article-header\">\n");
     out.push_str(&format!(
         "<h1 class=\"article-title\">{}</h1>\n",
         esc(title)
     ));
-    if let Some(by) = a.byline.as_deref().map(collapse).filter(|b| !b.is_empty()) {
-        let by = if by.to_lowercase().starts_with("by ") {
-            by
-        } else {
-            format!("By {by}")
-        };
+    if let Some(by) = byline {
         out.push_str(&format!(
             "<p class=\"byline\">{}</p>\n",
-            esc(&typeset(&by, lang))
+            esc(&typeset(&loc.byline(by), lang))
         ));
     }
     let mut meta = vec![format!(
@@ -311,10 +333,10 @@ fn header(a: &Article, title: &str, lang: &str, minutes: u32, out: &mut String) 
             } else {
                 p.at.date_naive().to_string()
             },
-            human_date(p.at.date_naive())
+            esc(&loc.date(p.at.date_naive()))
         ));
     }
-    meta.push(format!("{minutes} min read"));
+    meta.push(esc(&loc.reading_time(minutes)));
     out.push_str(&format!(
         "<p class=\"article-meta\">{}</p>\n",
         meta.join(" · ")

@@ -153,6 +153,126 @@ const OWN_CLASSES: &[&str] = &[
     "footnote-definition-label",
 ];
 
+/// An inline `<svg>` that is a picture (a chart, a map, a diagram — not an icon) as an `<img>` of
+/// its own source, drawn like any SVG file; its `<title>` or label is its alt text. Icons (hidden
+/// from assistive technology, or under 48 pixels a side) leave nothing.
+fn inline_svg(n: &NodeRef) -> Option<Element> {
+    if n.attr("aria-hidden").is_some_and(|v| v.trim() == "true") {
+        return None;
+    }
+    let class = n
+        .attr("class")
+        .map(|c| c.to_lowercase())
+        .unwrap_or_default();
+    if class.contains("icon") || class.contains("logo") {
+        return None;
+    }
+    let number = |k: &str| {
+        n.attr(k).and_then(|v| {
+            v.trim()
+                .trim_end_matches("px")
+                .parse::<f32>()
+                .ok()
+                .filter(|x| x.is_finite())
+        })
+    };
+    let (w, h) = match (number("width"), number("height")) {
+        (Some(w), Some(h)) => (w, h),
+        _ => {
+            let vb: Vec<f32> = n
+                .attr("viewbox")
+                .or_else(|| n.attr("viewBox"))
+                .map(|v| {
+                    v.split(|c: char| c.is_whitespace() || c == ',')
+                        .filter_map(|x| x.parse().ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            match vb[..] {
+                [_, _, w, h] => (w, h),
+                _ => return None,
+            }
+        }
+    };
+    if w < 48.0 || h < 48.0 {
+        return None;
+    }
+    let mut source = n.html().to_string();
+    if !source.contains("xmlns=") {
+        source = source.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
+    }
+    if source.contains("xlink:") && !source.contains("xmlns:xlink") {
+        source = source.replacen(
+            "<svg",
+            "<svg xmlns:xlink=\"http://www.w3.org/1999/xlink\"",
+            1,
+        );
+    }
+    let alt = n
+        .attr("aria-label")
+        .map(|a| a.to_string())
+        .or_else(|| {
+            n.children()
+                .into_iter()
+                .find(|c| {
+                    c.node_name()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("title"))
+                })
+                .map(|t| t.text().to_string())
+        })
+        .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" "));
+    let mut img = Element::new("img");
+    img.set_attr(
+        "src",
+        super::data_url::encode("image/svg+xml", source.as_bytes()),
+    );
+    if let Some(alt) = alt {
+        img.set_attr("alt", alt);
+    }
+    Some(img)
+}
+
+/// A formula picture (Wikipedia's and MathJax's fallback images, TeX in the alt) is shown at the
+/// reader's font size: `formula`, and `fhN` for a height of N quarter-ems (the page's `height` in
+/// `ex`, half an em, or `em`), which the themes size in `em`.
+fn formula_class(n: &NodeRef) -> Option<String> {
+    let class = n
+        .attr("class")
+        .map(|c| c.to_lowercase())
+        .unwrap_or_default();
+    let alt = n.attr("alt").map(|a| a.to_string()).unwrap_or_default();
+    let is_formula = class.contains("mwe-math")
+        || class
+            .split_whitespace()
+            .any(|c| matches!(c, "math" | "latex" | "tex" | "formula"))
+        || alt.trim_start().starts_with("{\\displaystyle");
+    if !is_formula {
+        return None;
+    }
+    let style = n
+        .attr("style")
+        .map(|s| s.to_lowercase())
+        .unwrap_or_default();
+    let height = style.split(';').find_map(|decl| {
+        let (k, v) = decl.split_once(':')?;
+        if k.trim() != "height" {
+            return None;
+        }
+        let v = v.trim();
+        let (num, quarters) = if let Some(x) = v.strip_suffix("ex") {
+            (x, 2.0)
+        } else {
+            (v.strip_suffix("em")?, 4.0)
+        };
+        let h: f64 = num.trim().parse().ok()?;
+        (h.is_finite() && h > 0.0).then(|| ((h * quarters).round() as u32).clamp(1, 32))
+    });
+    Some(match height {
+        Some(q) => format!("formula fh{q}"),
+        None => "formula".to_owned(),
+    })
+}
+
 pub struct Sanitizer<'a> {
     base: &'a Base,
     /// Screen width: the `srcset` candidate chosen is the smallest at least this wide.
@@ -233,6 +353,11 @@ impl<'a> Sanitizer<'a> {
                     }) =>
                 {
                     self.removed.scripts += 1
+                }
+                "svg" => {
+                    if let Some(img) = inline_svg(n) {
+                        out.push(Node::El(img));
+                    }
                 }
                 "meta" if n.attr("http-equiv").is_some() => self.removed.scripts += 1,
                 _ => {}
@@ -348,6 +473,9 @@ impl<'a> Sanitizer<'a> {
                 // A missing alt stays missing (unknown, not decoration): `access` settles it.
                 if let Some(alt) = n.attr("alt") {
                     el.set_attr("alt", alt.trim().to_owned());
+                }
+                if let Some(class) = formula_class(n) {
+                    el.set_attr("class", class);
                 }
             }
             "td" | "th" => {

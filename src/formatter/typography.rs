@@ -1,8 +1,12 @@
 //! Typography: straight quotes to the language's quotation marks, `--` to an em dash, `...` to an
 //! ellipsis. Code (`code`, `pre`, `kbd`, `samp`, `var`) is left alone.
 //!
-//! Quotes are decided by what comes before them, carried across element boundaries within a block
-//! (so `"<em>word</em>"` gets an opening and a closing mark).
+//! A straight double quote is decided by what is around it — after a space or an opening mark it
+//! opens, before a space or punctuation it closes — and where that says nothing (between two
+//! letters, as Chinese and Japanese text puts quotes, or at an element's edge) by position: it
+//! closes the quote that is open, else opens one. The state is carried across element
+//! boundaries within a block (so `"<em>word</em>"` gets an opening and a closing mark) and
+//! starts afresh with each block.
 
 use super::tree::{Node, is_phrasing};
 
@@ -38,6 +42,14 @@ impl Quotes {
                 open1: "“",
                 close1: "”",
             },
+            // Japanese, and Chinese as written in Taiwan and Hong Kong: corner brackets.
+            "ja" => CORNERS,
+            "zh" if lang.split('-').skip(1).any(|p| {
+                matches!(p.to_ascii_lowercase().as_str(), "hant" | "tw" | "hk" | "mo")
+            }) =>
+            {
+                CORNERS
+            }
             _ => Quotes {
                 open2: "“",
                 close2: "”",
@@ -47,6 +59,14 @@ impl Quotes {
         }
     }
 }
+
+/// 「…」 with 『…』 inside.
+const CORNERS: Quotes = Quotes {
+    open2: "「",
+    close2: "」",
+    open1: "『",
+    close1: "』",
+};
 
 /// Typeset the text of `nodes` in place.
 pub fn typeset_nodes(nodes: &mut [Node], q: Quotes) {
@@ -60,6 +80,8 @@ struct State {
     prev: Option<char>,
     /// A single quotation mark was opened and not yet closed.
     single_open: bool,
+    /// A double quotation mark was opened and not yet closed.
+    double_open: bool,
 }
 
 fn walk(nodes: &mut [Node], q: Quotes, st: &mut State) {
@@ -112,9 +134,38 @@ fn is_opening_context(prev: Option<char>) -> bool {
                         | '‚'
                         | '«'
                         | '\u{202f}'
+                        | '「'
+                        | '『'
+                        | '（'
+                        | '\u{3000}'
                 )
         }
     }
+}
+
+/// What may follow a closing quote: a space, or punctuation that ends a phrase.
+fn is_closing_context(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '.' | ','
+                | ';'
+                | ':'
+                | '!'
+                | '?'
+                | ')'
+                | ']'
+                | '}'
+                | '…'
+                | '。'
+                | '，'
+                | '、'
+                | '；'
+                | '：'
+                | '！'
+                | '？'
+                | '）'
+        )
 }
 
 fn typeset_with(s: &str, q: Quotes, st: &mut State) -> String {
@@ -127,8 +178,15 @@ fn typeset_with(s: &str, q: Quotes, st: &mut State) -> String {
         let next = chars.get(i + 1).copied();
         match c {
             '"' => {
-                // At the end of a text node the next character is in the next node: assume a word.
-                let open = is_opening_context(*prev) && next.is_none_or(|n| !n.is_whitespace());
+                let open = if next.is_some_and(is_closing_context) {
+                    false
+                } else if is_opening_context(*prev) {
+                    true
+                } else {
+                    // After a letter and before one (or at a node's edge): pair by position.
+                    !st.double_open
+                };
+                st.double_open = open;
                 out.push_str(if open { q.open2 } else { q.close2 });
             }
             '\'' => {
@@ -200,6 +258,49 @@ mod tests {
             typeset(r#"Er sagte "Hallo" und 'tschüss'."#, "de"),
             "Er sagte „Hallo“ und ‚tschüss‘."
         );
+    }
+
+    /// Opening and closing marks in `s`, in order, must nest: every close answers an open.
+    fn paired(s: &str, open: char, close: char) -> bool {
+        let mut depth = 0i32;
+        for c in s.chars() {
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+        }
+        depth == 0
+    }
+
+    /// Quotes come out paired in five languages and three scripts, whatever letter they follow.
+    #[test]
+    fn quotes_pair_by_position_in_every_script() {
+        let zh = typeset(
+            r#"一來到"美樹"馬上就看到"露營區"的招牌，他說"好"。"#,
+            "zh-Hant",
+        );
+        assert_eq!(zh, "一來到「美樹」馬上就看到「露營區」的招牌，他說「好」。");
+        let zh_cn = typeset(r#"他说"今天天气很好"，然后走了。"#, "zh-CN");
+        assert_eq!(zh_cn, "他说“今天天气很好”，然后走了。");
+        let ja = typeset(r#"彼は"こんにちは"と言った。"また明日"とも。"#, "ja");
+        assert_eq!(ja, "彼は「こんにちは」と言った。「また明日」とも。");
+        assert!(paired(&ja, '「', '」'));
+        let en = typeset(
+            r#"She said"no"to the plan, then "yes" (a "maybe"), and "later"."#,
+            "en",
+        );
+        assert!(paired(&en, '“', '”'), "{en}");
+        assert_eq!(en.matches('“').count(), 4, "{en}");
+        let fr = typeset(r#"Il répond"non"puis "oui", enfin "peut-être"."#, "fr");
+        assert!(paired(&fr, '«', '»'), "{fr}");
+        assert_eq!(fr.matches('«').count(), 3, "{fr}");
+        let de = typeset(r#"Sie sagte"nein"und dann "ja", "vielleicht"."#, "de");
+        assert!(paired(&de, '„', '“'), "{de}");
+        assert_eq!(de.matches('„').count(), 3, "{de}");
     }
 
     #[test]

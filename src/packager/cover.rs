@@ -77,8 +77,7 @@ pub fn render(text: &CoverText) -> Vec<u8> {
         .enumerate()
     {
         let size = if i == 0 { 64.0 } else { 46.0 } * k;
-        let lines = wrap(&bold, size, h, width);
-        let lines = &lines[..lines.len().min(3)];
+        let lines = fit_lines(&bold, size, h, width, 3);
         let needed = lines.len() as f32 * size * 1.2 + 40.0 * k;
         if y + needed > bottom {
             break;
@@ -86,7 +85,7 @@ pub fn render(text: &CoverText) -> Vec<u8> {
         y += 20.0 * k;
         for line in lines {
             y += size * 1.15;
-            draw_left(&mut img, &bold, size, line, margin, y);
+            draw_left(&mut img, &bold, size, &line, margin, y);
         }
         y += 26.0 * k;
         rule(&mut img, margin, width, y, 1.5 * k);
@@ -153,6 +152,32 @@ fn wrap(font: &FontRef, size: f32, s: &str, width: f32) -> Vec<String> {
     lines
 }
 
+/// `s` wrapped into at most `max` lines; a headline that needs more is shortened at a word and
+/// ends with an ellipsis, never cut mid-phrase without one.
+fn fit_lines(font: &FontRef, size: f32, s: &str, width: f32, max: usize) -> Vec<String> {
+    let mut lines = wrap(font, size, s, width);
+    if lines.len() <= max {
+        return lines;
+    }
+    lines.truncate(max);
+    if let Some(last) = lines.last_mut() {
+        loop {
+            let kept = last.trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '–' | '—' | '…')
+            });
+            let candidate = format!("{kept}…");
+            match kept.rfind(' ') {
+                Some(cut) if measure(font, size, &candidate) > width => last.truncate(cut),
+                _ => {
+                    *last = candidate;
+                    break;
+                }
+            }
+        }
+    }
+    lines
+}
+
 fn draw_centered(img: &mut GrayImage, font: &FontRef, size: f32, s: &str, baseline: f32) {
     let x = (img.width() as f32 - measure(font, size, s)) / 2.0;
     draw_left(img, font, size, s, x.max(0.0), baseline);
@@ -199,6 +224,32 @@ fn rule(img: &mut GrayImage, x: f32, width: f32, y: f32, thickness: f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A headline longer than three lines ends at a word with an ellipsis, every line fits,
+    /// and nothing but whole words of the headline is shown.
+    #[test]
+    fn a_long_headline_is_shortened_at_a_word_with_an_ellipsis() {
+        let bold = FontRef::try_from_slice(BOLD).expect("font");
+        let h = "Lawmakers walk out of the chamber as the budget vote collapses after a \
+                 night of talks that went nowhere and a morning of recriminations";
+        let lines = super::fit_lines(&bold, 46.0, h, 500.0, 3);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        let last = lines.last().unwrap();
+        assert!(last.ends_with('…'), "{lines:?}");
+        for l in &lines {
+            assert!(super::measure(&bold, 46.0, l) <= 500.0, "{l:?} is too wide");
+        }
+        let shown = lines.join(" ");
+        let shown = shown.trim_end_matches('…');
+        assert!(h.starts_with(shown), "{shown:?}");
+        assert!(
+            h[shown.len()..].starts_with(' '),
+            "cut at a word boundary: {shown:?}"
+        );
+        // A headline that fits is left whole.
+        let short = super::fit_lines(&bold, 46.0, "Harbour reopens", 500.0, 3);
+        assert_eq!(short, ["Harbour reopens"]);
+    }
 
     #[test]
     fn cover_is_a_png_of_screen_size_with_ink() {

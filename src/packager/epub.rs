@@ -8,7 +8,7 @@
 //! OEBPS/content.opf             metadata, manifest, spine, guide
 //! OEBPS/toc.ncx                 EPUB 2 TOC (Kindle, older readers); playOrder = spine order
 //! OEBPS/nav.xhtml               EPUB 3 TOC and landmarks
-//! OEBPS/cover.xhtml, contents.xhtml, section-NN.xhtml, article-NNN.xhtml
+//! OEBPS/cover.xhtml, contents.xhtml, article-NNN.xhtml
 //! OEBPS/style.css, OEBPS/images/…
 //! ```
 //!
@@ -55,13 +55,6 @@ pub fn write(issue: &Issue, out: &mut dyn crate::shelf::WriteSeek) -> Result<(),
     let m = &issue.meta;
     let full_title = format!("{} — {}", m.title, crate::formatter::human_date(m.date));
 
-    // Plan the documents.
-    let section_docs: Vec<Doc> = (0..issue.sections.len())
-        .map(|i| Doc {
-            href: format!("section-{:02}.xhtml", i + 1),
-            id: format!("section-{:02}", i + 1),
-        })
-        .collect();
     let mut placed: Vec<Placed> = Vec::new();
     for (si, s) in issue.sections.iter().enumerate() {
         for a in &s.articles {
@@ -76,7 +69,19 @@ pub fn write(issue: &Issue, out: &mut dyn crate::shelf::WriteSeek) -> Result<(),
             });
         }
     }
-    // Spine: cover, contents, then each section page followed by its articles.
+    // A section has no page of its own (it would only repeat the contents' list): its entry in
+    // the navigation leads to its first article (reading order stays the spine's), and its
+    // heading on the contents page carries its id.
+    let section_docs: Vec<Doc> = (0..issue.sections.len())
+        .map(|si| Doc {
+            href: placed
+                .iter()
+                .find(|p| p.section == si)
+                .map_or_else(|| "contents.xhtml".to_owned(), |p| p.doc.href.clone()),
+            id: format!("section-{:02}", si + 1),
+        })
+        .collect();
+    // Spine: cover, contents, then the articles, section by section.
     let mut spine: Vec<&Doc> = Vec::new();
     let cover_doc = Doc {
         href: "cover.xhtml".into(),
@@ -88,12 +93,7 @@ pub fn write(issue: &Issue, out: &mut dyn crate::shelf::WriteSeek) -> Result<(),
     };
     spine.push(&cover_doc);
     spine.push(&contents_doc);
-    for (si, sd) in section_docs.iter().enumerate() {
-        if m.sectioned {
-            spine.push(sd);
-        }
-        spine.extend(placed.iter().filter(|p| p.section == si).map(|p| &p.doc));
-    }
+    spine.extend(placed.iter().map(|p| &p.doc));
 
     // Images: each distinct file once.
     let mut assets: Vec<&Asset> = Vec::new();
@@ -112,7 +112,7 @@ pub fn write(issue: &Issue, out: &mut dyn crate::shelf::WriteSeek) -> Result<(),
     };
     add(
         "content.opf",
-        opf(issue, &full_title, &spine, &section_docs, &placed, &assets).into_bytes(),
+        opf(issue, &full_title, &spine, &placed, &assets).into_bytes(),
     );
     add(
         "toc.ncx",
@@ -125,11 +125,6 @@ pub fn write(issue: &Issue, out: &mut dyn crate::shelf::WriteSeek) -> Result<(),
         "contents.xhtml",
         contents_page(issue, &full_title, &section_docs, &placed).into_bytes(),
     );
-    if m.sectioned {
-        for (si, sd) in section_docs.iter().enumerate() {
-            files.push((format!("OEBPS/{}", sd.href), Content::Section(si)));
-        }
-    }
     for (i, p) in placed.iter().enumerate() {
         files.push((format!("OEBPS/{}", p.doc.href), Content::Article(i)));
     }
@@ -142,14 +137,10 @@ pub fn write(issue: &Issue, out: &mut dyn crate::shelf::WriteSeek) -> Result<(),
     }
     let size = |c: &Content| match c {
         Content::Bytes(b) => b.len(),
-        Content::Section(_) => 4096,
         Content::Article(i) => placed[*i].article.xhtml.len() + 4096,
     };
     let draw = |c: &Content| match c {
         Content::Bytes(b) => b.clone(),
-        Content::Section(si) => {
-            Arc::new(section_page(issue, *si, &section_docs, &placed).into_bytes())
-        }
         Content::Article(i) => {
             Arc::new(article_page(issue, *i, &section_docs, &placed).into_bytes())
         }
@@ -168,7 +159,6 @@ pub fn write(issue: &Issue, out: &mut dyn crate::shelf::WriteSeek) -> Result<(),
 /// What a zip entry holds: bytes at hand, or a page drawn only when its turn comes.
 enum Content {
     Bytes(Arc<Vec<u8>>),
-    Section(usize),
     Article(usize),
 }
 
@@ -269,7 +259,6 @@ fn opf(
     issue: &Issue,
     full_title: &str,
     spine: &[&Doc],
-    section_docs: &[Doc],
     placed: &[Placed],
     assets: &[&Asset],
 ) -> String {
@@ -292,7 +281,7 @@ fn opf(
         id = esc(&m.identifier),
         title = esc(full_title),
         name = esc(&m.title),
-        date = m.date,
+        date = dc_date(m.date),
         desc = esc(&description(issue)),
     ));
     let mut subjects: Vec<&str> = issue
@@ -329,14 +318,6 @@ fn opf(
         cover_href = esc_attr(&issue.cover.href),
         cover_type = issue.cover.media_type,
     ));
-    if m.sectioned {
-        for d in section_docs {
-            s.push_str(&format!(
-                "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"/>\n",
-                d.id, d.href
-            ));
-        }
-    }
     for p in placed {
         s.push_str(&format!(
             "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"/>\n",
@@ -372,6 +353,18 @@ fn opf(
     s
 }
 
+/// `dc:date`: noon of the issue's day in this machine's time zone, with its offset. A date alone
+/// is read as midnight UTC, which readers west of Greenwich show as the day before; noon with
+/// the zone stays on the issue's day wherever the reader is within twelve hours of it.
+fn dc_date(date: chrono::NaiveDate) -> String {
+    use chrono::TimeZone;
+    let noon = date.and_hms_opt(12, 0, 0).unwrap_or_default();
+    match chrono::Local.from_local_datetime(&noon).earliest() {
+        Some(t) => t.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        None => format!("{date}T12:00:00Z"),
+    }
+}
+
 /// The issue's description: its first headlines.
 fn description(issue: &Issue) -> String {
     issue
@@ -401,10 +394,12 @@ fn ncx(issue: &Issue, full_title: &str, section_docs: &[Doc], placed: &[Placed])
         uid = esc_attr(&m.identifier),
         title = esc(full_title),
     );
-    // playOrder numbers the entries 1, 2, … in spine order: the contents page first.
-    let mut order = 0;
+    // playOrder numbers the targets 1, 2, … in spine order, the contents page first; a section
+    // and its first article share a target, and so their number.
+    let mut orders: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut point = |s: &mut String, id: &str, label: &str, href: &str, class: &str| {
-        order += 1;
+        let next = orders.len() + 1;
+        let order = *orders.entry(href.to_owned()).or_insert(next);
         s.push_str(&format!(
             "<navPoint id=\"nav-{id}\" playOrder=\"{order}\" class=\"{class}\"><navLabel><text>{}</text></navLabel><content src=\"{}\"/>",
             esc(label),
@@ -464,12 +459,10 @@ fn nav(issue: &Issue, section_docs: &[Doc], placed: &[Placed]) -> String {
             body.push_str(&items);
         }
     }
-    let first = if m.sectioned {
-        section_docs.first().map(|d| d.href.as_str())
-    } else {
-        placed.first().map(|p| p.doc.href.as_str())
-    }
-    .unwrap_or("contents.xhtml");
+    let first = placed
+        .first()
+        .map(|p| p.doc.href.as_str())
+        .unwrap_or("contents.xhtml");
     body.push_str(&format!(
         r#"</ol>
 </nav>
@@ -552,8 +545,8 @@ fn contents_page(
         let items: Vec<&Placed> = placed.iter().filter(|p| p.section == si).collect();
         if m.sectioned {
             body.push_str(&format!(
-                "<h2 class=\"toc-section\"><a href=\"{}\">{}</a></h2>\n",
-                section_docs[si].href,
+                "<h2 class=\"toc-section\" id=\"{}\">{}</h2>\n",
+                section_docs[si].id,
                 esc(&sec.title)
             ));
         }
@@ -561,35 +554,6 @@ fn contents_page(
     }
     body.push_str("</nav>\n");
     xhtml(&m.lang, full_title, " class=\"contents\"", &body)
-}
-
-fn section_page(issue: &Issue, si: usize, section_docs: &[Doc], placed: &[Placed]) -> String {
-    let sec = &issue.sections[si];
-    let items: Vec<&Placed> = placed.iter().filter(|p| p.section == si).collect();
-    let mut body = format!(
-        "<nav aria-labelledby=\"section-title\">\n<h1 class=\"section-title\" id=\"section-title\">{}</h1>\n",
-        esc(&sec.title)
-    );
-    article_list(&mut body, &items, &issue.meta.lang);
-    body.push_str("</nav>\n");
-    let mut links = Vec::new();
-    if si > 0 {
-        links.push(format!(
-            "<a href=\"{}\">‹ {}</a>",
-            section_docs[si - 1].href,
-            esc(&issue.sections[si - 1].title)
-        ));
-    }
-    links.push("<a href=\"contents.xhtml\">Contents</a>".to_owned());
-    if let Some(next) = section_docs.get(si + 1) {
-        links.push(format!(
-            "<a href=\"{}\">{} ›</a>",
-            next.href,
-            esc(&issue.sections[si + 1].title)
-        ));
-    }
-    body.push_str(&issue_nav(&links));
-    xhtml(&issue.meta.lang, &sec.title, " class=\"section\"", &body)
 }
 
 fn article_page(issue: &Issue, i: usize, section_docs: &[Doc], placed: &[Placed]) -> String {

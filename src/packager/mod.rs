@@ -80,7 +80,8 @@ pub fn assemble(articles: Vec<FormattedArticle>, opts: &IssueOptions) -> Issue {
             lang,
             identifier,
             modified: opts.modified.clone(),
-            sectioned: opts.group_by != GroupBy::None,
+            // One section is no section: the contents page is its list.
+            sectioned: opts.group_by != GroupBy::None && sections.len() > 1,
         },
         sections,
         css: opts.css.clone(),
@@ -127,7 +128,34 @@ fn group(articles: Vec<FormattedArticle>, by: GroupBy, issue_title: &str) -> Vec
             .articles
             .push(a);
     }
-    groups.into_values().collect()
+    merge_small(groups.into_values().collect())
+}
+
+/// Sections smaller than this are gathered into one, when there are two or more of them.
+const MIN_SECTION: usize = 2;
+
+/// The title of the section that gathers the small ones.
+pub const GATHERED: &str = "Also in this issue";
+
+/// Gather sections of fewer than [`MIN_SECTION`] articles into one last section ("Also in this
+/// issue"), in their order, when there are two or more: a section of one article is a heading
+/// for a single title.
+fn merge_small(sections: Vec<Section>) -> Vec<Section> {
+    let small = sections
+        .iter()
+        .filter(|s| s.articles.len() < MIN_SECTION)
+        .count();
+    if small < 2 {
+        return sections;
+    }
+    let (mut kept, gathered): (Vec<Section>, Vec<Section>) = sections
+        .into_iter()
+        .partition(|s| s.articles.len() >= MIN_SECTION);
+    kept.push(Section {
+        title: GATHERED.to_owned(),
+        articles: gathered.into_iter().flat_map(|s| s.articles).collect(),
+    });
+    kept
 }
 
 /// "Friday 27 November 2026".

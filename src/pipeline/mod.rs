@@ -430,7 +430,11 @@ fn package(
     outcome.number = opts.number;
     outcome.titles = issue.articles().map(|a| a.title.clone()).collect();
     outcome.articles = issue.articles().count();
-    outcome.sections = issue.sections.len();
+    outcome.sections = if issue.meta.sectioned {
+        issue.sections.len()
+    } else {
+        0
+    };
     let mut images: Vec<&str> = issue
         .articles()
         .flat_map(|a| a.assets.iter().map(|x| x.href.as_str()))

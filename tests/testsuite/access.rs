@@ -174,12 +174,12 @@ fn a_markdown_book_with_notes_a_table_and_two_languages_reads_well_aloud() {
     );
     dir.write(
         "in/b.md",
-        "---\ntitle: Second story in English\ntopics: local\n---\n\n\
+        "---\ntitle: Second story in English\ntopics: local\nauthor: April 28, 2019 at 6:01 am Updated\n---\n\n\
          A plain story with enough words to be an article for the reader today.\n",
     );
     dir.write(
         "in/c.md",
-        "---\ntitle: Le port rouvre ses quais\ntopics: local\nlang: fr\n---\n\n\
+        "---\ntitle: Le port rouvre ses quais\ntopics: local\nlang: fr\nauthor: Camille Morel\ndate: 2026-11-25\n---\n\n\
          Le port a rouvert ses quais lundi matin, sous un ciel clair.\n",
     );
     let out = dir.path("out/book.epub");
@@ -210,6 +210,22 @@ fn a_markdown_book_with_notes_a_table_and_two_languages_reads_well_aloud() {
         book.text(&format!("OEBPS/{french}"))
             .contains("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"fr\"")
     );
+    // Its header speaks French; a byline that is a date is no byline.
+    let header = book.doc_text(&french, Some("article-header"));
+    for words in ["Par Camille Morel", "25 novembre 2026", "1 min de lecture"] {
+        assert!(header.contains(words), "{words}: {header}");
+    }
+    let second = book
+        .articles()
+        .into_iter()
+        .find(|a| book.title_of(a).contains("Second story"))
+        .unwrap();
+    let header = book.doc_text(&second, Some("article-header"));
+    assert!(
+        !header.contains("2019") && !header.contains("By "),
+        "{header}"
+    );
+    assert!(header.contains("1 min read"), "{header}");
     for page in ["OEBPS/contents.xhtml", "OEBPS/nav.xhtml"] {
         let x = book.text(page);
         assert!(

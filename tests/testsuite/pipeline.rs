@@ -26,28 +26,29 @@ fn examples_make_a_valid_issue_with_sections_articles_and_cover() {
     let book = Book::open(&book_path);
     assert_eq!(book.order[0], "mimetype");
 
+    // Sections of one article are gathered into the last one.
     let expected = vec![
         (1, "Contents".to_owned()),
-        (1, "Culture".to_owned()),
+        (1, "World".to_owned()),
+        (2, "Harbour reopens after three-year rebuild".to_owned()),
+        (2, "Coastal Towns Vote to Share One Fire Service".to_owned()),
+        (1, "Also in this issue".to_owned()),
         (
             2,
             "Le festival de la lanterne fête ses vingt ans".to_owned(),
         ),
-        (1, "Science".to_owned()),
         (
             2,
             "A comet’s ‘second visit’ is brighter than predicted".to_owned(),
         ),
-        (1, "Tech".to_owned()),
         (2, "Why e-ink pages flash when they turn".to_owned()),
-        (1, "World".to_owned()),
-        (2, "Harbour reopens after three-year rebuild".to_owned()),
-        (2, "Coastal Towns Vote to Share One Fire Service".to_owned()),
     ];
     assert_eq!(labels(&book.nav()), expected);
     assert_eq!(labels(&book.ncx()), expected);
     // NCX order is spine order.
-    let ncx_hrefs: Vec<String> = book.ncx().into_iter().map(|e| e.href).collect();
+    let mut ncx_hrefs: Vec<String> = book.ncx().into_iter().map(|e| e.href).collect();
+    // A section's entry leads to its first article.
+    ncx_hrefs.dedup();
     let spine: Vec<String> = book
         .spine()
         .into_iter()
@@ -59,16 +60,16 @@ fn examples_make_a_valid_issue_with_sections_articles_and_cover() {
     let arts = book.articles();
     assert_eq!(arts.len(), 5);
     assert_eq!(
-        book.title_of(&arts[2]),
+        book.title_of(&arts[4]),
         "Why e-ink pages flash when they turn"
     );
-    let body = book.doc_text(&arts[2], Some("article-body"));
+    let body = book.doc_text(&arts[4], Some("article-body"));
     assert!(body.contains("millions of tiny capsules"), "{body}");
     assert!(
         !body.contains("Subscribe") && !body.contains("Privacy"),
         "page furniture left: {body}"
     );
-    let harbour = book.doc_text(&arts[3], Some("article-body"));
+    let harbour = book.doc_text(&arts[0], Some("article-body"));
     assert!(
         harbour.contains("“We thought the winter storms would cost us the spring,”"),
         "{harbour}"
@@ -79,13 +80,13 @@ fn examples_make_a_valid_issue_with_sections_articles_and_cover() {
     );
 
     // The saved page's metadata reaches the header.
-    let header = book.doc_text(&arts[2], Some("article-header"));
+    let header = book.doc_text(&arts[4], Some("article-header"));
     assert!(
         header.contains("By Priya Raman") && header.contains("The Inkquire Examples"),
         "{header}"
     );
     assert!(
-        book.text(&format!("OEBPS/{}", arts[2]))
+        book.text(&format!("OEBPS/{}", arts[4]))
             .contains("<time datetime=\"2026-11-27T18:05:00-05:00\">")
     );
     assert!(
@@ -94,7 +95,7 @@ fn examples_make_a_valid_issue_with_sections_articles_and_cover() {
     );
 
     // The local image made it in and is referenced.
-    let tech = book.text(&format!("OEBPS/{}", arts[2]));
+    let tech = book.text(&format!("OEBPS/{}", arts[4]));
     let img = book
         .files
         .keys()
@@ -108,7 +109,7 @@ fn examples_make_a_valid_issue_with_sections_articles_and_cover() {
     let opf = book.opf();
     for needle in [
         "<dc:title id=\"title\">Example Gazette — 28 November 2026</dc:title>",
-        "<dc:date>2026-11-28</dc:date>",
+        "<dc:date>2026-11-28T12:00:00",
         "<dc:language>en</dc:language>",
         "<dc:subject>science</dc:subject>",
         "<meta name=\"calibre:series\" content=\"Example Gazette\"/>",
@@ -154,13 +155,10 @@ fn periodical_navigation_links_every_article() {
 #[test]
 fn every_group_by_gives_a_valid_book() {
     for (group, top) in [
-        (
-            "topic",
-            vec!["Contents", "Culture", "Science", "Tech", "World"],
-        ),
+        ("topic", vec!["Contents", "World", "Also in this issue"]),
         (
             "source",
-            vec!["Contents", "Culture", "The Inkquire Examples", "World"],
+            vec!["Contents", "The Inkquire Examples", "Also in this issue"],
         ),
         (
             "date",
@@ -195,7 +193,6 @@ fn every_group_by_gives_a_valid_book() {
                 6,
                 "none: contents + 5 articles at the top: {tops:?}"
             );
-            assert!(!book.files.keys().any(|k| k.contains("section-")));
         } else {
             assert_eq!(tops, top, "{group}");
             assert_eq!(nav.iter().filter(|e| e.depth == 2).count(), 5, "{group}");
@@ -205,8 +202,74 @@ fn every_group_by_gives_a_valid_book() {
             labels(&nav),
             "{group}: NCX matches nav"
         );
+        // No section pages: a section is a heading on the contents page and in the navigation.
+        assert!(
+            !book.files.keys().any(|k| k.contains("section-")),
+            "{group}"
+        );
         book.assert_links_resolve();
     }
+}
+
+/// Many sources of one article each: they are gathered into one section ("Also in this
+/// issue") after the sources with several, no section has a page of its own, and every title
+/// is listed once before the first article.
+#[test]
+fn one_article_sections_are_gathered_and_no_title_is_listed_twice() {
+    let dir = Dir::new();
+    for (i, source) in ["Harbour Post", "Harbour Post", "A", "B", "C", "D"]
+        .iter()
+        .enumerate()
+    {
+        dir.write(
+            &format!("in/{i}.md"),
+            format!(
+                "---\ntitle: Story number {i}\nsource: {source}\ndate: 2026-11-2{i}\n---\n\nThe text of story {i}.\n"
+            ),
+        );
+    }
+    let (o, path) = build(
+        &dir,
+        &[dir.path("in").to_str().unwrap()],
+        &["--group-by", "source"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("6 articles in 2 sections"),
+        "{}",
+        stderr(&o)
+    );
+    epubcheck(&path);
+    let book = Book::open(&path);
+    let tops: Vec<(usize, String)> = labels(&book.nav())
+        .into_iter()
+        .filter(|(d, _)| *d == 1)
+        .collect();
+    assert_eq!(
+        tops,
+        [
+            (1, "Contents".to_owned()),
+            (1, "Harbour Post".to_owned()),
+            (1, "Also in this issue".to_owned())
+        ]
+    );
+    assert!(!book.files.keys().any(|k| k.contains("section-")));
+    // Before the first article the reader meets each title once: on the contents page.
+    let spine = book.spine();
+    let first = book.articles()[0].clone();
+    let before: String = spine
+        .iter()
+        .take_while(|h| **h != first)
+        .map(|h| book.doc_text(h, None))
+        .collect();
+    for i in 0..6 {
+        assert_eq!(
+            before.matches(&format!("Story number {i}")).count(),
+            1,
+            "story {i}: {before}"
+        );
+    }
+    book.assert_links_resolve();
 }
 
 #[test]
@@ -289,16 +352,13 @@ fn markdown_only_text_only_and_a_single_article() {
     epubcheck(&path);
     let book = Book::open(&path);
     assert_eq!(book.articles().len(), 1);
+    // One section is no section: the contents page is its list, and nothing says "1 section".
     assert_eq!(
         labels(&book.nav()),
-        vec![
-            (1, "Contents".into()),
-            (1, "Notes".into()),
-            (2, "Only Markdown".into())
-        ]
+        vec![(1, "Contents".into()), (1, "Only Markdown".into())]
     );
     assert!(
-        stderr(&o).contains("1 article in 1 section"),
+        stderr(&o).contains("1 article, ") && !stderr(&o).contains("section"),
         "{}",
         stderr(&o)
     );

@@ -270,17 +270,23 @@ impl Book {
         out
     }
 
-    /// The NCX navMap, flattened with depths, and checked to number playOrder 1, 2, … in order.
+    /// The NCX navMap, flattened with depths, and checked to number playOrder 1, 2, … in order,
+    /// one number a target (a section's entry shares its first article's).
     pub fn ncx(&self) -> Vec<Entry> {
         let ncx = self.text("OEBPS/toc.ncx");
         let doc = xml(&ncx).expect("NCX is XML");
-        let mut out = Vec::new();
-        for (i, p) in doc
-            .descendants()
-            .filter(|n| n.has_tag_name("navPoint"))
-            .enumerate()
-        {
-            assert_eq!(p.attribute("playOrder"), Some((i + 1).to_string().as_str()));
+        let mut out: Vec<Entry> = Vec::new();
+        let mut order = 0;
+        for p in doc.descendants().filter(|n| n.has_tag_name("navPoint")) {
+            let src = p
+                .children()
+                .find(|n| n.has_tag_name("content"))
+                .and_then(|n| n.attribute("src"))
+                .unwrap_or("");
+            if out.last().is_none_or(|e| e.href != src) {
+                order += 1;
+            }
+            assert_eq!(p.attribute("playOrder"), Some(order.to_string().as_str()));
             let depth = p.ancestors().filter(|n| n.has_tag_name("navPoint")).count();
             let label = p
                 .descendants()
