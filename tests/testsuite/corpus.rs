@@ -145,6 +145,15 @@ fn forty_real_pages_build_one_valid_issue_with_readable_text() {
     book.assert_links_resolve();
     let arts = book.articles();
     assert_eq!(arts.len(), 40);
+    // Pictures that could not be had (all of them: the pages are read offline) leave no
+    // "[alt text]" placeholder and no TeX: a caption, or one quiet note.
+    for a in &arts {
+        let x = book.text(&format!("OEBPS/{a}"));
+        assert!(
+            !x.contains("class=\"missing-picture\">[") && !x.contains("displaystyle"),
+            "{a}"
+        );
+    }
 
     // Titles as the book shows them: the expected title, typeset and with spaces collapsed.
     let mut scores = Vec::new();

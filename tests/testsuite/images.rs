@@ -552,4 +552,31 @@ fn svg_pictures_are_drawn_and_reach_nothing_outside() {
         "TeX only in the alt: {body}"
     );
     assert!(body.contains("is its own conjugate transpose"), "{body}");
+
+    // An SVG file next to a Markdown note, for a colour screen: a picture too.
+    dir.write("notes/chart.svg", chart("File"));
+    dir.write(
+        "notes/a.md",
+        "# Rain\n\nThe chart shows the autumn.\n\n![Bars of rainfall](chart.svg)\n",
+    );
+    let local = dir.path("local.epub");
+    let o = inkquire(&[
+        "build",
+        dir.path("notes").to_str().unwrap(),
+        "--profile",
+        "tablet",
+        "-o",
+        local.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&local);
+    let book = Book::open(&local);
+    let pics = pictures(&book);
+    assert_eq!(pics.len(), 1, "the SVG file is a picture");
+    assert!(pics[0].0.ends_with(".png") && pics[0].1.width() >= 300);
+    assert!(
+        !srv.requests().iter().any(|r| r.contains("/leak.png")),
+        "{:?}",
+        srv.requests()
+    );
 }

@@ -254,22 +254,50 @@ fn one_article_sections_are_gathered_and_no_title_is_listed_twice() {
         ]
     );
     assert!(!book.files.keys().any(|k| k.contains("section-")));
-    // Before the first article the reader meets each title once: on the contents page.
-    let spine = book.spine();
-    let first = book.articles()[0].clone();
-    let before: String = spine
-        .iter()
-        .take_while(|h| **h != first)
-        .map(|h| book.doc_text(h, None))
-        .collect();
-    for i in 0..6 {
-        assert_eq!(
-            before.matches(&format!("Story number {i}")).count(),
-            1,
-            "story {i}: {before}"
-        );
-    }
+    // Before the first article the reader meets each title once: on the contents page. So too
+    // in an issue of one section, and in one a reader west of Greenwich dates right.
+    let titles_once = |book: &Book| {
+        let spine = book.spine();
+        let first = book.articles()[0].clone();
+        let before: String = spine
+            .iter()
+            .take_while(|h| **h != first)
+            .map(|h| book.doc_text(h, None))
+            .collect();
+        for i in 0..6 {
+            assert_eq!(
+                before.matches(&format!("Story number {i}")).count(),
+                1,
+                "story {i}: {before}"
+            );
+        }
+    };
+    titles_once(&book);
     book.assert_links_resolve();
+    let one = dir.path("one.epub");
+    let o = inkquire_env(
+        &[
+            "build",
+            dir.path("in").to_str().unwrap(),
+            "--group-by",
+            "none",
+            "--date",
+            DATE,
+            "-o",
+            one.to_str().unwrap(),
+        ],
+        &[("TZ", "America/Los_Angeles")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&one);
+    let book = Book::open(&one);
+    titles_once(&book);
+    assert!(
+        book.opf()
+            .contains(&format!("<dc:date>{DATE}T12:00:00-08:00</dc:date>")),
+        "{}",
+        book.opf()
+    );
 }
 
 #[test]
