@@ -87,6 +87,10 @@ fn limits() -> Limits {
 
 mod svg;
 
+/// The bundled DejaVu Serif, regular and bold: the cover's type and SVG text's.
+pub const SERIF: &[u8] = include_bytes!("../assets/fonts/DejaVuSerif.ttf");
+pub const SERIF_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSerif-Bold.ttf");
+
 /// Prepare `bytes` for the book under `s`.
 pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {
     if image::guess_format(bytes).is_err() && svg::is_svg(bytes) {

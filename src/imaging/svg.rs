@@ -9,8 +9,7 @@ use resvg::{tiny_skia, usvg};
 
 use super::{Refused, refuse};
 
-const SERIF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif.ttf");
-const SERIF_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif-Bold.ttf");
+use super::{SERIF, SERIF_BOLD};
 
 /// Largest SVG source accepted (a diagram is rarely over a few hundred kB).
 const MAX_SOURCE: usize = 8 * 1024 * 1024;

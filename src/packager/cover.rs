@@ -12,8 +12,7 @@ use std::io::Cursor;
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use image::{GrayImage, ImageFormat, Luma};
 
-const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif-Bold.ttf");
-const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif.ttf");
+use crate::imaging::{SERIF as REGULAR, SERIF_BOLD as BOLD};
 
 /// The layout is designed at this width and scaled to the profile's screen.
 const BASE_WIDTH: f32 = 1072.0;
