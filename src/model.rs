@@ -137,7 +137,8 @@ pub struct IssueMeta {
     pub identifier: String,
     /// `dcterms:modified`, ISO 8601 in UTC, to the second.
     pub modified: String,
-    /// Whether sections are shown as a level of the TOC (false for `--group-by none`).
+    /// Whether sections are shown as a level of the TOC (false for `--group-by none`, and when
+    /// the issue comes to one section).
     pub sectioned: bool,
 }
 

@@ -28,8 +28,6 @@ pub use images::{FetchedImages, ImageCache, ImageSource, ImageStats, LocalImages
 pub use sanitize::Removed;
 pub use typography::typeset;
 
-use chrono::Datelike;
-
 use crate::model::{Article, FormattedArticle};
 use tree::{Element, Node, esc, esc_attr};
 
@@ -353,21 +351,7 @@ fn header(
 
 /// "27 November 2026".
 pub fn human_date(d: chrono::NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    locale::Locale::for_lang("en").date(d)
 }
 
 /// `https://www.example.org/a/very/long/path` → `example.org/a/very/long/…`.

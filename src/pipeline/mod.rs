@@ -109,6 +109,7 @@ pub struct BuildOutcome {
     /// The book written, or `None` when nothing was selected.
     pub written: Option<PathBuf>,
     pub articles: usize,
+    /// Sections the issue is divided into; 0 when it is not (one section is none).
     pub sections: usize,
     pub images: usize,
     pub bytes: usize,

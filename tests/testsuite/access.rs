@@ -201,11 +201,7 @@ fn a_markdown_book_with_notes_a_table_and_two_languages_reads_well_aloud() {
     // The book's language is English; the French article says it is French, in its own page
     // and where the contents and the navigation name it.
     assert!(book.opf().contains("<dc:language>en</dc:language>"));
-    let french = book
-        .articles()
-        .into_iter()
-        .find(|a| book.title_of(a).contains("port rouvre"))
-        .expect("the French article");
+    let french = book.article_titled("port rouvre");
     assert!(
         book.text(&format!("OEBPS/{french}"))
             .contains("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"fr\"")
@@ -215,11 +211,7 @@ fn a_markdown_book_with_notes_a_table_and_two_languages_reads_well_aloud() {
     for words in ["Par Camille Morel", "25 novembre 2026", "1 min de lecture"] {
         assert!(header.contains(words), "{words}: {header}");
     }
-    let second = book
-        .articles()
-        .into_iter()
-        .find(|a| book.title_of(a).contains("Second story"))
-        .unwrap();
+    let second = book.article_titled("Second story");
     let header = book.doc_text(&second, Some("article-header"));
     assert!(
         !header.contains("2019") && !header.contains("By "),
@@ -242,11 +234,7 @@ fn a_markdown_book_with_notes_a_table_and_two_languages_reads_well_aloud() {
     }
 
     // Notes, headings, the table and the empty link as written.
-    let notes = book
-        .articles()
-        .into_iter()
-        .find(|a| book.title_of(a).contains("Field notes"))
-        .unwrap();
+    let notes = book.article_titled("Field notes");
     let x = book.text(&format!("OEBPS/{notes}"));
     assert!(x.contains("<h2>A heading four levels down</h2>"), "{x}");
     assert!(x.contains("<h3>And one deeper still</h3>"), "{x}");
@@ -367,11 +355,7 @@ fn the_metadata_claims_only_what_the_pictures_allow() {
     assert!(
         values(&meta, "schema:accessibilitySummary")[0].contains("All 2 pictures are described")
     );
-    let road = described
-        .articles()
-        .into_iter()
-        .find(|a| described.title_of(a).contains("coast"))
-        .unwrap();
+    let road = described.article_titled("coast");
     let x = described.text(&format!("OEBPS/{road}"));
     assert!(
         x.contains("aria-labelledby=\""),
@@ -412,11 +396,7 @@ fn the_metadata_claims_only_what_the_pictures_allow() {
         values(&meta, "schema:accessibilitySummary")[0]
             .contains("2 of 3 pictures have no text description")
     );
-    let rain = bare
-        .articles()
-        .into_iter()
-        .find(|a| bare.title_of(a).contains("Rain"))
-        .unwrap();
+    let rain = bare.article_titled("Rain");
     let x = bare.text(&format!("OEBPS/{rain}"));
     assert!(
         !x.contains("IMG_0042"),

@@ -314,6 +314,14 @@ impl Book {
     }
 
     /// Text of the element with `class` in document `href` (whole body when `class` is None).
+    /// The article whose title holds `part`; panics when none does.
+    pub fn article_titled(&self, part: &str) -> String {
+        self.articles()
+            .into_iter()
+            .find(|a| self.title_of(a).contains(part))
+            .unwrap_or_else(|| panic!("no article titled …{part}…"))
+    }
+
     pub fn doc_text(&self, href: &str, class: Option<&str>) -> String {
         let x = self.text(&format!("OEBPS/{href}"));
         let doc = xml(&x).unwrap_or_else(|e| panic!("{href} is not XML: {e}"));
