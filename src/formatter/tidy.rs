@@ -1,6 +1,7 @@
 //! Clutter that survives extraction inside the blocks it keeps: wiki `[edit]` links in
 //! headings, gallery labels ("Gallery: Xbox One X | 14 Photos"), price tags ("$499 at Amazon"),
-//! and captions glued to their credits ("…on Thursday.Anthony Wallace").
+//! captions glued to their credits ("…on Thursday.Anthony Wallace"), and a caption printed again
+//! as the paragraph beside its figure.
 
 use super::tree::{Node, text_of};
 
@@ -32,6 +33,7 @@ const EDIT_WORDS: &[&str] = &[
 
 /// Tidy `nodes` in place.
 pub fn tidy(nodes: &mut Vec<Node>) {
+    drop_repeated_captions(nodes);
     let mut i = 0;
     while i < nodes.len() {
         if let Node::El(e) = &mut nodes[i] {
@@ -50,6 +52,52 @@ pub fn tidy(nodes: &mut Vec<Node>) {
                 }
             }
             tidy(&mut e.children);
+        }
+        i += 1;
+    }
+}
+
+/// Words of a block, lower case, for comparing a caption with the text beside it.
+fn words_of(nodes: &[Node]) -> String {
+    let mut t = String::new();
+    text_of(nodes, &mut t);
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A figure's caption said again in the paragraph right before or after the figure (pages
+/// print it under the picture and in the text version too): the paragraph goes, the caption
+/// stays.
+fn drop_repeated_captions(nodes: &mut Vec<Node>) {
+    let mut i = 0;
+    while i < nodes.len() {
+        let caption = match &nodes[i] {
+            Node::El(f) if f.name == "figure" => f
+                .children
+                .iter()
+                .find_map(|c| match c {
+                    Node::El(fc) if fc.name == "figcaption" => Some(words_of(&fc.children)),
+                    _ => None,
+                })
+                .filter(|c| c.chars().count() >= 20),
+            _ => None,
+        };
+        if let Some(caption) = caption {
+            let neighbour = |j: usize, nodes: &[Node]| matches!(&nodes[j], Node::El(p) if p.name == "p" && words_of(&p.children) == caption);
+            let next = (i + 1..nodes.len())
+                .find(|&j| !matches!(&nodes[j], Node::Text(t) if t.trim().is_empty()));
+            if let Some(j) = next.filter(|&j| neighbour(j, nodes)) {
+                nodes.remove(j);
+            }
+            let prev = (0..i)
+                .rev()
+                .find(|&j| !matches!(&nodes[j], Node::Text(t) if t.trim().is_empty()));
+            if let Some(j) = prev.filter(|&j| neighbour(j, nodes)) {
+                nodes.remove(j);
+                i -= 1;
+            }
         }
         i += 1;
     }
@@ -306,6 +354,28 @@ mod tests {
         }
         assert!(out.contains("sold for $499 at launch"), "{out}");
         assert!(out.contains("Gallery owners"), "{out}");
+    }
+
+    /// A caption printed again as the paragraph after (or before) its figure shows once.
+    #[test]
+    fn a_caption_repeated_beside_its_figure_shows_once() {
+        let out = run("<p>Before the storm.</p>\
+             <figure><img src='https://e.x/a.jpg' alt='x'><figcaption>The harbour wall at high tide on Monday</figcaption></figure>\
+             <p>The harbour wall at high tide on Monday</p><p>The harbour wall held.</p>\
+             <p>Ferries wait in the outer basin for the wind to drop</p>\
+             <figure><img src='https://e.x/b.jpg' alt='y'><figcaption>Ferries wait in the outer basin for the wind to drop</figcaption></figure>");
+        assert_eq!(
+            out.matches("The harbour wall at high tide").count(),
+            1,
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("Ferries wait in the outer basin").count(),
+            1,
+            "{out}"
+        );
+        assert!(out.contains("<p>The harbour wall held.</p>"), "{out}");
+        assert!(out.contains("<p>Before the storm.</p>"), "{out}");
     }
 
     #[test]
