@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use super::tree::{Element, Node, text_of};
+use super::tree::{Element, Node, has_picture, text_of};
 
 /// What an `<img>`'s `alt` says.
 #[derive(Debug, PartialEq)]
@@ -401,7 +401,7 @@ impl Pass<'_> {
                         // caption names; give the link no empty name.
                         let mut inner = std::mem::take(&mut e.children);
                         self.figure_children(&mut inner, caption);
-                        let named = has_name(&inner) || (caption.is_some() && contains_img(&inner));
+                        let named = has_name(&inner) || (caption.is_some() && has_picture(&inner));
                         if named {
                             if let Node::El(e) = &mut nodes[i] {
                                 e.children = inner;
@@ -430,12 +430,6 @@ impl Pass<'_> {
             i += 1;
         }
     }
-}
-
-fn contains_img(nodes: &[Node]) -> bool {
-    nodes
-        .iter()
-        .any(|n| matches!(n, Node::El(e) if e.name == "img" || contains_img(&e.children)))
 }
 
 /// The rows of a table, through its row groups.

@@ -420,15 +420,10 @@ fn footnotes(nodes: &mut [Node]) {
 
 /// The page's lead picture (`og:image`) at the top, when the article shows none of its own.
 fn lead_image(nodes: &mut Vec<Node>, a: &Article, cleaner: &mut sanitize::Sanitizer) {
-    fn has_img(nodes: &[Node]) -> bool {
-        nodes
-            .iter()
-            .any(|n| matches!(n, Node::El(e) if e.name == "img" || has_img(&e.children)))
-    }
     let Some(lead) = a.lead_image.as_deref() else {
         return;
     };
-    if has_img(nodes) {
+    if tree::has_picture(nodes) {
         return;
     }
     let figure = cleaner.clean(&format!(
@@ -437,7 +432,7 @@ fn lead_image(nodes: &mut Vec<Node>, a: &Article, cleaner: &mut sanitize::Saniti
     ));
     if figure
         .iter()
-        .any(|n| matches!(n, Node::El(e) if has_img(&e.children)))
+        .any(|n| matches!(n, Node::El(e) if tree::has_picture(&e.children)))
     {
         nodes.splice(0..0, figure);
     }
@@ -464,14 +459,6 @@ fn is_header_line(text: &str, a: &Article) -> bool {
         })
 }
 
-/// Whether any node below shows a picture.
-fn has_picture(nodes: &[Node]) -> bool {
-    nodes.iter().any(|n| match n {
-        Node::El(e) => e.name == "img" || has_picture(&e.children),
-        Node::Text(_) => false,
-    })
-}
-
 /// The article header shows title, byline and date; pages often repeat them at the top of the
 /// body. Remove those repeats from the first few elements (looking inside wrapper `div`s).
 fn drop_repeated_header(nodes: &mut Vec<Node>, a: &Article) {
@@ -495,7 +482,7 @@ fn drop_repeated_header(nodes: &mut Vec<Node>, a: &Article) {
                 let mut text = String::new();
                 tree::text_of(&e.children, &mut text);
                 // A block that shows a picture is content, whatever its text says.
-                let pictured = has_picture(&e.children);
+                let pictured = tree::has_picture(&e.children);
                 if is_meta
                     && !pictured
                     && !text.is_empty()

@@ -171,18 +171,14 @@ fn drop_edit_links(children: &mut Vec<Node>) -> bool {
         Node::El(e) if any => {
             let mut t = String::new();
             text_of(&e.children, &mut t);
-            !t.trim().is_empty() || shows_picture(e) || e.attr("id").is_some()
+            !t.trim().is_empty()
+                || e.name == "img"
+                || super::tree::has_picture(&e.children)
+                || e.attr("id").is_some()
         }
         Node::El(_) => true,
     });
     any
-}
-
-fn shows_picture(e: &super::tree::Element) -> bool {
-    e.name == "img"
-        || e.children
-            .iter()
-            .any(|c| matches!(c, Node::El(c) if shows_picture(c)))
 }
 
 /// The last and first characters of the text of a node.

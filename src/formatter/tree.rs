@@ -48,6 +48,14 @@ impl Element {
     }
 }
 
+/// Whether any node below shows a picture.
+pub fn has_picture(nodes: &[Node]) -> bool {
+    nodes.iter().any(|n| match n {
+        Node::El(e) => e.name == "img" || has_picture(&e.children),
+        Node::Text(_) => false,
+    })
+}
+
 /// Elements written as `<x/>`.
 pub fn is_void(name: &str) -> bool {
     matches!(name, "br" | "hr" | "img" | "wbr" | "col")

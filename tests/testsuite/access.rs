@@ -182,19 +182,7 @@ fn a_markdown_book_with_notes_a_table_and_two_languages_reads_well_aloud() {
         "---\ntitle: Le port rouvre ses quais\ntopics: local\nlang: fr\nauthor: Camille Morel\ndate: 2026-11-25\n---\n\n\
          Le port a rouvert ses quais lundi matin, sous un ciel clair.\n",
     );
-    let out = dir.path("out/book.epub");
-    let o = inkquire(&[
-        "build",
-        dir.path("in").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        DATE,
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    epubcheck(&out);
-    ace(&out);
-    let book = Book::open(&out);
+    let book = Book::open(&build_folder(&dir, "in"));
     let (pictures, _) = assert_accessible(&book);
     assert_eq!(pictures, 0);
 
@@ -309,6 +297,11 @@ fn build_pages(dir: &Dir, name: &str, pages: &[(&str, &str)]) -> std::path::Path
     }
     dir.write(&format!("{name}/red.png"), png(80, 60));
     dir.write(&format!("{name}/blue.png"), png(90, 50));
+    build_folder(dir, name)
+}
+
+/// Build the folder `dir/name` into `dir/name.epub`, judged by both EPUBChecks and Ace.
+fn build_folder(dir: &Dir, name: &str) -> std::path::PathBuf {
     let out = dir.path(&format!("{name}.epub"));
     let o = inkquire(&[
         "build",
