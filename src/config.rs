@@ -156,9 +156,22 @@ pub enum FullText {
     Never,
 }
 
+/// Kinds of source that are named, not recognised by their content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A read-later list: a text file (at `path` or `url`) of addresses, one a line.
+    Links,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct SourceConfig {
+    /// What the source is, when its content does not say: `links`, a read-later list (a text
+    /// file of addresses, one a line). Default: found from the content (a feed, an OPML list, a
+    /// site's page, an article, a folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SourceKind>,
     /// A feed, OPML list or web page address.
     pub url: Option<String>,
     /// … or a local file (a feed, an OPML list, or an article).
@@ -249,6 +262,57 @@ pub enum ConfigError {
     },
 }
 
+/// `text`, a config file's contents, with `source` added as a new `[[source]]` table at its
+/// end: everything before it is kept byte for byte (comments, order, layout), and the result is
+/// checked to be a valid config (`path` names the file in the error when it is not).
+pub fn append_source(
+    text: &str,
+    path: &Path,
+    source: &SourceConfig,
+) -> Result<String, ConfigError> {
+    let mut table = toml_edit::Table::new();
+    if source.kind == Some(SourceKind::Links) {
+        table["kind"] = toml_edit::value("links");
+    }
+    if let Some(u) = &source.url {
+        table["url"] = toml_edit::value(u.as_str());
+    }
+    if let Some(p) = &source.path {
+        table["path"] = toml_edit::value(p.to_string_lossy().as_ref());
+    }
+    if let Some(n) = &source.name {
+        table["name"] = toml_edit::value(n.as_str());
+    }
+    if !source.topics.is_empty() {
+        table["topics"] = toml_edit::value(toml_edit::Array::from_iter(source.topics.iter()));
+    }
+    if source.full_text != FullText::default() {
+        let v = match source.full_text {
+            FullText::Auto => "auto",
+            FullText::Always => "always",
+            FullText::Never => "never",
+        };
+        table["full-text"] = toml_edit::value(v);
+    }
+    if source.keep_non_articles {
+        table["keep-non-articles"] = toml_edit::value(true);
+    }
+    let mut list = toml_edit::ArrayOfTables::new();
+    list.push(table);
+    let mut doc = toml_edit::DocumentMut::new();
+    doc.insert("source", toml_edit::Item::ArrayOfTables(list));
+    let mut out = text.to_owned();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if !out.is_empty() && !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+    out.push_str(&doc.to_string());
+    Config::parse(&out, path)?;
+    Ok(out)
+}
+
 impl Config {
     /// Load the config: `explicit` (must exist), else `$INKQUIRE_CONFIG` (must exist), else the
     /// XDG file if there is one, else the defaults.
@@ -270,9 +334,15 @@ impl Config {
             path: path.to_owned(),
             source,
         })?;
+        Config::parse(&text, path)
+    }
+
+    /// A config from `text`, the contents of the file at `path` (relative paths in it are
+    /// relative to that file).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         // The message and where, never the line itself: a password typed into the file by
         // mistake is not echoed into a terminal or a cron mail.
-        let mut cfg: Config = toml::from_str(&text).map_err(|e| {
+        let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let at = e.span().map(|sp| {
                 let before = &text[..sp.start.min(text.len())];
                 let line = before.matches('\n').count() + 1;
@@ -457,15 +527,20 @@ output = "issues"
 # [input]                   # local files, folders and feed files
 # max-file-size = "50MB"    # larger files are left out, before they are read
 
-# One [[source]] per feed, OPML list or web page.
+# One [[source]] per feed, site, OPML list or web page (`inkquire add URL` adds one for you).
 [[source]]
-url = "https://example.org/feed.xml"    # or: path = "saved/feed.xml"
+url = "https://example.org/feed.xml"    # or a site: "https://example.org" (its feed is found); or: path = "saved/feed.xml"
 # name = "Example"                      # default: the feed's own title
 topics = ["world"]
 full-text = "auto"                      # "auto": fetch the page when the feed has only a summary; "always"; "never"
 # keep = ["article .story-body"]        # CSS selectors that hold the article on this site
 # remove = [".newsletter-signup"]       # CSS selectors to drop before extraction
 # keep-non-articles = true              # keep a page that looks like a front page or a listing
+
+# A read-later list: a text file of addresses, one a line (`topic: address` gives one a topic).
+# [[source]]
+# kind = "links"
+# path = "reading-list.txt"
 
 # Keyword rules: articles mentioning any keyword also get the topic.
 [topics.science]
@@ -484,6 +559,31 @@ mod tests {
         assert_eq!(cfg.sources[0].full_text, FullText::Auto);
         assert_eq!(cfg.keyword_topics("New Physics results"), ["science"]);
         assert!(cfg.keyword_topics("physical").is_empty());
+    }
+
+    #[test]
+    fn a_source_is_appended_and_the_rest_kept() {
+        let path = Path::new("/tmp/inkquire.toml");
+        let source = SourceConfig {
+            url: Some("https://example.org/feed".into()),
+            topics: vec!["a \"b\"".into()],
+            ..Default::default()
+        };
+        let text =
+            "# mine\n[issue]\ntitle = \"X\"  # kept\n[[source]]\nurl = \"https://a.example/f\"";
+        let out = append_source(text, path, &source).unwrap();
+        assert!(out.starts_with(text));
+        let cfg = Config::parse(&out, path).unwrap();
+        assert_eq!(cfg.sources.len(), 2);
+        assert_eq!(cfg.sources[1].topics, ["a \"b\""]);
+        assert_eq!(cfg.issue.title, "X");
+        assert_eq!(
+            append_source("", path, &source).unwrap(),
+            "[[source]]\nurl = \"https://example.org/feed\"\ntopics = ['a \"b\"']\n"
+        );
+        // A file whose `source` is something else is not made worse: the result is refused.
+        let err = append_source("source = 3\n", path, &source).unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid { .. }), "{err}");
     }
 
     #[test]

@@ -179,6 +179,15 @@ pub struct SourceReport {
     pub unchanged: usize,
     /// The source answered 304 Not Modified.
     pub not_modified: bool,
+    /// The titles of its new articles (for the command line; not in the report).
+    #[serde(skip)]
+    pub titles: Vec<String>,
+    /// The source is a read-later list: holding nothing new is no failure.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub list: bool,
+    /// The source is a site's page, and this is the feed found for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feed: Option<String>,
     pub failed: Option<String>,
     /// What kind of failure `failed` is.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -15,7 +15,7 @@ use crate::fetch::Validators;
 use crate::model::{Article, Base, Published};
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i32 = 4;
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// Steps from each older schema to the next, applied in order in one transaction after a copy of
 /// the old file is saved beside it (`<ledger>.schema-N.bak`): a migration never discards a ledger.
@@ -23,7 +23,21 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, SCHEMA_V1_TO_V2),
     (2, SCHEMA_V2_TO_V3),
     (3, SCHEMA_V3_TO_V4),
+    (4, SCHEMA_V4_TO_V5),
 ];
+
+/// v5: the addresses of read-later lists (`kind = "links"`): done once their page is stored
+/// (its own address may differ after redirects), else how often it failed and why, so a page
+/// that cannot be had is tried a few times, then left alone.
+const SCHEMA_V4_TO_V5: &str = r#"
+CREATE TABLE IF NOT EXISTS links (
+    url        TEXT PRIMARY KEY,
+    done       INTEGER NOT NULL DEFAULT 0,
+    tries      INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at TEXT NOT NULL
+);
+"#;
 
 /// v2: "was this article in an issue?" and the date window look articles up by these columns;
 /// without the indexes listing a large ledger is quadratic.
@@ -351,6 +365,19 @@ impl Store {
         for key in stmt.query_map([], |r| r.get::<_, String>(0))? {
             known.keys.insert(key?);
         }
+        let mut stmt = self.conn.prepare("SELECT url, done, tries FROM links")?;
+        for row in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                crate::collector::remote::LinkState {
+                    done: r.get(1)?,
+                    tries: r.get(2)?,
+                },
+            ))
+        })? {
+            let (u, state) = row?;
+            known.links.insert(u, state);
+        }
         Ok(known)
     }
 
@@ -366,16 +393,34 @@ impl Store {
             .optional()?)
     }
 
-    /// Store one source's results in one transaction: validators for the addresses fetched, then
-    /// the articles. Returns what happened to each article, in order.
+    /// Store one source's results in one transaction: validators for the addresses fetched, the
+    /// articles, and what became of a links list's addresses. Returns what happened to each
+    /// article, in order.
     pub fn save_batch(
         &mut self,
         validators: &[(String, Validators)],
         articles: &[crate::collector::remote::Harvested],
+        links: &[crate::collector::remote::LinkTry],
         now: DateTime<Utc>,
     ) -> Result<Vec<Stored>> {
         let tx = self.conn.transaction()?;
         let now_s = now.to_rfc3339();
+        for l in links {
+            tx.execute(
+                "INSERT INTO links (url, done, tries, last_error, updated_at)
+                   VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(url) DO UPDATE SET done = excluded.done,
+                   tries = links.tries + excluded.tries, last_error = excluded.last_error,
+                   updated_at = excluded.updated_at",
+                params![
+                    l.url,
+                    l.error.is_none(),
+                    u32::from(l.error.is_some()),
+                    l.error,
+                    now_s
+                ],
+            )?;
+        }
         for (url, v) in validators {
             tx.execute(
                 "INSERT INTO http_cache (url, etag, last_modified, fetched_at) VALUES (?1, ?2, ?3, ?4)
@@ -1229,7 +1274,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.db");
         let mut s = Store::open(&path).unwrap();
-        s.save_batch(&[], &[harvested(Some("Ann"))], Utc::now())
+        s.save_batch(&[], &[harvested(Some("Ann"))], &[], Utc::now())
             .unwrap();
         let file_alone = |name: &str| {
             let copy = dir.path().join(name);
@@ -1243,7 +1288,8 @@ mod tests {
             .unwrap();
         assert_eq!(file_alone("after.db"), 1, "copied into the file");
         // The ledger goes on working, and an in-memory one has nothing to copy.
-        s.save_batch(&[], &[harvested(None)], Utc::now()).unwrap();
+        s.save_batch(&[], &[harvested(None)], &[], Utc::now())
+            .unwrap();
         assert_eq!(s.articles().unwrap().len(), 1);
         assert!(
             Store::memory()
@@ -1258,7 +1304,7 @@ mod tests {
         for order in [[None, Some("Ann")], [Some("Ann"), None]] {
             let mut s = Store::memory().unwrap();
             for b in order {
-                s.save_batch(&[], &[harvested(b)], Utc::now()).unwrap();
+                s.save_batch(&[], &[harvested(b)], &[], Utc::now()).unwrap();
             }
             let all = s.articles().unwrap();
             assert_eq!(all.len(), 1);

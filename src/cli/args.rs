@@ -44,10 +44,17 @@ pub enum Command {
     /// Fetch every source (config and command line) into the ledger.
     #[command(after_help = COLLECT_EXAMPLES)]
     Collect(CollectArgs),
+    /// Save web pages for the next issue: each is fetched now into the ledger.
+    #[command(after_help = SAVE_HELP)]
+    Save(SaveArgs),
     /// List the articles in the ledger.
     List(ListArgs),
     /// Write a commented starter config.
     Init(InitArgs),
+    /// Add a source to the config from an address: a feed, a site (its feed is found), or an
+    /// article page. Tries it once first.
+    #[command(after_help = ADD_HELP)]
+    Add(AddArgs),
     /// Check the config and try every source, writing nothing.
     Check(CheckArgs),
     /// Print one page's article as the book would hold it (title, byline, date, site, language,
@@ -300,6 +307,30 @@ pub struct CollectArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct SaveArgs {
+    /// The pages' addresses.
+    #[arg(value_name = "URL", required = true)]
+    pub urls: Vec<String>,
+
+    /// A topic for these pages (may be given several times).
+    #[arg(long = "topic", value_name = "T")]
+    pub topics: Vec<String>,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+const SAVE_HELP: &str = "\
+Examples:
+  inkquire save https://example.org/a-long-read
+  inkquire save https://example.org/one https://example.org/two --topic science
+
+Each page is fetched now and kept in the ledger; the next `digest` (or `build --since
+last-issue`) puts it in the issue, once. A page that cannot be fetched is named and nothing is
+kept of it: run save again later. For a list a phone or a sync folder keeps, use a
+[[source]] with kind = \"links\" (see the README).";
+
+#[derive(Args, Debug)]
 pub struct DigestArgs {
     /// List what the issue would hold and where it would go; write nothing.
     #[arg(long)]
@@ -336,6 +367,46 @@ pub struct InitArgs {
     #[arg(long)]
     pub force: bool,
 }
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// A feed's address, a site's address (https://example.org: its feed is found), or an
+    /// article page's address.
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// A topic for the source's articles (may be given several times).
+    #[arg(long = "topic", value_name = "T")]
+    pub topics: Vec<String>,
+
+    /// The name shown for its articles (default: the feed's title).
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+
+    /// When to fetch an item's page for its full text.
+    #[arg(long, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
+    pub full_text: Option<String>,
+
+    /// When the site has several feeds, take the Nth of the list `add` prints.
+    #[arg(long, value_name = "N")]
+    pub pick: Option<usize>,
+
+    /// The config file to add to (default: as for the other commands; created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+const ADD_HELP: &str = "\
+Examples:
+  inkquire add https://example.org                  # finds the site's feed
+  inkquire add https://example.org/feed.xml --topic science --name \"Example\"
+  inkquire add https://example.org --pick 2         # the second of the feeds it lists
+
+A site's page is looked at for the feeds it names (<link rel=\"alternate\">: RSS, Atom, JSON
+Feed); a page that names none is asked at /feed, /rss, /rss.xml, /atom.xml, /index.xml and
+/feed.json. An article's address is added as a single page. The source is tried once, then a
+[[source]] table is added at the end of the config: the rest of the file, its comments and its
+layout, are kept as they are.";
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::Local;
 
-use inkquire::collector::feed::{self, DocKind, sniff};
+use inkquire::collector::remote::{Offer, offer};
 use inkquire::config::{Config, SourceConfig};
-use inkquire::fetch::{Fetched, Fetcher, HttpFetcher};
+use inkquire::fetch::{Fetcher, HttpFetcher};
 use inkquire::issue::IssueSettings;
 use inkquire::pipeline::{BuildRequest, build as build_issue, collect as collect_sources};
 use inkquire::units::human_size;
@@ -164,6 +164,9 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<Exit> {
         for w in &r.warnings {
             inkquire::warn_line!("warning: {}: {}", printable(&r.location), printable(w));
         }
+        if let (None, Some(feed)) = (&r.failed, &r.feed) {
+            inkquire::info_line!("{}: {}", printable(&r.location), found_feed(feed));
+        }
         match &r.failed {
             Some(e) => {
                 failed += 1;
@@ -312,55 +315,9 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
             inkquire::info_line!("ok: {loc}: a folder of articles");
             continue;
         }
-        let bytes = match (&s.url, &s.path) {
-            (Some(u), _) => match fetcher.get(u, &Default::default()) {
-                Ok(Fetched::Body(p)) => Ok(p.body),
-                Ok(Fetched::NotModified) => Err("answered 304 to a plain request".to_owned()),
-                Err(e) => Err(e.to_string()),
-            },
-            (None, Some(p)) => inkquire::collector::read_local(p, config.input.max_bytes())
-                .map_err(|e| e.to_string()),
-            (None, None) => Err("no url or path".into()),
-        };
-        let verdict = bytes.and_then(|b| match sniff(&b) {
-            DocKind::Feed => feed::parse(&b, s.url.as_deref())
-                .map_err(|e| e.to_string())
-                .map(|d| {
-                    format!(
-                        "feed \"{}\", {} item{}{}",
-                        printable(&d.title.unwrap_or_default()),
-                        d.items.len(),
-                        plural(d.items.len()),
-                        d.repaired
-                            .map(|r| format!(" (repaired: {r})"))
-                            .unwrap_or_default()
-                    )
-                }),
-            DocKind::Opml => feed::parse_opml(&b)
-                .map(|f| format!("OPML list of {} feeds", f.len()))
-                .map_err(|e| e.to_string()),
-            DocKind::Page => {
-                // Judged as collect will judge it: a front page or a listing is left out.
-                let text = inkquire::collector::decode(&b)
-                    .map_err(|e| e.to_string())?
-                    .text;
-                let page = inkquire::collector::html::extract_page(
-                    &text,
-                    s.url.as_deref(),
-                    &s.keep,
-                    &s.remove,
-                );
-                match page.not_article {
-                    Some(why) if !s.keep_non_articles => Err(format!(
-                        "does not look like an article: {why} (keep-non-articles = true keeps it)"
-                    )),
-                    _ => Ok(format!(
-                        "a web page (one article: \"{}\")",
-                        printable(&page.title.unwrap_or_default())
-                    )),
-                }
-            }
-        });
+        let verdict = offer(s, &fetcher, &config, false)
+            .map(|o| describe_offer(&o))
+            .map_err(|e| e.message);
         match verdict {
             Ok(v) => inkquire::info_line!("ok: {loc}: {v}"),
             Err(e) => {
@@ -374,6 +331,69 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Partial
     })
+}
+
+/// A site's page was read through this feed.
+pub(crate) fn found_feed(feed: &str) -> String {
+    format!("a site's page: read through its feed {}", printable(feed))
+}
+
+/// A feed found for a site's page, in a few words.
+pub(crate) fn describe_found(f: &inkquire::collector::discover::Found) -> String {
+    format!(
+        "a site's page; its feed {}{}: feed \"{}\", {} item{}",
+        if f.named { "is " } else { "was found at " },
+        printable(&inkquire::fetch::redact(&f.url)),
+        printable(f.title().unwrap_or_default()),
+        f.items(),
+        plural(f.items())
+    )
+}
+
+/// What a source is, in a few words (`check`, `add`).
+pub(crate) fn describe_offer(o: &Offer) -> String {
+    let feed = |title: Option<&str>, items: usize| {
+        format!(
+            "feed \"{}\", {items} item{}",
+            printable(title.unwrap_or_default()),
+            plural(items)
+        )
+    };
+    match o {
+        Offer::Feed {
+            title,
+            items,
+            repaired,
+        } => format!(
+            "{}{}",
+            feed(title.as_deref(), *items),
+            repaired
+                .as_ref()
+                .map(|r| format!(" (repaired: {r})"))
+                .unwrap_or_default()
+        ),
+        Offer::Opml { feeds } => format!("OPML list of {feeds} feeds"),
+        Offer::Found(found) => match found.first() {
+            Some(f) => describe_found(f),
+            None => "a site's page".into(),
+        },
+        Offer::Article { title, .. } => {
+            format!("a web page (one article: \"{}\")", printable(title))
+        }
+        Offer::Links { links, odd } => format!(
+            "a read-later list of {links} address{}{}",
+            if *links == 1 { "" } else { "es" },
+            if odd.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", printable(&odd.join("; ")))
+            }
+        ),
+        Offer::Kept { title } => format!(
+            "a web page kept as it is (keep-non-articles): \"{}\"",
+            printable(title)
+        ),
+    }
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<Exit> {

@@ -116,6 +116,13 @@ fn say(e: Event) {
             "Issue {n} was left unfinished by a run that stopped; its articles go into this issue."
         ),
         Event::Source(s) => {
+            if let (None, Some(feed)) = (&s.failed, &s.feed) {
+                inkquire::info_line!(
+                    "{}: {}",
+                    printable(&s.location),
+                    super::commands::found_feed(feed)
+                );
+            }
             match &s.failed {
                 Some(e) => eprintln!("error: {}: {}", printable(&s.location), printable(e)),
                 None => inkquire::info_line!(

@@ -7,6 +7,7 @@
 //! - `extract.rs`: `extract`, one page's article in four formats;
 //! - `print.rs`: reports, progress, and text from feeds made safe for a terminal.
 
+mod add;
 mod args;
 mod commands;
 mod digest;
@@ -72,6 +73,8 @@ pub fn main() -> ExitCode {
         Command::Digest(args) => digest::run(args),
         Command::List(args) => commands::list(args),
         Command::Init(args) => commands::init(args),
+        Command::Add(args) => add::run(args),
+        Command::Save(args) => add::save(args),
         Command::Check(args) => commands::check(args),
         Command::Extract(args) => extract::run(args),
         Command::Profiles => {

@@ -9,8 +9,10 @@
 
 mod clean;
 mod decode;
+pub mod discover;
 pub mod feed;
 pub mod html;
+pub mod links;
 mod markdown;
 pub mod remote;
 mod text;

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::Utc;
 
+use super::discover;
 use super::feed::{self, DocKind, Item};
 use super::{html, normalize_lang, short_hash};
 use crate::config::{Config, FullText, SourceConfig};
@@ -29,6 +30,25 @@ pub struct Known {
     pub validators: HashMap<String, Validators>,
     /// Keys of stored articles.
     pub keys: HashSet<String>,
+    /// What became of the addresses of read-later lists.
+    pub links: HashMap<String, LinkState>,
+}
+
+/// What the ledger knows of an address of a read-later list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkState {
+    /// Its page is stored.
+    pub done: bool,
+    /// How often fetching it failed.
+    pub tries: u32,
+}
+
+/// One try at an address of a read-later list, for the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTry {
+    pub url: String,
+    /// Why it failed; `None` when its page is stored (or was already).
+    pub error: Option<String>,
 }
 
 /// One source's harvest.
@@ -46,6 +66,13 @@ pub struct SourceResult {
 pub struct Harvest {
     /// The source itself answered 304: nothing new.
     pub not_modified: bool,
+    /// The source is a site's page, and this is the feed it stands for (found on the page, or
+    /// at a usual place).
+    pub discovered: Option<String>,
+    /// The source is a read-later list (nothing new in it is no failure).
+    pub list: bool,
+    /// What became of the list's addresses tried this time.
+    pub links: Vec<LinkTry>,
     /// Items in the source that are already in the ledger and were not fetched again.
     pub known: usize,
     /// Validators of every address fetched.
@@ -298,6 +325,9 @@ fn collect_local_source(s: &SourceConfig, path: &std::path::Path, ctx: &Collect)
 }
 
 fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
+    if s.kind == Some(crate::config::SourceKind::Links) {
+        return collect_links(s, ctx);
+    }
     if let Some(p) = s
         .path
         .as_deref()
@@ -338,77 +368,420 @@ fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
         .as_ref()
         .map(|(u, _)| u.clone())
         .or_else(|| s.url.clone());
-    if let (Some(url), Some((_, val))) = (&s.url, &final_and_validators) {
-        harvest.validators.push((url.clone(), val.clone()));
-    }
+    let own_validators = match (&s.url, &final_and_validators) {
+        (Some(url), Some((_, val))) => Some((url.clone(), val.clone())),
+        _ => None,
+    };
     let mut name = s.name.clone();
-    let outcome = match feed::sniff(&bytes) {
+    // A web page named as a source is an article, or the way to a site's feed.
+    let mut discovered = None;
+    let doc = match feed::sniff(&bytes) {
         DocKind::Opml => Err(Failure::from("an OPML list inside a list is not followed")),
-        DocKind::Page => {
-            let page_url = base_url.clone();
-            match page_article(&bytes, page_url.as_deref(), s, ctx.config).and_then(
-                |(a, verdict)| match verdict {
-                    Some(why) if !s.keep_non_articles => Err(Failure::new(
-                        Kind::NotArticle,
-                        format!("does not look like an article: {why} (--force, or keep-non-articles = true on its [[source]], keeps it)"),
-                    )),
-                    _ => Ok(a),
-                },
-            ) {
-                Ok(a) => {
-                    name = name.or(Some(a.source.clone()));
-                    let key = a.url.clone().unwrap_or_else(|| location.clone());
-                    if ctx.known.keys.contains(&key) {
-                        harvest.known += 1;
-                    } else {
-                        if let Some(tell) = ctx.on_article {
-                            tell(&a);
-                        }
-                        harvest.articles.push(Harvested {
-                            key,
-                            article: a,
-                            source_url: s.url.clone(),
-                            raw_html: None,
-                            raw_gzip: None,
-                            status: "ok".into(),
-                        });
-                    }
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            }
+        DocKind::Feed => {
+            harvest.validators.extend(own_validators);
+            feed::parse(&bytes, base_url.as_deref())
+                .map(|d| Some((d, base_url.clone())))
+                .map_err(|e| Failure::new(Kind::Parse, e.to_string()))
         }
-        DocKind::Feed => match feed::parse(&bytes, base_url.as_deref()) {
-            Err(e) => Err(Failure::new(Kind::Parse, e.to_string())),
-            Ok(doc) => {
-                if let Some(what) = &doc.repaired {
-                    warnings.push(format!("repaired the feed to read it: {what}"));
-                }
-                let source_name = s
-                    .name
-                    .clone()
-                    .or(doc.title.clone())
-                    .unwrap_or_else(|| host_or(&location));
-                name = Some(source_name.clone());
-                items_to_articles(
-                    &doc,
+        DocKind::Page => match super::decode(&bytes)
+            .map_err(|e| Failure::new(Kind::Parse, e.to_string()))
+            .and_then(|d| {
+                let known = |u: &str| ctx.known.validators.get(u).cloned().unwrap_or_default();
+                let look = Look {
                     s,
-                    &source_name,
-                    base_url.as_deref(),
-                    ctx,
-                    &mut harvest,
-                    &mut warnings,
-                );
-                Ok(())
+                    config: ctx.config,
+                    fetcher: ctx.fetcher,
+                    known: &known,
+                    all: false,
+                };
+                judge_page(&d.text, base_url.as_deref(), &look)
+            }) {
+            Err(e) => Err(e),
+            Ok(Judged::Feeds(mut found)) => {
+                let found = found.swap_remove(0);
+                discovered = Some(found.url.clone());
+                match found.fetched {
+                    discover::FeedFetch::NotModified => {
+                        harvest.not_modified = true;
+                        Ok(None)
+                    }
+                    discover::FeedFetch::Read { doc, validators } => {
+                        harvest.validators.push((found.url.clone(), validators));
+                        Ok(Some((*doc, Some(found.url))))
+                    }
+                }
+            }
+            Ok(Judged::Article(a) | Judged::Kept(a)) => {
+                harvest.validators.extend(own_validators);
+                name = name.or(Some(a.source.clone()));
+                let key = a.url.clone().unwrap_or_else(|| location.clone());
+                if ctx.known.keys.contains(&key) {
+                    harvest.known += 1;
+                } else {
+                    if let Some(tell) = ctx.on_article {
+                        tell(&a);
+                    }
+                    harvest.articles.push(Harvested {
+                        key,
+                        article: *a,
+                        source_url: s.url.clone(),
+                        raw_html: None,
+                        raw_gzip: None,
+                        status: "ok".into(),
+                    });
+                }
+                Ok(None)
             }
         },
     };
+    harvest.discovered = discovered;
+    let outcome = doc.map(|doc| {
+        let Some((doc, feed_url)) = doc else { return };
+        if let Some(what) = &doc.repaired {
+            warnings.push(format!("repaired the feed to read it: {what}"));
+        }
+        let source_name = s
+            .name
+            .clone()
+            .or(doc.title.clone())
+            .unwrap_or_else(|| host_or(&location));
+        name = Some(source_name.clone());
+        items_to_articles(
+            &doc,
+            s,
+            &source_name,
+            feed_url.as_deref(),
+            ctx,
+            &mut harvest,
+            &mut warnings,
+        );
+    });
     SourceResult {
         name: name.unwrap_or_else(|| location.clone()),
         location,
         outcome: outcome.map(|_| harvest),
         warnings,
     }
+}
+
+/// A read-later list: each address not yet stored is fetched as a page (a few at a time) and
+/// becomes an article; one that fails is tried again on the next runs, then given up.
+fn collect_links(s: &SourceConfig, ctx: &Collect) -> SourceResult {
+    let location = s.location();
+    let name = s.name.clone().unwrap_or_else(|| {
+        s.path
+            .as_deref()
+            .and_then(|p| p.file_stem())
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| host_or(&location))
+    });
+    let mut harvest = Harvest {
+        list: true,
+        ..Harvest::default()
+    };
+    let text = read_source(s, ctx, &Validators::default()).and_then(|b| {
+        let (bytes, _) =
+            b.ok_or_else(|| Failure::new(Kind::Network, "answered 304 to a plain request"))?;
+        super::decode(&bytes)
+            .map(|d| d.text)
+            .map_err(|e| Failure::new(Kind::Parse, e.to_string()))
+    });
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            return SourceResult {
+                location,
+                name,
+                outcome: Err(e),
+                warnings: Vec::new(),
+            };
+        }
+    };
+    let (links, mut warnings) = super::links::parse(&text);
+    let todo: Vec<&super::links::Link> = links
+        .iter()
+        .filter(|l| {
+            let state = ctx.known.links.get(&l.url).copied().unwrap_or_default();
+            !state.done && state.tries < super::links::MAX_TRIES
+        })
+        .collect();
+    harvest.known = links.len() - todo.len();
+    let next = AtomicUsize::new(0);
+    type Tried = Result<Option<(Harvested, Option<String>)>, Failure>;
+    let results: Mutex<Vec<(usize, Tried)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4.min(todo.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(link) = todo.get(i) else { break };
+                    let r = link_article(link, s, ctx);
+                    results.lock().expect("results").push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("results");
+    results.sort_by_key(|(i, _)| *i);
+    for (i, r) in results {
+        let link = todo[i];
+        match r {
+            Ok(Some((h, warning))) => {
+                warnings.extend(warning);
+                harvest.articles.push(h);
+            }
+            Ok(None) => harvest.known += 1,
+            Err(e) => {
+                let tries = ctx.known.links.get(&link.url).map_or(0, |l| l.tries) + 1;
+                warnings.push(if tries >= super::links::MAX_TRIES {
+                    format!(
+                        "{} (line {}): {}; given up after {tries} tries",
+                        link.url, link.line, e.message
+                    )
+                } else {
+                    format!(
+                        "{} (line {}): {} (try {tries} of {}; tried again on the next run)",
+                        link.url,
+                        link.line,
+                        e.message,
+                        super::links::MAX_TRIES
+                    )
+                });
+                harvest.links.push(LinkTry {
+                    url: link.url.clone(),
+                    error: Some(e.message),
+                });
+                continue;
+            }
+        }
+        harvest.links.push(LinkTry {
+            url: link.url.clone(),
+            error: None,
+        });
+    }
+    SourceResult {
+        location,
+        name,
+        outcome: Ok(harvest),
+        warnings,
+    }
+}
+
+/// The article at an address of a read-later list (`None` when it is stored already).
+fn link_article(
+    link: &super::links::Link,
+    s: &SourceConfig,
+    ctx: &Collect,
+) -> Result<Option<(Harvested, Option<String>)>, Failure> {
+    if ctx.known.keys.contains(&canonical_url(&link.url)) {
+        return Ok(None);
+    }
+    let mut own = s.clone();
+    if let Some(t) = &link.topic
+        && !own.topics.iter().any(|x| x.eq_ignore_ascii_case(t))
+    {
+        own.topics.push(t.clone());
+    }
+    // The user wrote the address down, as they name a source: it may be on their own network.
+    ctx.fetcher.allow_private(&link.url);
+    let page = get_plain(ctx.fetcher, &link.url)?;
+    if feed::sniff(&page.body) != DocKind::Page {
+        return Err(Failure::new(
+            Kind::Parse,
+            "is a feed or a list, not a page (a feed is added as a [[source]] of its own)",
+        ));
+    }
+    let text = super::decode(&page.body)
+        .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
+        .text;
+    let (article, verdict) = page_article(&text, Some(&page.url), &own, ctx.config);
+    let key = canonical_url(&page.url);
+    if ctx.known.keys.contains(&key) {
+        return Ok(None);
+    }
+    if let Some(tell) = ctx.on_article {
+        tell(&article);
+    }
+    Ok(Some((
+        Harvested {
+            key,
+            article,
+            source_url: s.url.clone(),
+            raw_html: None,
+            raw_gzip: Some(page.gzip.unwrap_or_else(|| gzip_fast(&page.body))),
+            status: "ok".into(),
+            // A page on the list is kept even when it does not read like an article: it was saved.
+        },
+        verdict.map(|why| {
+            format!(
+                "{} does not look like an article ({why}); kept, as it is on the list",
+                link.url
+            )
+        }),
+    )))
+}
+
+/// What an address given to `inkquire add` (or a source `inkquire check` looks at) is.
+#[derive(Debug)]
+pub enum Offer {
+    /// A feed, at the address given.
+    Feed {
+        title: Option<String>,
+        items: usize,
+        repaired: Option<String>,
+    },
+    /// An OPML list of feeds.
+    Opml { feeds: usize },
+    /// A site's page: the feeds found for it (the page's own, or one at a usual place).
+    Found(Vec<discover::Found>),
+    /// A page that is an article; `site_feeds` are the feeds it names (not fetched).
+    Article {
+        title: String,
+        site_feeds: Vec<String>,
+    },
+    /// A page kept as it is (`keep-non-articles`), though it does not look like an article.
+    Kept { title: String },
+    /// A read-later list: its addresses, and what was wrong with its other lines.
+    Links { links: usize, odd: Vec<String> },
+}
+
+/// Look at the source `s` as collecting would, fetching now: what it is, and for a site's
+/// page every feed it names (`all`), or the first that reads. Nothing is stored.
+pub fn offer(
+    s: &SourceConfig,
+    fetcher: &dyn Fetcher,
+    config: &Config,
+    all: bool,
+) -> Result<Offer, Failure> {
+    let (bytes, page_url) = match (&s.url, &s.path) {
+        (Some(u), _) => {
+            fetcher.allow_private(u);
+            let page = get_plain(fetcher, u)?;
+            (page.body, Some(page.url))
+        }
+        (None, Some(p)) => (super::read_local(p, config.input.max_bytes())?, None),
+        (None, None) => return Err(Failure::from("no url or path")),
+    };
+    if s.kind == Some(crate::config::SourceKind::Links) {
+        let text = super::decode(&bytes)
+            .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
+            .text;
+        let (links, odd) = super::links::parse(&text);
+        return Ok(Offer::Links {
+            links: links.len(),
+            odd,
+        });
+    }
+    match feed::sniff(&bytes) {
+        DocKind::Feed => {
+            let d = feed::parse(&bytes, page_url.as_deref())
+                .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?;
+            Ok(Offer::Feed {
+                title: d.title,
+                items: d.items.len(),
+                repaired: d.repaired,
+            })
+        }
+        DocKind::Opml => feed::parse_opml(&bytes)
+            .map(|f| Offer::Opml { feeds: f.len() })
+            .map_err(|e| Failure::new(Kind::Parse, e.to_string())),
+        DocKind::Page => {
+            let text = super::decode(&bytes)
+                .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
+                .text;
+            let no_validators = |_: &str| Validators::default();
+            let look = Look {
+                s,
+                config,
+                fetcher,
+                known: &no_validators,
+                all,
+            };
+            Ok(match judge_page(&text, page_url.as_deref(), &look)? {
+                Judged::Feeds(found) => Offer::Found(found),
+                Judged::Kept(a) => Offer::Kept { title: a.title },
+                Judged::Article(a) => Offer::Article {
+                    title: a.title,
+                    site_feeds: page_url
+                        .as_deref()
+                        .map(|u| discover::named_feeds(&text, u))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|f| !f.comments)
+                        .map(|f| f.url)
+                        .collect(),
+                },
+            })
+        }
+    }
+}
+
+/// What a web page named as a source stands for.
+enum Judged {
+    /// The page is the way to these feeds (the first is the one collected).
+    Feeds(Vec<discover::Found>),
+    /// The page is an article.
+    Article(Box<Article>),
+    /// The page is kept as it is (`keep-non-articles`), though it is no article.
+    Kept(Box<Article>),
+}
+
+/// How to look at a page named as a source.
+struct Look<'a> {
+    s: &'a SourceConfig,
+    config: &'a Config,
+    fetcher: &'a dyn Fetcher,
+    /// The validators the ledger kept for an address.
+    known: &'a dyn Fn(&str) -> Validators,
+    /// Read every feed the page names, not only the first that reads.
+    all: bool,
+}
+
+/// A web page named as a source: a site's front page, or a page that is no article (a listing,
+/// a section), stands for the feed it names or that lives at a usual place; an article stands
+/// for itself. `keep-non-articles` keeps any page as it is. A local page is never a way to a
+/// feed.
+fn judge_page(text: &str, url: Option<&str>, look: &Look) -> Result<Judged, Failure> {
+    let s = look.s;
+    let site_url = url.filter(|_| s.url.is_some() && !s.keep_non_articles);
+    let find = |u: &str| discover::discover(text, u, look.fetcher, look.known, look.all);
+    let mut tried = None;
+    if let Some(u) = site_url.filter(|u| discover::is_site_root(u)) {
+        let d = find(u);
+        if !d.found.is_empty() {
+            return Ok(Judged::Feeds(d.found));
+        }
+        tried = Some(d);
+    }
+    let (article, verdict) = page_article(text, url, s, look.config);
+    match (verdict, site_url) {
+        (None, _) => Ok(Judged::Article(Box::new(article))),
+        (Some(_), None) if s.keep_non_articles => Ok(Judged::Kept(Box::new(article))),
+        (Some(why), None) => Err(not_article_failure(&why)),
+        (Some(why), Some(u)) => {
+            let d = tried.unwrap_or_else(|| find(u));
+            if d.found.is_empty() {
+                Err(Failure::new(
+                    Kind::NotArticle,
+                    format!(
+                        "does not look like an article ({why}), and {} (keep-non-articles = true on its [[source]] keeps the page)",
+                        d.nothing_found()
+                    ),
+                ))
+            } else {
+                Ok(Judged::Feeds(d.found))
+            }
+        }
+    }
+}
+
+fn not_article_failure(why: &super::NotArticle) -> Failure {
+    Failure::new(
+        Kind::NotArticle,
+        format!(
+            "does not look like an article: {why} (--force, or keep-non-articles = true on its [[source]], keeps it)"
+        ),
+    )
 }
 
 fn host_or(location: &str) -> String {
@@ -711,20 +1084,20 @@ pub fn page_at(
         DocKind::Feed => return Err(Failure::new(Kind::Other, "is a feed, not a page")),
         DocKind::Opml => return Err(Failure::new(Kind::Other, "is an OPML list, not a page")),
     }
-    page_article(&page.body, Some(&page.url), s, config)
+    let text = super::decode(&page.body)
+        .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
+        .text;
+    Ok(page_article(&text, Some(&page.url), s, config))
 }
 
 /// A single web page as an article, and whether it looks like none.
 fn page_article(
-    bytes: &[u8],
+    text: &str,
     url: Option<&str>,
     s: &SourceConfig,
     config: &Config,
-) -> Result<(Article, Option<super::NotArticle>), Failure> {
-    let text = super::decode(bytes)
-        .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
-        .text;
-    let p = html::extract_page(&text, url, &s.keep, &s.remove);
+) -> (Article, Option<super::NotArticle>) {
+    let p = html::extract_page(text, url, &s.keep, &s.remove);
     let verdict = p.not_article.clone();
     let key = url.map(canonical_url).unwrap_or_else(|| s.location());
     let title = p.title.clone().unwrap_or_else(|| s.location());
@@ -758,7 +1131,7 @@ fn page_article(
         origin: s.location(),
         seen: Some(Utc::now().fixed_offset()),
     };
-    Ok((article, verdict))
+    (article, verdict)
 }
 
 #[cfg(test)]

@@ -73,12 +73,17 @@ pub(crate) fn collect_watching(
             }
             Ok(h) => {
                 rep.not_modified = h.not_modified;
+                rep.list = h.list;
+                rep.feed = h.discovered.as_deref().map(fetch::redact);
                 rep.unchanged = h.known;
-                match store.save_batch(&h.validators, &h.articles, Utc::now()) {
+                match store.save_batch(&h.validators, &h.articles, &h.links, Utc::now()) {
                     Ok(stored) => {
-                        for s in stored {
+                        for (s, h) in stored.into_iter().zip(&h.articles) {
                             match s {
-                                Stored::New => rep.new += 1,
+                                Stored::New => {
+                                    rep.new += 1;
+                                    rep.titles.push(h.article.title.clone());
+                                }
                                 Stored::Updated => rep.updated += 1,
                                 Stored::Unchanged | Stored::Duplicate => rep.unchanged += 1,
                             }
@@ -112,7 +117,7 @@ pub fn report_sources(sources: &[SourceReport], report: &mut crate::report::Repo
         }
         if let Some(e) = &s.failed {
             report.fail_as(s.kind.unwrap_or_default(), &s.location, e);
-        } else if !s.not_modified && s.new + s.updated + s.unchanged == 0 {
+        } else if !s.not_modified && !s.list && s.new + s.updated + s.unchanged == 0 {
             report.fail_as(
                 crate::report::Kind::Parse,
                 &s.location,

@@ -136,8 +136,15 @@ impl AtomicFile {
         })
     }
 
-    /// Sync the file to the disk and move it to its path.
+    /// Sync the file to the disk and move it to its path, readable by whoever may read the
+    /// folder (0644).
     pub fn commit(self) -> Result<(), WriteError> {
+        self.commit_with_mode(0o644)
+    }
+
+    /// [`AtomicFile::commit`], with these permission bits (on Unix; a private file keeps 0600).
+    #[cfg_attr(not(unix), allow(unused_variables))]
+    pub fn commit_with_mode(self, mode: u32) -> Result<(), WriteError> {
         let path = &self.path;
         self.tmp
             .as_file()
@@ -153,7 +160,7 @@ impl AtomicFile {
             use std::os::unix::fs::PermissionsExt;
             self.tmp
                 .as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .set_permissions(std::fs::Permissions::from_mode(mode))
                 .map_err(|source| WriteError::Write {
                     path: path.clone(),
                     source: source.into(),

@@ -16,4 +16,5 @@ mod pipeline;
 mod props;
 mod serve;
 mod server;
+mod sources;
 mod util;

@@ -1,0 +1,277 @@
+//! `inkquire add URL`: a source into the config, from the address a user knows.
+//!
+//! The address is tried once (a feed is read; a site's page is looked at for its feeds; an
+//! article page is offered as a single page), then a `[[source]]` table is added at the end of
+//! the config file, written through a temporary file renamed into place: the text before it is
+//! kept byte for byte, and the result is checked to load before it replaces the file.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use inkquire::collector::remote::{Offer, offer};
+use inkquire::config::{Config, FullText, SourceConfig};
+use inkquire::fetch::{HttpFetcher, redact};
+
+use super::args::{AddArgs, SaveArgs};
+use super::commands::{describe_found, describe_offer};
+use super::print::printable;
+use super::{Exit, usage_error};
+
+pub fn run(args: AddArgs) -> anyhow::Result<Exit> {
+    if !(args.url.starts_with("http://") || args.url.starts_with("https://")) {
+        return Ok(usage_error(&format!(
+            "{} is not a web address (http:// or https://); a local folder or file is added by hand as [[source]] path = \"…\"",
+            printable(&args.url)
+        )));
+    }
+    let Some(path) = config_path(args.config.clone()) else {
+        return Ok(usage_error(
+            "no config folder known here: give --config FILE",
+        ));
+    };
+    // A config reached through a link (dotfiles) is edited where it lives.
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    let (text, config) = if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let config = Config::parse(&text, &path)?;
+        (text, config)
+    } else {
+        (String::new(), Config::default())
+    };
+    if let Some(there) = already(&config, &args.url) {
+        inkquire::info_line!(
+            "{} is already a source in {} ({}): nothing to add.",
+            printable(&redact(&args.url)),
+            path.display(),
+            printable(&redact(&there))
+        );
+        return Ok(Exit::Done);
+    }
+    let mut source = SourceConfig {
+        url: Some(args.url.clone()),
+        name: args.name.clone(),
+        topics: args.topics.clone(),
+        full_text: match args.full_text.as_deref() {
+            Some("always") => FullText::Always,
+            Some("never") => FullText::Never,
+            _ => FullText::Auto,
+        },
+        ..Default::default()
+    };
+    let fetcher = HttpFetcher::new(config.fetch.clone());
+    let shown = printable(&redact(&args.url)).into_owned();
+    inkquire::info_line!("Looking at {shown} …");
+    let found = match offer(&source, &fetcher, &config, true) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {shown}: {}", printable(&e.message));
+            return Ok(Exit::Nothing);
+        }
+    };
+    match &found {
+        Offer::Found(feeds) => {
+            let chosen = match choose(feeds.len(), args.pick, || {
+                let mut list = String::new();
+                for (i, f) in feeds.iter().enumerate() {
+                    list.push_str(&format!(
+                        "  {}. {} — \"{}\", {} item{}\n",
+                        i + 1,
+                        printable(&redact(&f.url)),
+                        printable(f.title().unwrap_or_default()),
+                        f.items(),
+                        if f.items() == 1 { "" } else { "s" }
+                    ));
+                }
+                list
+            }) {
+                Ok(i) => i,
+                Err(exit) => return Ok(exit),
+            };
+            let f = &feeds[chosen];
+            if let Some(there) = already(&config, &f.url) {
+                inkquire::info_line!(
+                    "Its feed {} is already a source in {} ({}): nothing to add.",
+                    printable(&redact(&f.url)),
+                    path.display(),
+                    printable(&redact(&there))
+                );
+                return Ok(Exit::Done);
+            }
+            inkquire::info_line!("{shown}: {}", describe_found(f));
+            source.url = Some(f.url.clone());
+        }
+        Offer::Article { site_feeds, .. } => {
+            inkquire::info_line!(
+                "{shown}: {}; added as a single page",
+                describe_offer(&found)
+            );
+            if let Some(feed) = site_feeds.first() {
+                inkquire::info_line!(
+                    "  (for everything the site publishes: inkquire add {})",
+                    printable(&redact(feed))
+                );
+            }
+        }
+        _ => inkquire::info_line!("{shown}: {}", describe_offer(&found)),
+    }
+    let new_text = inkquire::config::append_source(&text, &path, &source)?;
+    write_config(&path, &new_text)?;
+    let added = &new_text[text.len()..];
+    inkquire::info_line!(
+        "Added to {}:\n{}\nIts articles come with the next `inkquire collect` or `inkquire digest`.",
+        path.display(),
+        printable(added.trim_end())
+    );
+    Ok(Exit::Done)
+}
+
+/// The config file `add` edits: `--config`, else `$INKQUIRE_CONFIG`, else the XDG one.
+fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit
+        .or_else(|| {
+            std::env::var_os("INKQUIRE_CONFIG")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(inkquire::config::default_config_path)
+}
+
+/// The source of `config` at `url` already, if any (the same address, give or take a final
+/// slash or tracking parameters).
+fn already(config: &Config, url: &str) -> Option<String> {
+    let same = |u: &str| {
+        inkquire::collector::remote::canonical_url(u)
+            .trim_end_matches('/')
+            .to_owned()
+    };
+    let want = same(url);
+    config
+        .sources
+        .iter()
+        .filter_map(|s| s.url.clone())
+        .find(|u| same(u) == want)
+}
+
+/// Which of `n` feeds: the only one, `--pick N`, or the user's answer at a terminal.
+fn choose(n: usize, pick: Option<usize>, list: impl Fn() -> String) -> Result<usize, Exit> {
+    if let Some(p) = pick {
+        if (1..=n).contains(&p) {
+            return Ok(p - 1);
+        }
+        eprint!(
+            "The site has {n} feed{}:\n{}",
+            if n == 1 { "" } else { "s" },
+            list()
+        );
+        return Err(usage_error(&format!("--pick {p}: choose 1 to {n}")));
+    }
+    if n == 1 {
+        return Ok(0);
+    }
+    eprint!("The site has {n} feeds:\n{}", list());
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(usage_error("choose one with --pick N"));
+    }
+    let stdin = std::io::stdin();
+    loop {
+        eprint!("Which one (1-{n})? ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line).unwrap_or(0) == 0 {
+            return Err(usage_error("no feed chosen"));
+        }
+        match line.trim().parse::<usize>() {
+            Ok(p) if (1..=n).contains(&p) => return Ok(p - 1),
+            _ => eprintln!("A number from 1 to {n}, please."),
+        }
+    }
+}
+
+/// Replace the config with `text`, through a temporary file renamed into place, keeping the
+/// file's permissions (a config may be private).
+fn write_config(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path)
+            .map(|m| m.permissions().mode() & 0o7777)
+            .unwrap_or(0o644)
+    };
+    #[cfg(not(unix))]
+    let mode = 0o644;
+    let mut file = inkquire::shelf::AtomicFile::create(path)?;
+    file.write_with(|w| w.write_all(text.as_bytes()))?;
+    file.commit_with_mode(mode)?;
+    Ok(())
+}
+
+/// `inkquire save URL...`: each page fetched now into the ledger, pending for the next issue.
+pub fn save(args: SaveArgs) -> anyhow::Result<Exit> {
+    if let Some(bad) = args
+        .urls
+        .iter()
+        .find(|u| !(u.starts_with("http://") || u.starts_with("https://")))
+    {
+        return Ok(usage_error(&format!(
+            "{} is not a web address (http:// or https://)",
+            printable(bad)
+        )));
+    }
+    let config = Config::load(args.state.config.as_deref())?;
+    let path = super::ledger_path(&config, args.state.store.as_deref())?;
+    // A save is a collect: it shares the ledger with collects and waits for a build.
+    let waiting = |p: &std::path::Path| {
+        inkquire::info_line!(
+            "A build is using the ledger ({}); waiting for it.",
+            p.display()
+        )
+    };
+    let _lock = inkquire::store::LedgerLock::shared(&path, &waiting)?;
+    let mut store = inkquire::store::Store::open(&path)?;
+    // A saved page is kept even when it does not read like an article: the user chose it.
+    let sources: Vec<SourceConfig> = args
+        .urls
+        .iter()
+        .map(|u| SourceConfig {
+            url: Some(u.clone()),
+            topics: args.topics.clone(),
+            keep_non_articles: true,
+            ..Default::default()
+        })
+        .collect();
+    let fetcher = HttpFetcher::new(config.fetch.clone());
+    let reports = inkquire::pipeline::collect(&sources, &config, &mut store, &fetcher, &|_| {})?;
+    let mut failed = 0;
+    for r in &reports {
+        let shown = printable(&r.location).into_owned();
+        match &r.failed {
+            Some(e) => {
+                failed += 1;
+                eprintln!(
+                    "error: {shown}: {} (nothing was kept; save it again later)",
+                    printable(e)
+                );
+            }
+            None if r.new > 0 => {
+                for t in &r.titles {
+                    inkquire::info_line!(
+                        "Saved \"{}\" ({shown}): it goes into the next issue.",
+                        printable(t)
+                    );
+                }
+            }
+            None => {
+                inkquire::info_line!("{shown} is already in the ledger: it is not saved twice.")
+            }
+        }
+        for w in &r.warnings {
+            inkquire::warn_line!("warning: {shown}: {}", printable(w));
+        }
+    }
+    Ok(match failed {
+        0 => Exit::Done,
+        f if f == reports.len() => Exit::Nothing,
+        _ => Exit::Partial,
+    })
+}
