@@ -162,6 +162,21 @@ pub enum FullText {
 pub enum SourceKind {
     /// A read-later list: a text file (at `path` or `url`) of addresses, one a line.
     Links,
+    /// Newsletters in a mail folder, over IMAP.
+    Imap,
+}
+
+/// How an IMAP connection is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MailSecurity {
+    /// TLS from the start (port 993).
+    #[default]
+    Tls,
+    /// STARTTLS on a plain connection (port 143).
+    Starttls,
+    /// None: only for a server on this machine.
+    None,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -192,11 +207,42 @@ pub struct SourceConfig {
     /// instead of leaving it out (`--force` on the command line).
     #[serde(default)]
     pub keep_non_articles: bool,
+    /// `kind = "imap"`: the mail server.
+    pub host: Option<String>,
+    /// Default: 993 with TLS, else 143.
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub security: MailSecurity,
+    pub username: Option<String>,
+    /// The environment variable that holds the password (never the password itself).
+    pub password_env: Option<String>,
+    /// A command whose first line of output is the password (`pass show mail/news`).
+    pub password_command: Option<String>,
+    /// Default: INBOX.
+    pub folder: Option<String>,
+    /// Only messages whose From holds this.
+    pub from: Option<String>,
+    /// Only messages whose List-Id holds this.
+    pub list_id: Option<String>,
+    /// PEM certificates to trust for this server (a home server's own), besides the usual roots.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl SourceConfig {
     /// The address or path, for messages and as the ledger's key.
     pub fn location(&self) -> String {
+        if self.kind == Some(SourceKind::Imap) {
+            return format!(
+                "imap://{}{}{}/{}",
+                self.username
+                    .as_deref()
+                    .map(|u| format!("{u}@"))
+                    .unwrap_or_default(),
+                self.host.as_deref().unwrap_or("(no host)"),
+                self.port.map(|p| format!(":{p}")).unwrap_or_default(),
+                self.folder.as_deref().unwrap_or("INBOX")
+            );
+        }
         match (&self.url, &self.path) {
             (Some(u), _) => u.clone(),
             (None, Some(p)) => p.display().to_string(),
@@ -381,6 +427,34 @@ impl Config {
         for s in cfg.sources.iter_mut() {
             if let Some(p) = s.path.as_mut() {
                 rel(p);
+            }
+            if let Some(c) = s.ca_file.as_mut() {
+                rel(c);
+            }
+            if s.kind == Some(SourceKind::Imap) {
+                let missing: Vec<&str> = [
+                    ("host", s.host.is_none()),
+                    ("username", s.username.is_none()),
+                    (
+                        "password-env or password-command",
+                        s.password_env.is_none() && s.password_command.is_none(),
+                    ),
+                ]
+                .iter()
+                .filter(|(_, m)| *m)
+                .map(|(k, _)| *k)
+                .collect();
+                if !missing.is_empty() {
+                    return Err(ConfigError::Invalid {
+                        path: path.to_owned(),
+                        at: String::new(),
+                        message: format!(
+                            "the [[source]] of kind \"imap\" needs {}",
+                            missing.join(" and ")
+                        ),
+                    });
+                }
+                continue;
             }
             if s.url.is_none() && s.path.is_none() {
                 return Err(ConfigError::Invalid {

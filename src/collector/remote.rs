@@ -325,8 +325,10 @@ fn collect_local_source(s: &SourceConfig, path: &std::path::Path, ctx: &Collect)
 }
 
 fn collect_one(s: &SourceConfig, ctx: &Collect) -> SourceResult {
-    if s.kind == Some(crate::config::SourceKind::Links) {
-        return collect_links(s, ctx);
+    match s.kind {
+        Some(crate::config::SourceKind::Links) => return collect_links(s, ctx),
+        Some(crate::config::SourceKind::Imap) => return super::mailbox::collect(s, ctx),
+        None => {}
     }
     if let Some(p) = s
         .path
@@ -1054,7 +1056,7 @@ fn fetch_page(
 /// A page that came plain, gzip-compressed for the ledger at level 1: about a fifth of its size
 /// (the whole job's ledger 9.4 -> 3.2 MB) for ~7 ms of CPU over its 8.3 MB of pages (a server on
 /// this machine is not asked for gzip, and some servers never send it).
-fn gzip_fast(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn gzip_fast(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut e = flate2::write::GzEncoder::new(
         Vec::with_capacity(bytes.len() / 4),

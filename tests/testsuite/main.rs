@@ -11,6 +11,7 @@ mod extract;
 mod fuzz_regressions;
 mod hostile;
 mod images;
+mod mail;
 mod once;
 mod pipeline;
 mod props;
