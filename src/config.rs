@@ -226,6 +226,35 @@ pub struct SourceConfig {
     pub list_id: Option<String>,
     /// PEM certificates to trust for this server (a home server's own), besides the usual roots.
     pub ca_file: Option<PathBuf>,
+    /// What becomes of a message once an issue holding it is delivered: `read` (marked read,
+    /// the default), `move:Folder`, or `leave`.
+    pub after: Option<String>,
+}
+
+/// What becomes of a newsletter message once an issue holding it is delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterDelivery {
+    /// Marked read (`\Seen`).
+    Read,
+    /// Moved to this folder (made when missing).
+    Move(String),
+    /// Left as it is.
+    Leave,
+}
+
+impl SourceConfig {
+    /// The source's `after`, read (`None` when it is not one of the three forms).
+    pub fn after_delivery(&self) -> Option<AfterDelivery> {
+        match self.after.as_deref().map(str::trim) {
+            None | Some("read") => Some(AfterDelivery::Read),
+            Some("leave") => Some(AfterDelivery::Leave),
+            Some(m) => m
+                .strip_prefix("move:")
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(|f| AfterDelivery::Move(f.to_owned())),
+        }
+    }
 }
 
 impl SourceConfig {
@@ -444,6 +473,16 @@ impl Config {
                 .filter(|(_, m)| *m)
                 .map(|(k, _)| *k)
                 .collect();
+                if s.after_delivery().is_none() {
+                    return Err(ConfigError::Invalid {
+                        path: path.to_owned(),
+                        at: String::new(),
+                        message: format!(
+                            "after = \"{}\": use \"read\", \"leave\" or \"move:Folder\"",
+                            s.after.as_deref().unwrap_or_default()
+                        ),
+                    });
+                }
                 if !missing.is_empty() {
                     return Err(ConfigError::Invalid {
                         path: path.to_owned(),

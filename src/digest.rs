@@ -45,6 +45,8 @@ pub enum Event<'a> {
     Built(&'a BuildOutcome),
     /// Old issue files were removed (or could not be).
     Pruned(&'a shelf::Pruned),
+    /// Newsletter messages of delivered issues were marked read, moved or left (or could not be).
+    Mail(&'a crate::deliver::mailbox::Settled),
 }
 
 /// Why a digest did not run.
@@ -258,6 +260,9 @@ pub fn run(
     );
     let outcome = build(req)?;
     let (Some(written), Some(files)) = (outcome.written.clone(), outcome.files.clone()) else {
+        for m in crate::deliver::mailbox::settle(&mut store, config)? {
+            on(Event::Mail(&m));
+        }
         let owed = store.undelivered()?;
         return Ok(Digested {
             outcome,
@@ -291,6 +296,10 @@ pub fn run(
             _ => None,
         })
         .collect();
+    // Newsletters of what is now delivered: marked read or moved, as their source says.
+    for m in crate::deliver::mailbox::settle(&mut store, config)? {
+        on(Event::Mail(&m));
+    }
 
     // The report beside the issue.
     let report = IssueReport {

@@ -28,7 +28,9 @@ const MIGRATIONS: &[(i32, &str)] = &[
 
 /// v5: the addresses of read-later lists (`kind = "links"`): done once their page is stored
 /// (its own address may differ after redirects), else how often it failed and why, so a page
-/// that cannot be had is tried a few times, then left alone.
+/// that cannot be had is tried a few times, then left alone. And newsletter messages
+/// (`kind = "imap"`): where each article's message is (its source, the folder's UIDVALIDITY, its
+/// UID), and whether what `after` asks was done once an issue holding it was delivered.
 const SCHEMA_V4_TO_V5: &str = r#"
 CREATE TABLE IF NOT EXISTS links (
     url        TEXT PRIMARY KEY,
@@ -36,6 +38,14 @@ CREATE TABLE IF NOT EXISTS links (
     tries      INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mail_messages (
+    key        TEXT PRIMARY KEY,
+    source     TEXT NOT NULL,
+    validity   INTEGER NOT NULL,
+    uid        INTEGER NOT NULL,
+    settled    INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
 );
 "#;
 
@@ -401,10 +411,17 @@ impl Store {
         validators: &[(String, Validators)],
         articles: &[crate::collector::remote::Harvested],
         links: &[crate::collector::remote::LinkTry],
+        mail: &[crate::collector::remote::MailRef],
         now: DateTime<Utc>,
     ) -> Result<Vec<Stored>> {
         let tx = self.conn.transaction()?;
         let now_s = now.to_rfc3339();
+        for m in mail {
+            tx.execute(
+                "INSERT OR IGNORE INTO mail_messages (key, source, validity, uid) VALUES (?1, ?2, ?3, ?4)",
+                params![m.key, m.source, m.validity, m.uid],
+            )?;
+        }
         for l in links {
             tx.execute(
                 "INSERT INTO links (url, done, tries, last_error, updated_at)
@@ -558,6 +575,42 @@ impl Store {
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Newsletter messages whose `after` is owed: an issue holding their article is delivered,
+    /// and nothing was done to them yet. Oldest first.
+    pub fn mail_owed(&self) -> Result<Vec<crate::collector::remote::MailRef>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT m.key, m.source, m.validity, m.uid FROM mail_messages m
+              WHERE m.settled = 0 AND EXISTS (
+                SELECT 1 FROM articles a JOIN issue_articles ia ON ia.article = a.id
+                  JOIN issues i ON i.number = ia.issue
+                 WHERE a.key = m.key AND i.state = 'delivered')
+              ORDER BY m.rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::collector::remote::MailRef {
+                key: r.get(0)?,
+                source: r.get(1)?,
+                validity: r.get(2)?,
+                uid: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Record that `after` was done to these messages (`error`: it could not be, and why; they
+    /// stay owed).
+    pub fn mail_settled(&mut self, keys: &[String], error: Option<&str>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for k in keys {
+            tx.execute(
+                "UPDATE mail_messages SET settled = ?2, last_error = ?3 WHERE key = ?1",
+                params![k, error.is_none(), error],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Every stored article, newest first.
@@ -1274,7 +1327,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.db");
         let mut s = Store::open(&path).unwrap();
-        s.save_batch(&[], &[harvested(Some("Ann"))], &[], Utc::now())
+        s.save_batch(&[], &[harvested(Some("Ann"))], &[], &[], Utc::now())
             .unwrap();
         let file_alone = |name: &str| {
             let copy = dir.path().join(name);
@@ -1288,7 +1341,7 @@ mod tests {
             .unwrap();
         assert_eq!(file_alone("after.db"), 1, "copied into the file");
         // The ledger goes on working, and an in-memory one has nothing to copy.
-        s.save_batch(&[], &[harvested(None)], &[], Utc::now())
+        s.save_batch(&[], &[harvested(None)], &[], &[], Utc::now())
             .unwrap();
         assert_eq!(s.articles().unwrap().len(), 1);
         assert!(
@@ -1304,7 +1357,8 @@ mod tests {
         for order in [[None, Some("Ann")], [Some("Ann"), None]] {
             let mut s = Store::memory().unwrap();
             for b in order {
-                s.save_batch(&[], &[harvested(b)], &[], Utc::now()).unwrap();
+                s.save_batch(&[], &[harvested(b)], &[], &[], Utc::now())
+                    .unwrap();
             }
             let all = s.articles().unwrap();
             assert_eq!(all.len(), 1);

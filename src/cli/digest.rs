@@ -138,6 +138,7 @@ fn say(e: Event) {
             }
         }
         Event::Delivery(e) => say_delivery(e),
+        Event::Mail(m) => say_mail(m),
         Event::Built(outcome) => {
             problems(outcome);
             if let Some(written) = &outcome.written {
@@ -243,4 +244,37 @@ fn dry_run(config: &Config, plan: &Plan) -> anyhow::Result<Exit> {
         println!("  ({:?} found at {})", dev.reader, dev.root.display());
     }
     Ok(Exit::Done)
+}
+
+/// What was done to delivered newsletters.
+fn say_mail(m: &inkquire::deliver::mailbox::Settled) {
+    use inkquire::config::AfterDelivery;
+    use inkquire::deliver::mailbox::Settled;
+    let messages = |n: usize| format!("{n} message{}", if n == 1 { "" } else { "s" });
+    match m {
+        Settled::Done {
+            source,
+            count,
+            after,
+        } => inkquire::info_line!(
+            "{}: {} of delivered issues {}",
+            printable(source),
+            messages(*count),
+            match after {
+                AfterDelivery::Read => "marked read".to_owned(),
+                AfterDelivery::Move(f) => format!("moved to {}", printable(f)),
+                AfterDelivery::Leave => "left as they are".to_owned(),
+            }
+        ),
+        Settled::Failed {
+            source,
+            count,
+            reason,
+        } => inkquire::warn_line!(
+            "warning: {}: {} of delivered issues could not be marked or moved ({}); tried again on the next run",
+            printable(source),
+            messages(*count),
+            printable(reason)
+        ),
+    }
 }

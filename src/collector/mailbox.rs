@@ -40,45 +40,10 @@ fn harvest(
     ctx: &Collect,
     warnings: &mut Vec<String>,
 ) -> Result<Harvest, Failure> {
-    let host = s.host.as_deref().ok_or("no host")?;
-    let user = s.username.as_deref().ok_or("no username")?;
-    let password = password(s)?;
-    let security = match s.security {
-        MailSecurity::Tls => Security::Tls,
-        MailSecurity::Starttls => Security::StartTls,
-        MailSecurity::None => Security::None,
-    };
-    if security == Security::None && !is_this_machine(host) {
-        return Err(Failure::new(
-            Kind::Unsafe,
-            format!(
-                "security = \"none\" would send the password in the clear to {host}: it is only for a server on this machine (use \"tls\" or \"starttls\")"
-            ),
-        ));
-    }
-    let server = Server {
-        host,
-        port: s
-            .port
-            .unwrap_or(if security == Security::Tls { 993 } else { 143 }),
-        security,
-        ca_file: s.ca_file.as_deref(),
-        timeout: std::time::Duration::from_secs_f64(ctx.config.fetch.read_timeout.max(1.0)),
-    };
     let max = ctx.config.fetch.max_bytes;
-    let net = |e: super::imap::ImapError| {
-        let kind = match e {
-            super::imap::ImapError::Tls(_) => Kind::Unsafe,
-            super::imap::ImapError::Protocol(_) => Kind::Parse,
-            _ => Kind::Network,
-        };
-        Failure::new(kind, e.to_string())
-    };
-    let mut session =
-        Session::connect(&server, usize::try_from(max).unwrap_or(usize::MAX)).map_err(net)?;
-    session.login(user, &password).map_err(net)?;
-    let folder = s.folder.as_deref().unwrap_or("INBOX");
-    let validity = session.select(folder).map_err(net)?;
+    let (mut session, validity) = open(s, ctx.config)?;
+    let host = s.host.as_deref().unwrap_or_default();
+    let net = failure;
     let base = folder_url(s, validity);
     let mut criteria = String::from("UNSEEN");
     for (field, value) in [("FROM", &s.from), ("HEADER List-Id", &s.list_id)] {
@@ -173,6 +138,12 @@ fn harvest(
             if let Some(tell) = ctx.on_article {
                 tell(&article);
             }
+            harvest.mail.push(super::remote::MailRef {
+                key: key.clone(),
+                source: s.location(),
+                validity,
+                uid: *uid,
+            });
             harvest.articles.push(Harvested {
                 key: key.clone(),
                 article,
@@ -187,6 +158,53 @@ fn harvest(
     // A folder with nothing new is no failure.
     harvest.list = true;
     Ok(harvest)
+}
+
+/// Connect to the source's server, log in and select its folder: the session and the folder's
+/// UIDVALIDITY.
+pub fn open(s: &SourceConfig, config: &crate::config::Config) -> Result<(Session, u32), Failure> {
+    let host = s.host.as_deref().ok_or("no host")?;
+    let user = s.username.as_deref().ok_or("no username")?;
+    let password = password(s)?;
+    let security = match s.security {
+        MailSecurity::Tls => Security::Tls,
+        MailSecurity::Starttls => Security::StartTls,
+        MailSecurity::None => Security::None,
+    };
+    if security == Security::None && !is_this_machine(host) {
+        return Err(Failure::new(
+            Kind::Unsafe,
+            format!(
+                "security = \"none\" would send the password in the clear to {host}: it is only for a server on this machine (use \"tls\" or \"starttls\")"
+            ),
+        ));
+    }
+    let server = Server {
+        host,
+        port: s
+            .port
+            .unwrap_or(if security == Security::Tls { 993 } else { 143 }),
+        security,
+        ca_file: s.ca_file.as_deref(),
+        timeout: std::time::Duration::from_secs_f64(config.fetch.read_timeout.max(1.0)),
+    };
+    let max = usize::try_from(config.fetch.max_bytes).unwrap_or(usize::MAX);
+    let mut session = Session::connect(&server, max).map_err(failure)?;
+    session.login(user, &password).map_err(failure)?;
+    let validity = session
+        .select(s.folder.as_deref().unwrap_or("INBOX"))
+        .map_err(failure)?;
+    Ok((session, validity))
+}
+
+/// An IMAP failure as a source's failure, with its kind.
+fn failure(e: super::imap::ImapError) -> Failure {
+    let kind = match e {
+        super::imap::ImapError::Tls(_) => Kind::Unsafe,
+        super::imap::ImapError::Protocol(_) => Kind::Parse,
+        _ => Kind::Network,
+    };
+    Failure::new(kind, e.to_string())
 }
 
 /// The password, from the environment or a command; never from the config file.

@@ -15,7 +15,7 @@ pub mod html;
 pub mod imap;
 pub mod links;
 mod mail;
-mod mailbox;
+pub mod mailbox;
 mod markdown;
 pub mod remote;
 mod text;

@@ -43,6 +43,18 @@ pub struct LinkState {
     pub tries: u32,
 }
 
+/// Where a newsletter article's message is, for what `after` asks once it is delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailRef {
+    /// The article's key.
+    pub key: String,
+    /// The source's location (`imap://user@host:port/folder`).
+    pub source: String,
+    /// The folder's UIDVALIDITY when the message was read.
+    pub validity: u32,
+    pub uid: u32,
+}
+
 /// One try at an address of a read-later list, for the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkTry {
@@ -73,6 +85,8 @@ pub struct Harvest {
     pub list: bool,
     /// What became of the list's addresses tried this time.
     pub links: Vec<LinkTry>,
+    /// Where each newsletter article's message is.
+    pub mail: Vec<MailRef>,
     /// Items in the source that are already in the ledger and were not fetched again.
     pub known: usize,
     /// Validators of every address fetched.

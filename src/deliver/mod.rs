@@ -8,6 +8,7 @@
 
 pub mod device;
 pub mod mail;
+pub mod mailbox;
 pub mod outbox;
 
 use std::path::{Path, PathBuf};

@@ -76,7 +76,7 @@ pub(crate) fn collect_watching(
                 rep.list = h.list;
                 rep.feed = h.discovered.as_deref().map(fetch::redact);
                 rep.unchanged = h.known;
-                match store.save_batch(&h.validators, &h.articles, &h.links, Utc::now()) {
+                match store.save_batch(&h.validators, &h.articles, &h.links, &h.mail, Utc::now()) {
                     Ok(stored) => {
                         for (s, h) in stored.into_iter().zip(&h.articles) {
                             match s {

@@ -553,3 +553,92 @@ fn tls_starttls_a_wrong_password_and_a_dead_server_fail_alone() {
         stderr(&o)
     );
 }
+
+fn maildir_count(dir: &Path) -> usize {
+    ["cur", "new"]
+        .iter()
+        .map(|s| {
+            std::fs::read_dir(dir.join(s))
+                .map(|r| r.count())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+#[test]
+fn after_delivery_the_messages_are_marked_read_or_moved_never_before() {
+    let Some(d) = Dovecot::start() else { return };
+    letters(&d);
+    let dir = Dir::new();
+    let deliver = "[[deliver]]\nkind = \"folder\"\npath = \"outbox\"\n";
+    let cfg = config(
+        &dir,
+        &format!("{}{deliver}", imap_source(&d, d.plain, "none", "")),
+    );
+    // Collected, not yet delivered: nothing is marked.
+    let o = run(&["collect", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(d.seen(), 0);
+    // The digest delivers the issue, then marks its five messages read.
+    let o = run(&["digest", "--config", &cfg]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}\n{}", d.log());
+    assert!(
+        err.contains("5 messages of delivered issues marked read"),
+        "{err}"
+    );
+    assert_eq!(d.seen(), 5, "{err}");
+    // Read now, they are not collected again, and nothing is owed.
+    let o = run(&["digest", "--config", &cfg]);
+    let err = stderr(&o);
+    assert!(!err.contains("marked read"), "{err}");
+    assert_eq!(titles(&cfg).len(), 5);
+
+    // move:Folder, on a fresh mailbox: the messages leave the inbox for the folder.
+    let Some(d) = Dovecot::start() else { return };
+    letters(&d);
+    let dir = Dir::new();
+    let cfg = config(
+        &dir,
+        &format!(
+            "{}{deliver}",
+            imap_source(&d, d.plain, "none", "after = \"move:Read letters\"")
+        ),
+    );
+    let inbox = maildir_count(&d.maildir());
+    let o = run(&["digest", "--config", &cfg]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}\n{}", d.log());
+    assert!(
+        err.contains("5 messages of delivered issues moved to Read letters"),
+        "{err}"
+    );
+    assert_eq!(maildir_count(&d.maildir()), inbox - 5);
+    assert_eq!(maildir_count(&d.maildir().join(".Read letters")), 5);
+
+    // leave: nothing changes on the server.
+    let Some(d) = Dovecot::start() else { return };
+    letters(&d);
+    let dir = Dir::new();
+    let cfg = config(
+        &dir,
+        &format!(
+            "{}{deliver}",
+            imap_source(&d, d.plain, "none", "after = \"leave\"")
+        ),
+    );
+    let o = run(&["digest", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("left as they are"), "{}", stderr(&o));
+    assert_eq!(d.seen(), 0);
+    assert_eq!(maildir_count(&d.maildir()), inbox);
+
+    // A bad `after` is named when the config is read.
+    let cfg = config(
+        &dir,
+        &imap_source(&d, d.plain, "none", "after = \"delete\""),
+    );
+    let o = run(&["collect", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("move:Folder"), "{}", stderr(&o));
+}
