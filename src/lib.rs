@@ -16,6 +16,7 @@
 
 pub mod collector;
 pub mod config;
+pub mod data_url;
 pub mod dates;
 pub mod deliver;
 pub mod digest;

@@ -5,6 +5,7 @@
 //! and charsets are `mail-parser`'s.
 
 use dom_query::Document;
+use mail_parser::MimeHeaders;
 
 use crate::model::Published;
 
@@ -52,6 +53,12 @@ pub fn read(raw: &[u8]) -> Option<Letter> {
         .first()
         .and_then(|i| msg.parts.get(*i as usize))
         .is_some_and(|p| matches!(p.body, mail_parser::PartType::Html(_)));
+    // Pictures the letter carries as parts (`cid:` references) go inline as data addresses.
+    let html = if has_html && html.contains("cid:") {
+        inline_parts(&msg, &html)
+    } else {
+        html
+    };
     let html = if has_html {
         clean(&html)
     } else if html.trim().is_empty() {
@@ -69,6 +76,36 @@ pub fn read(raw: &[u8]) -> Option<Letter> {
         published,
         html,
     })
+}
+
+/// `html` with each `cid:` picture reference replaced by the part it names, as a `data:`
+/// address (parts that are no picture, or missing, are left: the sanitizer drops them).
+fn inline_parts(msg: &mail_parser::Message, html: &str) -> String {
+    let mut out = html.to_owned();
+    for part in &msg.parts {
+        let Some(id) = part.content_id() else {
+            continue;
+        };
+        let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+        let Some(ct) = part.content_type() else {
+            continue;
+        };
+        if !ct.ctype().eq_ignore_ascii_case("image") {
+            continue;
+        }
+        let media = format!(
+            "image/{}",
+            ct.subtype().unwrap_or("png").to_ascii_lowercase()
+        );
+        let data = crate::data_url::encode(&media, part.contents());
+        for quote in ['"', '\''] {
+            out = out.replace(
+                &format!("{quote}cid:{id}{quote}"),
+                &format!("{quote}{data}{quote}"),
+            );
+        }
+    }
+    out
 }
 
 /// The text after a message's headers, when its MIME structure gives none: as HTML when it
@@ -226,6 +263,20 @@ pub fn clean(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cid_pictures_go_inline() {
+        let png = crate::data_url::encode("image/png", &[0x89, b'P', b'N', b'G', 1, 2, 3]);
+        let b64 = png.split_once(',').unwrap().1;
+        let raw = format!(
+            "From: A <a@x.example>\r\nSubject: Pic\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"r1\"\r\n\r\n\
+             --r1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Text.</p><p><img src=\"cid:chart@x\" alt=\"Chart\"></p>\r\n\
+             --r1\r\nContent-Type: image/png\r\nContent-ID: <chart@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--r1--\r\n"
+        );
+        let l = read(raw.as_bytes()).unwrap();
+        assert!(l.html.contains(&png), "{}", l.html);
+        assert!(!l.html.contains("cid:"), "{}", l.html);
+    }
 
     #[test]
     fn clutter_goes_and_the_letter_stays() {

@@ -185,8 +185,9 @@ impl ImageCache {
             .or_default()
             .clone();
         cell.get_or_init(|| match url.scheme() {
-            // Only the sanitizer writes these (an inline `<svg>`): decoded here, nothing fetched.
-            "data" => super::data_url::decode(src)
+            // An inline `<svg>` the sanitizer made, or a picture the page carries itself: decoded
+            // here, nothing fetched.
+            "data" => crate::data_url::decode(src)
                 .map(Arc::new)
                 .ok_or_else(|| Failure::new(Kind::Parse, "a data address that is not base64")),
             _ => source.load(url, referer).map(Arc::new),

@@ -14,7 +14,6 @@
 mod access;
 pub mod audit;
 pub mod batch;
-mod data_url;
 mod export;
 mod images;
 mod locale;

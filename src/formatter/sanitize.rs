@@ -224,7 +224,7 @@ fn inline_svg(n: &NodeRef) -> Option<Element> {
     let mut img = Element::new("img");
     img.set_attr(
         "src",
-        super::data_url::encode("image/svg+xml", source.as_bytes()),
+        crate::data_url::encode("image/svg+xml", source.as_bytes()),
     );
     if let Some(alt) = alt {
         img.set_attr("alt", alt);
@@ -555,7 +555,8 @@ impl<'a> Sanitizer<'a> {
     }
 
     /// The image's source as an absolute `http(s)` or `file` URL: `src`, else a lazy-loading
-    /// attribute, else the first `srcset` candidate. `data:` placeholders are skipped.
+    /// attribute, else the first `srcset` candidate; `data:` placeholders are skipped, and a
+    /// `data:` picture of some size is taken only when nothing else names one.
     fn image_source(&mut self, n: &NodeRef) -> Option<String> {
         let mut candidates: Vec<String> = Vec::new();
         for k in [
@@ -610,8 +611,26 @@ impl<'a> Sanitizer<'a> {
                 }
             }
         }
-        None
+        // A picture carried in the page itself (a newsletter's inline part, a page that embeds
+        // its photo) when nothing else names it; a lazy-loading placeholder is too small to count.
+        candidates.into_iter().find(|c| embedded_picture(c))
     }
+}
+
+/// A base64 `data:` raster picture large enough to be a picture, not a placeholder, and small
+/// enough to keep (at most 8 MB of text).
+fn embedded_picture(c: &str) -> bool {
+    let lower = c.get(..40).unwrap_or(c).to_ascii_lowercase();
+    [
+        "image/png",
+        "image/jpeg",
+        "image/jpg",
+        "image/gif",
+        "image/webp",
+    ]
+    .iter()
+    .any(|t| lower.starts_with(&format!("data:{t};base64,")))
+        && (300..=8_000_000).contains(&c.len())
 }
 
 /// The `srcset` candidate to fetch for a screen `target` pixels wide: the smallest at least that
@@ -785,5 +804,23 @@ mod tests {
             out,
             r#"<img src="https://news.example/img/p.jpg" alt="A"/>"#
         );
+        // A picture the page carries itself is kept when nothing else names one; a placeholder
+        // of that kind is not.
+        let big = format!("data:image/png;base64,{}", "A".repeat(4_000));
+        let (out, _) = clean(&format!(r#"<p><img src="{big}" alt="B"></p>"#), &base);
+        assert!(out.contains(&big), "{out}");
+        let (out, _) = clean(
+            r#"<p>x<img src="data:image/gif;base64,R0lGOD" alt="C"></p>"#,
+            &base,
+        );
+        assert!(!out.contains("data:"), "{out}");
+        let (out, _) = clean(
+            &format!(
+                r#"<p><img src="{}" alt="D"></p>"#,
+                big.replace("image/png", "text/html")
+            ),
+            &base,
+        );
+        assert!(!out.contains("data:"), "{out}");
     }
 }

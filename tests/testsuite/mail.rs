@@ -457,6 +457,13 @@ fn newsletters_become_articles_once_without_being_marked_at_collection() {
     assert!(latin.contains("Grüße aus dem Hafen."), "{latin}");
     let tides = b.doc_text(&b.article_titled("Text only"), None);
     assert!(tides.contains("Tides this week."), "{tides}");
+    // The picture the letter carries as a part (cid:) is in the book.
+    let page = b.text(&format!("OEBPS/{}", b.article_titled("With a picture")));
+    assert!(
+        page.contains("<img") && page.contains("The tide chart"),
+        "{page}"
+    );
+    assert!(!page.contains("cid:") && !page.contains("data:"), "{page}");
 }
 
 #[test]

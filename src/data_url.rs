@@ -1,5 +1,6 @@
-//! `data:` addresses for the pictures the sanitizer makes itself (an inline `<svg>` becomes an
-//! `<img>` of its own source): base64 both ways. Data addresses in a page are never followed.
+//! `data:` addresses: the pictures the sanitizer makes itself (an inline `<svg>` becomes an
+//! `<img>` of its own source), and pictures a page or a newsletter carries inline (a mail's
+//! `cid:` parts become these): base64 both ways. Nothing is fetched for them.
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
