@@ -389,6 +389,10 @@ pub(crate) fn describe_offer(o: &Offer) -> String {
                 format!(" ({})", printable(&odd.join("; ")))
             }
         ),
+        Offer::Mailbox { unread } => format!(
+            "a mail folder: logged in, {unread} unread message{} for the next collect",
+            plural(*unread)
+        ),
         Offer::Kept { title } => format!(
             "a web page kept as it is (keep-non-articles): \"{}\"",
             printable(title)

@@ -45,13 +45,7 @@ fn harvest(
     let host = s.host.as_deref().unwrap_or_default();
     let net = failure;
     let base = folder_url(s, validity);
-    let mut criteria = String::from("UNSEEN");
-    for (field, value) in [("FROM", &s.from), ("HEADER List-Id", &s.list_id)] {
-        if let Some(v) = value {
-            criteria.push_str(&format!(" {field} {}", quoted(v)));
-        }
-    }
-    let mut uids = session.uid_search(&criteria).map_err(net)?;
+    let mut uids = session.uid_search(&criteria(s)).map_err(net)?;
     let mut harvest = Harvest::default();
     if uids.len() > MAX_MESSAGES {
         warnings.push(format!(
@@ -158,6 +152,26 @@ fn harvest(
     // A folder with nothing new is no failure.
     harvest.list = true;
     Ok(harvest)
+}
+
+/// The search for the messages a source collects: unread ones, through its filters.
+fn criteria(s: &SourceConfig) -> String {
+    let mut criteria = String::from("UNSEEN");
+    for (field, value) in [("FROM", &s.from), ("HEADER List-Id", &s.list_id)] {
+        if let Some(v) = value {
+            criteria.push_str(&format!(" {field} {}", quoted(v)));
+        }
+    }
+    criteria
+}
+
+/// How many messages the source would look at now (unread, through its filters), found by
+/// logging in; nothing is read or changed.
+pub fn look(s: &SourceConfig, config: &crate::config::Config) -> Result<usize, Failure> {
+    let (mut session, _) = open(s, config)?;
+    let n = session.uid_search(&criteria(s)).map_err(failure)?.len();
+    session.logout();
+    Ok(n)
 }
 
 /// Connect to the source's server, log in and select its folder: the session and the folder's

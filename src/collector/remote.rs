@@ -659,6 +659,8 @@ pub enum Offer {
     Kept { title: String },
     /// A read-later list: its addresses, and what was wrong with its other lines.
     Links { links: usize, odd: Vec<String> },
+    /// A mail folder: how many unread messages its filters let through.
+    Mailbox { unread: usize },
 }
 
 /// Look at the source `s` as collecting would, fetching now: what it is, and for a site's
@@ -669,6 +671,9 @@ pub fn offer(
     config: &Config,
     all: bool,
 ) -> Result<Offer, Failure> {
+    if s.kind == Some(crate::config::SourceKind::Imap) {
+        return super::mailbox::look(s, config).map(|unread| Offer::Mailbox { unread });
+    }
     let (bytes, page_url) = match (&s.url, &s.path) {
         (Some(u), _) => {
             fetcher.allow_private(u);

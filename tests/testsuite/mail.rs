@@ -429,6 +429,13 @@ fn newsletters_become_articles_once_without_being_marked_at_collection() {
         ]
     );
     assert_eq!(d.seen(), 0, "collecting marks nothing read");
+    let o = run(&["check", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a mail folder: logged in, 6 unread messages"),
+        "the five and the huge one pass the filters: {}",
+        stderr(&o)
+    );
 
     // A second collect finds nothing new.
     let o = run(&["collect", "--config", &cfg]);
@@ -639,6 +646,11 @@ fn after_delivery_the_messages_are_marked_read_or_moved_never_before() {
     assert!(stderr(&o).contains("left as they are"), "{}", stderr(&o));
     assert_eq!(d.seen(), 0);
     assert_eq!(maildir_count(&d.maildir()), inbox);
+    // Still unread on the server, they are not collected a second time.
+    let o = run(&["digest", "--config", &cfg]);
+    let err = stderr(&o);
+    assert!(err.contains("0 new, 0 updated, 5 unchanged"), "{err}");
+    assert!(!err.contains("left as they are"), "owed once: {err}");
 
     // A bad `after` is named when the config is read.
     let cfg = config(
