@@ -34,15 +34,24 @@ fn dovecot_binary() -> Option<PathBuf> {
 }
 
 impl Dovecot {
+    /// Whether dovecot is here; where it is not, a test skips with a message (in CI it fails).
+    pub fn available() -> bool {
+        if dovecot_binary().is_some() {
+            return true;
+        }
+        if std::env::var_os("CI").is_some() {
+            panic!("dovecot is not installed: .ci/run installs dovecot-imapd");
+        }
+        eprintln!("SKIPPED: dovecot is not installed (apt-get install dovecot-imapd)");
+        false
+    }
+
     /// Start one, or `None` (with a message) where dovecot is absent outside CI.
     pub fn start() -> Option<Dovecot> {
-        let Some(bin) = dovecot_binary() else {
-            if std::env::var_os("CI").is_some() {
-                panic!("dovecot is not installed: .ci/run installs dovecot-imapd");
-            }
-            eprintln!("SKIPPED: dovecot is not installed (apt-get install dovecot-imapd)");
+        if !Dovecot::available() {
             return None;
-        };
+        }
+        let bin = dovecot_binary()?;
         let dir = Dir::new();
         let root = dir.path(".");
         for sub in [
@@ -380,30 +389,6 @@ fn run(args: &[&str]) -> std::process::Output {
     inkquire_env(args, &[("INKQUIRE_TEST_IMAP", PASSWORD)])
 }
 
-fn titles(cfg: &str) -> Vec<String> {
-    let o = inkquire(&["list", "--config", cfg, "--json"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
-    let mut t: Vec<String> = v
-        .iter()
-        .map(|i| i["title"].as_str().unwrap().to_owned())
-        .collect();
-    t.sort();
-    t
-}
-
-fn book_in(dir: &Path) -> PathBuf {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            let s = p.to_string_lossy();
-            s.ends_with(".epub") && !s.ends_with(".kepub.epub")
-        })
-        .expect("a book")
-}
-
 #[test]
 fn newsletters_become_articles_once_without_being_marked_at_collection() {
     let Some(d) = Dovecot::start() else { return };
@@ -419,7 +404,7 @@ fn newsletters_become_articles_once_without_being_marked_at_collection() {
         "{err}"
     );
     assert_eq!(
-        titles(&cfg),
+        stored_titles(&cfg),
         [
             "Broken but readable",
             "Grüße aus dem Hafen",
@@ -496,7 +481,7 @@ fn tls_starttls_a_wrong_password_and_a_dead_server_fail_alone() {
     let o = run(&["collect", "--config", &cfg]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}\n{}", d.log());
-    assert_eq!(titles(&cfg).len(), 5, "{err}");
+    assert_eq!(stored_titles(&cfg).len(), 5, "{err}");
 
     // Without the certificate, TLS is refused; a wrong password and a dead server fail too, each
     // alone and named, while a good source is read.
@@ -553,7 +538,7 @@ fn tls_starttls_a_wrong_password_and_a_dead_server_fail_alone() {
         !err.contains(PASSWORD) && !err.contains("not it"),
         "no password shown: {err}"
     );
-    assert_eq!(titles(&cfg), ["Good story"]);
+    assert_eq!(stored_titles(&cfg), ["Good story"]);
 
     // In the clear to another machine is refused before anything is sent.
     let cfg = config(
@@ -581,14 +566,22 @@ fn maildir_count(dir: &Path) -> usize {
 
 #[test]
 fn after_delivery_the_messages_are_marked_read_or_moved_never_before() {
-    let Some(d) = Dovecot::start() else { return };
-    letters(&d);
-    let dir = Dir::new();
-    let deliver = "[[deliver]]\nkind = \"folder\"\npath = \"outbox\"\n";
-    let cfg = config(
-        &dir,
-        &format!("{}{deliver}", imap_source(&d, d.plain, "none", "")),
-    );
+    if !Dovecot::available() {
+        return;
+    }
+    // A mailbox of the letters, and a config that reads it and delivers to a folder.
+    let fresh = |after: &str| {
+        let d = Dovecot::start().expect("dovecot is here");
+        letters(&d);
+        let dir = Dir::new();
+        let deliver = "[[deliver]]\nkind = \"folder\"\npath = \"outbox\"\n";
+        let cfg = config(
+            &dir,
+            &format!("{}{deliver}", imap_source(&d, d.plain, "none", after)),
+        );
+        (d, dir, cfg)
+    };
+    let (d, _dir, cfg) = fresh("");
     // Collected, not yet delivered: nothing is marked.
     let o = run(&["collect", "--config", &cfg]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -606,19 +599,10 @@ fn after_delivery_the_messages_are_marked_read_or_moved_never_before() {
     let o = run(&["digest", "--config", &cfg]);
     let err = stderr(&o);
     assert!(!err.contains("marked read"), "{err}");
-    assert_eq!(titles(&cfg).len(), 5);
+    assert_eq!(stored_titles(&cfg).len(), 5);
 
     // move:Folder, on a fresh mailbox: the messages leave the inbox for the folder.
-    let Some(d) = Dovecot::start() else { return };
-    letters(&d);
-    let dir = Dir::new();
-    let cfg = config(
-        &dir,
-        &format!(
-            "{}{deliver}",
-            imap_source(&d, d.plain, "none", "after = \"move:Read letters\"")
-        ),
-    );
+    let (d, _dir, cfg) = fresh("after = \"move:Read letters\"");
     let inbox = maildir_count(&d.maildir());
     let o = run(&["digest", "--config", &cfg]);
     let err = stderr(&o);
@@ -631,16 +615,7 @@ fn after_delivery_the_messages_are_marked_read_or_moved_never_before() {
     assert_eq!(maildir_count(&d.maildir().join(".Read letters")), 5);
 
     // leave: nothing changes on the server.
-    let Some(d) = Dovecot::start() else { return };
-    letters(&d);
-    let dir = Dir::new();
-    let cfg = config(
-        &dir,
-        &format!(
-            "{}{deliver}",
-            imap_source(&d, d.plain, "none", "after = \"leave\"")
-        ),
-    );
+    let (d, dir, cfg) = fresh("after = \"leave\"");
     let o = run(&["digest", "--config", &cfg]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("left as they are"), "{}", stderr(&o));

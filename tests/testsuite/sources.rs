@@ -97,18 +97,6 @@ fn config(dir: &Dir, sources: &str) -> String {
     .to_owned()
 }
 
-fn titles(cfg: &str) -> Vec<String> {
-    let o = inkquire(&["list", "--config", cfg, "--json"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
-    let mut t: Vec<String> = v
-        .iter()
-        .map(|i| i["title"].as_str().unwrap().to_owned())
-        .collect();
-    t.sort();
-    t
-}
-
 #[test]
 fn a_sites_address_is_read_through_the_feed_it_names_of_each_type() {
     for (kind, path, ctype) in [
@@ -144,7 +132,11 @@ fn a_sites_address_is_read_through_the_feed_it_names_of_each_type() {
             "{kind}: collect says which feed: {err}"
         );
         assert!(err.contains("2 new articles"), "{kind}: {err}");
-        assert_eq!(titles(&cfg), ["Loop story 1", "Loop story 2"], "{kind}");
+        assert_eq!(
+            stored_titles(&cfg),
+            ["Loop story 1", "Loop story 2"],
+            "{kind}"
+        );
         // No usual place was asked: the page named its feed.
         assert!(
             !srv.requests().iter().any(|r| r.starts_with("GET /feed ")),
@@ -160,7 +152,7 @@ fn a_sites_address_is_read_through_the_feed_it_names_of_each_type() {
             "{kind}: {:?}",
             srv.requests()
         );
-        assert_eq!(titles(&cfg).len(), 2, "{kind}: nothing twice");
+        assert_eq!(stored_titles(&cfg).len(), 2, "{kind}: nothing twice");
 
         let o = inkquire(&["check", "--config", &cfg]);
         let err = stderr(&o);
@@ -196,7 +188,7 @@ fn a_site_without_a_named_feed_is_asked_at_the_usual_places_by_content() {
         err.contains(&format!("read through its feed {}", srv.url("/rss.xml"))),
         "{err}"
     );
-    assert_eq!(titles(&cfg), ["Probed story 1", "Probed story 2"]);
+    assert_eq!(stored_titles(&cfg), ["Probed story 1", "Probed story 2"]);
     let asked: Vec<String> = srv
         .requests()
         .into_iter()
@@ -246,7 +238,7 @@ fn a_site_with_no_feed_fails_alone_naming_what_was_tried() {
     ] {
         assert!(line.contains(&srv.url(p)), "{p} named as tried: {line}");
     }
-    assert_eq!(titles(&cfg), ["Good story 1", "Good story 2"]);
+    assert_eq!(stored_titles(&cfg), ["Good story 1", "Good story 2"]);
 
     // `add` says the same, and leaves its config as it was.
     let mine = dir.write("mine.toml", "# mine\n");
@@ -346,7 +338,7 @@ fn add_finds_the_feed_keeps_the_config_byte_for_byte_and_passes_check() {
     let o = inkquire(&["collect", "--config", cfg]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
-        titles(cfg),
+        stored_titles(cfg),
         [
             "Loop \"Daily\" story 1",
             "Loop \"Daily\" story 2",
@@ -458,7 +450,7 @@ fn a_links_list_gives_each_address_once_and_retries_a_failing_page_then_gives_up
         err.contains(&format!("{} (line 7)", srv.url("/flaky.html"))) && err.contains("try 1 of 3"),
         "{err}"
     );
-    assert_eq!(titles(&cfg), ["First saved", "Second saved"]);
+    assert_eq!(stored_titles(&cfg), ["First saved", "Second saved"]);
     let o = inkquire(&["list", "--config", &cfg, "--json"]);
     let items: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     let second = items.iter().find(|i| i["title"] == "Second saved").unwrap();
@@ -506,7 +498,10 @@ fn a_links_list_gives_each_address_once_and_retries_a_failing_page_then_gives_up
     );
     let o = inkquire(&["collect", "--config", &cfg]);
     assert!(stderr(&o).contains("1 new"), "{}", stderr(&o));
-    assert_eq!(titles(&cfg), ["First saved", "Second saved", "Third saved"]);
+    assert_eq!(
+        stored_titles(&cfg),
+        ["First saved", "Second saved", "Third saved"]
+    );
 
     // check says what the list holds.
     let o = inkquire(&["check", "--config", &cfg]);
@@ -556,7 +551,7 @@ fn save_fetches_pages_now_for_the_next_issue_once() {
         err.contains(&srv.url("/gone.html")) && err.contains("404"),
         "{err}"
     );
-    assert_eq!(titles(&cfg), ["A long read"]);
+    assert_eq!(stored_titles(&cfg), ["A long read"]);
     let o = inkquire(&["save", &srv.url("/long-read.html"), "--config", &cfg]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
@@ -567,19 +562,12 @@ fn save_fetches_pages_now_for_the_next_issue_once() {
     // A page the user chose is kept even when it reads like a front page.
     let o = inkquire(&["save", &srv.url("/front"), "--config", &cfg]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(titles(&cfg).len(), 2);
+    assert_eq!(stored_titles(&cfg).len(), 2);
 
     // The next issue holds them, once.
     let o = inkquire(&["build", "--config", &cfg, "--since", "last-issue", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let book = std::fs::read_dir(dir.path("issues"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.to_string_lossy().ends_with(".epub") && !p.to_string_lossy().ends_with(".kepub.epub")
-        })
-        .expect("a book");
+    let book = book_in(&dir.path("issues"));
     epubcheck(&book);
     let b = Book::open(&book);
     let page = b.article_titled("A long read");

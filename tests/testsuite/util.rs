@@ -501,3 +501,29 @@ pub fn crc32(data: &[u8]) -> u32 {
     }
     !c
 }
+
+/// The titles of the articles in the ledger of the config `cfg`, sorted.
+pub fn stored_titles(cfg: &str) -> Vec<String> {
+    let o = inkquire(&["list", "--config", cfg, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let mut t: Vec<String> = v
+        .iter()
+        .map(|i| i["title"].as_str().unwrap().to_owned())
+        .collect();
+    t.sort();
+    t
+}
+
+/// The book (not the KEPUB) in the folder `dir`.
+pub fn book_in(dir: &Path) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            let s = p.to_string_lossy();
+            s.ends_with(".epub") && !s.ends_with(".kepub.epub")
+        })
+        .unwrap_or_else(|| panic!("no book in {}", dir.display()))
+}
