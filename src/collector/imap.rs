@@ -258,11 +258,15 @@ impl Session {
             .collect::<Vec<_>>()
             .join(" ");
         let mut answers = Vec::new();
+        // However the server answers, one command's answer holds at most this much.
+        let budget = self.max_literal.saturating_mul(4).saturating_add(64 << 20);
+        let mut read = 0usize;
         loop {
             let mut u = Untagged {
                 text: self.line()?,
                 literals: Vec::new(),
             };
+            read += u.text.len();
             // A line ending in {n} is followed by n bytes, then the rest of the line.
             while let Some(n) = literal_size(&u.text) {
                 if n > self.max_literal {
@@ -274,7 +278,13 @@ impl Session {
                 self.conn.read_exact(&mut buf)?;
                 u.literals.push(buf);
                 let rest = self.line()?;
+                read += n + rest.len();
                 u.text.push_str(&rest);
+            }
+            if read > budget {
+                return Err(ImapError::Protocol(format!(
+                    "the answer to {name} is larger than allowed"
+                )));
             }
             if let Some(status) = u.text.strip_prefix(&format!("{tag} ")) {
                 let (word, reason) = status.split_once(' ').unwrap_or((status, ""));

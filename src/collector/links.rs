@@ -13,6 +13,9 @@
 /// Tries a page of a links list gets before it is given up.
 pub const MAX_TRIES: u32 = 3;
 
+/// The most pages of one list fetched in one run; the rest come on the next runs.
+pub const MAX_PER_RUN: usize = 100;
+
 /// One address of the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {

@@ -522,6 +522,15 @@ fn collect_links(s: &SourceConfig, ctx: &Collect) -> SourceResult {
         })
         .collect();
     harvest.known = links.len() - todo.len();
+    let mut todo = todo;
+    if todo.len() > super::links::MAX_PER_RUN {
+        warnings.push(format!(
+            "{} new addresses: {} are fetched now, the rest on the next runs",
+            todo.len(),
+            super::links::MAX_PER_RUN
+        ));
+        todo.truncate(super::links::MAX_PER_RUN);
+    }
     let next = AtomicUsize::new(0);
     type Tried = Result<Option<(Harvested, Option<String>)>, Failure>;
     let results: Mutex<Vec<(usize, Tried)>> = Mutex::new(Vec::new());

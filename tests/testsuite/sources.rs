@@ -199,6 +199,32 @@ fn a_site_without_a_named_feed_is_asked_at_the_usual_places_by_content() {
         ["GET /feed 404", "GET /rss 200", "GET /rss.xml 200"],
         "one at a time, stopping at the first feed"
     );
+
+    // A site whose only feed is at /feed: found there at the first ask, and said so.
+    let srv = TestServer::start();
+    srv.route("/", html(front("")));
+    srv.route("/feed", Resp::ok("application/xml", atom(&srv, "Only")));
+    let dir = Dir::new();
+    let cfg = config(&dir, &format!("[[source]]\nurl = \"{}\"\n", srv.url("/")));
+    let o = inkquire(&["check", "--config", &cfg]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!(
+            "its feed was found at {}: feed \"Only\", 2 items",
+            srv.url("/feed")
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        srv.requests()
+            .iter()
+            .filter(|r| !r.starts_with("GET / "))
+            .count(),
+        1,
+        "{:?}",
+        srv.requests()
+    );
 }
 
 #[test]
@@ -357,6 +383,30 @@ fn add_finds_the_feed_keeps_the_config_byte_for_byte_and_passes_check() {
     // A pick out of range is refused.
     let o = inkquire(&["add", &srv.url("/"), "--config", cfg, "--pick", "3"]);
     assert_eq!(o.status.code(), Some(2));
+
+    // When the new file cannot be written, the old one is left whole and nothing else is.
+    other.route(
+        "/f2.xml",
+        Resp::ok("application/rss+xml", rss(&other, "Other two")),
+    );
+    let o = inkquire_env(
+        &["add", &other.url("/f2.xml"), "--config", cfg],
+        &[("INKQUIRE_FAULT", "read-only")],
+    );
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("feed \"Other two\""),
+        "it got as far as writing: {}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(cfg).unwrap(), after);
+    let names: Vec<String> = std::fs::read_dir(dir.path("."))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("inkquire.toml"))
+        .collect();
+    assert_eq!(names, ["inkquire.toml"], "no temporary file left");
 }
 
 #[test]
