@@ -1,6 +1,8 @@
 //! The sources people have: a site's address (feed discovery, `inkquire add`).
 
 use crate::server::{Resp, TestServer};
+use std::path::Path;
+
 use crate::util::*;
 
 /// A paragraph long enough that an item carrying it is full text (no page is fetched).
@@ -628,4 +630,65 @@ fn save_fetches_pages_now_for_the_next_issue_once() {
     assert_eq!(b.articles().len(), 2, "the long read and the front page");
     let o = inkquire(&["build", "--config", &cfg, "--since", "last-issue", "-q"]);
     assert_eq!(o.status.code(), Some(2), "nothing left: {}", stderr(&o));
+}
+
+#[test]
+fn add_asks_at_a_terminal_which_feed() {
+    if !Path::new("/usr/bin/script").exists() {
+        eprintln!("SKIPPED: util-linux's script (a terminal for the question) is not here");
+        return;
+    }
+    let srv = TestServer::start();
+    srv.route(
+        "/",
+        html(front(
+            "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"News\" href=\"/news.xml\">\
+             <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Notes\" href=\"/notes.atom\">",
+        )),
+    );
+    srv.route(
+        "/news.xml",
+        Resp::ok("application/rss+xml", rss(&srv, "News")),
+    );
+    srv.route(
+        "/notes.atom",
+        Resp::ok("application/atom+xml", atom(&srv, "Notes")),
+    );
+    let dir = Dir::new();
+    let cfg = dir.write("inkquire.toml", "# mine\n");
+    // `script` gives inkquire a terminal; the answers come on it: a wrong one, then 2.
+    let mut child = std::process::Command::new("/usr/bin/script")
+        .arg("-qec")
+        .arg(format!(
+            "{} add {} --config {}",
+            env!("CARGO_BIN_EXE_inkquire"),
+            srv.url("/"),
+            cfg.display()
+        ))
+        .arg("/dev/null")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        // Answer once the question is likely up, and keep the terminal open until both answers
+        // are in (`script` ends the session when its input ends).
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        stdin.write_all(b"7\n").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        stdin.write_all(b"2\n").unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{shown}");
+    assert!(shown.contains("Which one (1-2)?"), "{shown}");
+    assert!(shown.contains("A number from 1 to 2"), "{shown}");
+    let after = std::fs::read_to_string(&cfg).unwrap();
+    assert!(
+        after.contains(&format!("url = \"{}\"", srv.url("/notes.atom"))),
+        "{after}"
+    );
 }
