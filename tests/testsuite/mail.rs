@@ -470,18 +470,22 @@ fn tls_starttls_a_wrong_password_and_a_dead_server_fail_alone() {
         &format!(
             "{}{}",
             imap_source(&d, d.tls, "tls", "ca-file = \"CERT\""),
+            // This one's password comes from a command (a password manager's place).
             imap_source(
                 &d,
                 d.plain,
                 "starttls",
-                "ca-file = \"CERT\"\nfolder = \"INBOX\"\nname = \"starttls\""
+                "ca-file = \"CERT\"\nfolder = \"INBOX\"\nname = \"starttls\"\n\
+                 password-command = \"printf '%s\\\\n' \\\"$INKQUIRE_TEST_IMAP\\\"\""
             )
+            .replace("password-env = \"INKQUIRE_TEST_IMAP\"\n", "")
         ),
     );
     let o = run(&["collect", "--config", &cfg]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}\n{}", d.log());
     assert_eq!(stored_titles(&cfg).len(), 5, "{err}");
+    assert!(err.contains("starttls: "), "both sources read: {err}");
 
     // Without the certificate, TLS is refused; a wrong password and a dead server fail too, each
     // alone and named, while a good source is read.
