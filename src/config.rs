@@ -655,6 +655,15 @@ full-text = "auto"                      # "auto": fetch the page when the feed h
 # kind = "links"
 # path = "reading-list.txt"
 
+# Newsletters from a mail folder (marked read once an issue holding them is delivered).
+# [[source]]
+# kind = "imap"
+# host = "imap.example.org"
+# username = "me@example.org"
+# password-env = "INKQUIRE_IMAP_PASSWORD"   # or password-command = "pass show mail"; never the password here
+# folder = "Newsletters"
+# after = "read"                            # or "move:Read", "leave"
+
 # Keyword rules: articles mentioning any keyword also get the topic.
 [topics.science]
 keywords = ["physics", "biology", "astronomy"]
@@ -672,6 +681,29 @@ mod tests {
         assert_eq!(cfg.sources[0].full_text, FullText::Auto);
         assert_eq!(cfg.keyword_topics("New Physics results"), ["science"]);
         assert!(cfg.keyword_topics("physical").is_empty());
+        // The commented read-later and newsletter sources load once uncommented.
+        let mut text = String::new();
+        let mut inside = false;
+        for line in STARTER.lines() {
+            if line == "# [[source]]" {
+                inside = true;
+            } else if line.is_empty() {
+                inside = false;
+            }
+            text.push_str(if inside {
+                line.trim_start_matches("# ")
+            } else {
+                line
+            });
+            text.push('\n');
+        }
+        let cfg = Config::parse(&text, Path::new("/tmp/inkquire.toml")).unwrap();
+        let kinds: Vec<Option<SourceKind>> = cfg.sources.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            [None, Some(SourceKind::Links), Some(SourceKind::Imap)]
+        );
+        assert_eq!(cfg.sources[2].after_delivery(), Some(AfterDelivery::Read));
     }
 
     #[test]
