@@ -40,12 +40,7 @@ pub fn run(args: AddArgs) -> anyhow::Result<Exit> {
         (String::new(), Config::default())
     };
     if let Some(there) = already(&config, &args.url) {
-        inkquire::info_line!(
-            "{} is already a source in {} ({}): nothing to add.",
-            printable(&redact(&args.url)),
-            path.display(),
-            printable(&redact(&there))
-        );
+        say_already("", &args.url, &path, &there);
         return Ok(Exit::Done);
     }
     let mut source = SourceConfig {
@@ -90,12 +85,7 @@ pub fn run(args: AddArgs) -> anyhow::Result<Exit> {
             };
             let f = &feeds[chosen];
             if let Some(there) = already(&config, &f.url) {
-                inkquire::info_line!(
-                    "Its feed {} is already a source in {} ({}): nothing to add.",
-                    printable(&redact(&f.url)),
-                    path.display(),
-                    printable(&redact(&there))
-                );
+                say_already("Its feed ", &f.url, &path, &there);
                 return Ok(Exit::Done);
             }
             inkquire::info_line!("{shown}: {}", describe_found(f));
@@ -124,6 +114,16 @@ pub fn run(args: AddArgs) -> anyhow::Result<Exit> {
         printable(added.trim_end())
     );
     Ok(Exit::Done)
+}
+
+/// `url` (introduced by `what`) is a source of the config at `path` already, as `there`.
+fn say_already(what: &str, url: &str, path: &std::path::Path, there: &str) {
+    inkquire::info_line!(
+        "{what}{} is already a source in {} ({}): nothing to add.",
+        printable(&redact(url)),
+        path.display(),
+        printable(&redact(there))
+    );
 }
 
 /// The config file `add` edits: `--config`, else `$INKQUIRE_CONFIG`, else the XDG one.

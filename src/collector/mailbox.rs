@@ -43,9 +43,8 @@ fn harvest(
     let max = ctx.config.fetch.max_bytes;
     let (mut session, validity) = open(s, ctx.config)?;
     let host = s.host.as_deref().unwrap_or_default();
-    let net = failure;
     let base = folder_url(s, validity);
-    let mut uids = session.uid_search(&criteria(s)).map_err(net)?;
+    let mut uids = session.uid_search(&criteria(s)).map_err(failure)?;
     let mut harvest = Harvest::default();
     if uids.len() > MAX_MESSAGES {
         warnings.push(format!(
@@ -60,7 +59,7 @@ fn harvest(
             &uids,
             "UID RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]",
         )
-        .map_err(net)?;
+        .map_err(failure)?;
     let mut wanted: Vec<(u32, String)> = Vec::new();
     for h in heads {
         let id = h
@@ -87,7 +86,9 @@ fn harvest(
     let now = Utc::now().fixed_offset();
     for batch in wanted.chunks(BATCH) {
         let uids: Vec<u32> = batch.iter().map(|(u, _)| *u).collect();
-        let bodies = session.uid_fetch(&uids, "UID BODY.PEEK[]").map_err(net)?;
+        let bodies = session
+            .uid_fetch(&uids, "UID BODY.PEEK[]")
+            .map_err(failure)?;
         for (uid, key) in batch {
             let Some(raw) = bodies
                 .iter()
