@@ -199,8 +199,10 @@ pub fn preview(article: Article, opts: &FormatOptions) -> (Article, Body, Vec<St
 /// The first half of [`format`]: sanitize, repair, footnotes, ids.
 pub fn draft(mut article: Article, opts: &FormatOptions) -> Draft {
     let mut warnings = Vec::new();
+    article.title = tree::nfc_str(&article.title);
     let mut cleaner = sanitize::Sanitizer::new(&article.base, opts.image_settings.max_width);
     let mut nodes = cleaner.clean(&article.body_html);
+    tree::nfc(&mut nodes);
     // The tree holds the text from here on: the source need not stay in memory until `finish`.
     let source_len = std::mem::take(&mut article.body_html).len();
     lead_image(&mut nodes, &article, &mut cleaner);

@@ -98,6 +98,35 @@ pub fn is_phrasing(name: &str) -> bool {
     )
 }
 
+/// Put all the text below `nodes` in Unicode NFC, the form EPUB expects: a page may spell one
+/// letter two ways (a precomposed letter, or a letter and its combining mark), and the reader's
+/// search, hyphenation and text-to-speech then see two different words.
+pub fn nfc(nodes: &mut [Node]) {
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
+    fn walk(nodes: &mut [Node], nfc: &icu_normalizer::ComposingNormalizerBorrowed) {
+        for n in nodes {
+            match n {
+                Node::Text(t) => {
+                    if !t.is_ascii()
+                        && let std::borrow::Cow::Owned(done) = nfc.normalize(t)
+                    {
+                        *t = done;
+                    }
+                }
+                Node::El(e) => walk(&mut e.children, nfc),
+            }
+        }
+    }
+    walk(nodes, &nfc);
+}
+
+/// `text` in Unicode NFC (see [`nfc`]).
+pub fn nfc_str(text: &str) -> String {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc()
+        .normalize(text)
+        .into_owned()
+}
+
 /// All the text below `nodes`, in order.
 pub fn text_of(nodes: &[Node], out: &mut String) {
     for n in nodes {
