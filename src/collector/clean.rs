@@ -150,6 +150,7 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
     drop_link_lines(&doc);
     drop_repeated_header(&doc, known);
     drop_empty(&doc);
+    drop_short_tail(&doc);
     let after = super::verdict::Shape::of(&doc.root());
     (doc.html().to_string(), [before, after])
 }
@@ -1173,6 +1174,66 @@ fn drop_repeated_header(doc: &Document, known: &Known) {
             break;
         }
     }
+}
+
+/// The few short lines left after the article's last paragraph: what a page sets under a story
+/// ("No comments", "Was this useful?", "Read next", a date, a category) and the rules above
+/// have no phrase for. A list, a table, code or a picture there is left alone, and so is a tail
+/// longer than a few lines.
+fn drop_short_tail(doc: &Document) {
+    /// A paragraph at least this long (characters) is the article's.
+    const PARAGRAPH: usize = 200;
+    /// Lines this short after it are not.
+    const SHORT: usize = 40;
+    const MOST: usize = 3;
+    let leaves: Vec<NodeRef> = doc
+        .select("p, div, h2, h3, h4, h5, h6, li, blockquote, pre, figure, table, dd, dt")
+        .nodes()
+        .iter()
+        .filter(|n| !has_block_child(n))
+        .cloned()
+        .collect();
+    let lens: Vec<usize> = leaves
+        .iter()
+        .map(|n| {
+            n.text()
+                .split_whitespace()
+                .map(|w| w.chars().count() + 1)
+                .sum()
+        })
+        .collect();
+    let Some(last) = lens.iter().rposition(|n| *n >= PARAGRAPH) else {
+        return;
+    };
+    let tail: Vec<(&NodeRef, usize)> = leaves[last + 1..]
+        .iter()
+        .zip(&lens[last + 1..])
+        .filter(|(n, len)| **len > 0 || has_picture(n))
+        .map(|(n, len)| (n, *len))
+        .collect();
+    if tail.is_empty() || tail.len() > MOST {
+        return;
+    }
+    let plain = tail.iter().all(|(n, len)| {
+        *len < SHORT
+            && !has_picture(n)
+            && !matches!(
+                n.node_name().as_deref(),
+                Some("li" | "pre" | "table" | "figure" | "dd" | "dt")
+            )
+    });
+    if plain {
+        for (n, _) in tail {
+            n.remove_from_parent();
+        }
+    }
+}
+
+fn has_picture(node: &NodeRef) -> bool {
+    node.descendants_it().any(|d| {
+        d.node_name()
+            .is_some_and(|n| matches!(n.as_ref(), "img" | "picture" | "video" | "svg"))
+    })
 }
 
 /// Paragraphs and divisions left with nothing to read or see.

@@ -75,8 +75,20 @@ fn is_full_page(text: &str) -> bool {
 }
 
 /// The page's tree, without what the `remove` selectors match.
+/// A `<noscript>` with this much text (bytes) and paragraphs in it holds the page's text, not a
+/// tracking picture or a "turn on JavaScript" line.
+const NOSCRIPT_TEXT: usize = 1000;
+
 fn page_tree(text: &str, remove: &[String]) -> Document {
     let doc = Document::from(text);
+    // Some pages (Blogger's among them) put the article itself in a `<noscript>` for readers
+    // without scripts, and fill the page from a script. Readability drops `<noscript>`; one
+    // that holds paragraphs is the page's text, and gives them up to where it stood.
+    for ns in doc.select("body noscript").nodes() {
+        if ns.text().len() >= NOSCRIPT_TEXT && !ns.find(&["p"]).is_empty() {
+            ns.replace_with_html(ns.inner_html());
+        }
+    }
     for sel in remove {
         if let Some(found) = doc.try_select(sel) {
             found.remove();
@@ -133,6 +145,8 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
     let standfirst = Standfirst::find(&doc);
     // The page's own article container, if it marks one, to check Readability's choice against.
     let marked = marked_article(&doc);
+    // The page's main run of prose, to check Readability's choice against too.
+    let prose = super::prose::Prose::find(&doc);
     // Readability takes the tree (copying it costs more than parsing the page again in the rare
     // case that needs it: a page too short for Readability).
     let article = Readability::with_document(doc, file_url, Some(cfg))
@@ -158,14 +172,26 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
             // Readability sometimes settles on a cookie notice, a login form or an author box
             // beside a short article: when the page marks its article and Readability's text is
             // mostly not in it, the marked article wins.
-            let marked_html = match &marked {
-                Some((sel, text)) if overlap(&a.text_content, text) < 0.5 => Some(
+            // Readability sometimes settles on a block bigger than the article that is not it
+            // (a table of names, a list of signatories, a disclosure): when its choice holds
+            // little of the page's main run of prose and less prose of its own, that run wins,
+            // unless the page's marked article holds it.
+            let missed = prose
+                .as_ref()
+                .filter(|p| p.missed_by(&a.text_content, &a.content));
+            let marked = marked.filter(|(_, text)| {
+                overlap(&a.text_content, text) < 0.5
+                    && prose.as_ref().is_none_or(|p| p.held_in(text))
+            });
+            let marked_html = match (&marked, missed) {
+                (Some((sel, _)), _) => Some(
                     page_tree(text_of_page, remove)
                         .select(sel)
                         .html()
                         .to_string(),
                 ),
-                _ => None,
+                (None, Some(p)) => p.html(&page_tree(text_of_page, remove)),
+                (None, None) => None,
             };
             let body = marked_html.as_deref().unwrap_or(&a.content);
             let (mut cleaned, [before, after]) = super::clean::clean(body, &known);
@@ -193,7 +219,12 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
         _ => {
             // Too little for Readability: the page is short; keep its main element whole.
             let doc = page_tree(text, remove);
-            let fallback = read_fragment(&main_html(&doc));
+            // The page's main run of prose if it has one, else its main element.
+            let main = prose
+                .as_ref()
+                .and_then(|p| p.html(&doc))
+                .unwrap_or_else(|| main_html(&doc));
+            let fallback = read_fragment(&main);
             parsed.title = title.or(fallback.title);
             parsed.summary = meta(&doc, &["og:description", "description"]);
             parsed.source = meta(&doc, &["og:site_name", "application-name"]);

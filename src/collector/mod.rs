@@ -17,6 +17,7 @@ pub mod links;
 mod mail;
 pub mod mailbox;
 mod markdown;
+mod prose;
 pub mod remote;
 mod text;
 mod verdict;
