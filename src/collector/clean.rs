@@ -71,6 +71,10 @@ const FURNITURE: &[&str] = &[
     "donation",
     "paywall",
     "login",
+    "widgettitle",
+    "credit",
+    "credits",
+    "sidebar",
 ];
 
 /// Landmark roles that are not the article.
@@ -143,11 +147,13 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
             || is_reading_time(&text)
             || is_disclosure(&text)
             || is_call_to_action(&text)
+            || is_paywall_prompt(&text)
         {
             node.remove_from_parent();
         }
     }
     drop_link_lines(&doc);
+    drop_caption_credits(&doc);
     drop_repeated_header(&doc, known);
     drop_empty(&doc);
     drop_short_tail(&doc);
@@ -545,6 +551,35 @@ const PREFIXES: &[&str] = &[
     "listen:",
     "see more:",
     "further reading:",
+    // Asking the reader about the article, and the site's own notes on it.
+    "war der artikel",
+    "war dieser artikel",
+    "war dieser beitrag",
+    "möchten sie den artikel",
+    "den artikel mit anderen",
+    "diesen artikel teilen",
+    "was this article helpful",
+    "was this helpful",
+    "did you find this",
+    "noch keine bewertung",
+    "no ratings yet",
+    "kommentare insgesamt",
+    "aufrufe:",
+    "publiziert:",
+    "opublikowano:",
+    "publicado:",
+    "publié le",
+    "kategorie:",
+    "category:",
+    "categories:",
+    "filed under",
+    "alle angaben ohne gewähr",
+    "vorschau auf den nächsten artikel",
+    "rezept drucken",
+    "print recipe",
+    "als pdf herunterladen",
+    "download as pdf",
+    "ten tekst przeczytasz",
 ];
 
 fn is_boilerplate_line(text: &str) -> bool {
@@ -642,6 +677,10 @@ fn is_credit(text: &str) -> bool {
         "zdjęcie",
         "źródło zdjęcia",
         "фото",
+        "quelle",
+        "bildnachweis",
+        "fotonachweis",
+        "fuente",
     ];
     const AGENCIES: &[&str] = &[
         "getty images",
@@ -1134,6 +1173,54 @@ fn is_call_to_action(text: &str) -> bool {
 }
 
 /// A copyright or rights line at the end of a page.
+/// A paywall's prompt left in the article ("To view the full story, please subscribe", "Already
+/// a subscriber? Log in"): short, and in words only such a prompt uses.
+fn is_paywall_prompt(text: &str) -> bool {
+    const PROMPTS: &[&str] = &[
+        "to view the full story",
+        "to read the full story",
+        "to continue reading",
+        "continue reading with",
+        "already a subscriber",
+        "already subscribed",
+        "already have an account",
+        "for subscribers only",
+        "subscribers only",
+        "subscriber-only",
+        "subscriber exclusive",
+        "subscribe to read",
+        "subscribe to continue",
+        "subscribe now to read",
+        "first-time subscribers",
+        "for immediate access",
+        "unlimited digital access",
+        "für abonnenten",
+        "bereits abonnent",
+        "schon abonnent",
+        "sind sie bereits",
+        "abonnieren und weiterlesen",
+        "jetzt weiterlesen",
+        "artikel weiterzulesen",
+        "um weiterzulesen",
+        "exklusiv für abonnenten",
+        "plus-artikel",
+        "para seguir leyendo",
+        "para continuar leyendo",
+        "ya eres suscriptor",
+        "ya soy suscriptor",
+        "exclusivo para suscriptores",
+        "réservé aux abonnés",
+        "déjà abonné",
+        "pour lire la suite",
+        "la suite est réservée",
+        "riservato agli abbonati",
+        "già abbonato",
+        "dla subskrybentów",
+        "dla prenumeratorów",
+    ];
+    text.chars().count() <= 300 && PROMPTS.iter().any(|p| text.contains(p))
+}
+
 fn is_copyright(text: &str) -> bool {
     text.chars().count() <= 300
         && (text.starts_with('©')
@@ -1174,6 +1261,72 @@ fn drop_repeated_header(doc: &Document, known: &Known) {
             break;
         }
     }
+}
+
+/// A credit that ends a caption's text ("… in Kyiv. (REUTERS/Jane Doe)", "… (Foto: Getty)",
+/// "Jane Doe, photo:"): the caption stays, its credit goes (a credit alone in its element is
+/// taken by the line rules above).
+fn drop_caption_credits(doc: &Document) {
+    for cap in doc
+        .select("figcaption, [class*=caption], [class*=Caption]")
+        .nodes()
+        .iter()
+    {
+        let Some(last) = cap
+            .descendants_it()
+            .filter(|d| d.is_text() && !d.text().trim().is_empty())
+            .last()
+        else {
+            continue;
+        };
+        let text = last.text().to_string();
+        if let Some(cut) = credit_start(&text) {
+            last.set_text(text[..cut].trim_end());
+        }
+    }
+}
+
+/// Where a credit at the end of `text` starts, if it ends with one.
+fn credit_start(text: &str) -> Option<usize> {
+    const MARKS: &[&str] = &[
+        "(",
+        "©",
+        "foto:",
+        "fotos:",
+        "photo:",
+        "photos:",
+        "bild:",
+        "credit:",
+        "quelle:",
+        "photo by",
+        "foto by",
+        "fotó:",
+        "zdjęcie:",
+    ];
+    let lower = text.to_lowercase();
+    // Lower-casing may change lengths; only cut where the two agree.
+    if lower.len() != text.len() {
+        return None;
+    }
+    let mut starts: Vec<usize> = MARKS
+        .iter()
+        .flat_map(|m| lower.match_indices(m).map(|(i, _)| i))
+        .collect();
+    // A trailing "photo:" with nothing after it names no one but is a credit's label all the same.
+    for label in ["photo:", "foto:", "bild:"] {
+        if let Some(at) = lower.trim_end().strip_suffix(label).map(str::len) {
+            starts.push(at);
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts.into_iter().find(|&at| {
+        let tail = normalized(&text[at..]);
+        text[..at].trim().chars().count() >= 3
+            && (is_credit(&tail)
+                || (tail.starts_with('©') && tail.chars().count() <= 80)
+                || ["photo:", "foto:", "bild:"].contains(&tail.as_str()))
+    })
 }
 
 /// The few short lines left after the article's last paragraph: what a page sets under a story
@@ -1647,6 +1800,74 @@ mod tests {
         for kept in ["ticket machine", "20 minutes every night"] {
             assert!(out.contains(kept), "{kept} is gone: {out}");
         }
+    }
+
+    #[test]
+    fn paywall_prompts_go() {
+        let out = cleaned(&format!(
+            "{}<p>To view the full story, please subscribe to The Harbour Times.</p>\
+             <p>If you're seeing this message but you're already a subscriber, you can log in \
+             for immediate access to this story.</p>\
+             <p>Exklusiv für Abonnenten: jetzt weiterlesen mit Harbour+.</p>\
+             <p>Subscribers to the ferry service will pay less from May, the council said.</p>",
+            story()
+        ));
+        for gone in ["full story", "already a subscriber", "Abonnenten"] {
+            assert!(!out.contains(gone), "{gone} stays: {out}");
+        }
+        assert!(out.contains("Subscribers to the ferry service"), "{out}");
+    }
+
+    #[test]
+    fn a_credit_that_ends_a_caption_goes_and_the_caption_stays() {
+        let out = cleaned(&format!(
+            "<figure><img src='a.jpg' alt=''><figcaption>The old bridge at dawn. \
+             (REUTERS/Jane Doe)</figcaption></figure>\
+             <figure><img src='b.jpg' alt=''><figcaption>Workers on the pier Foto: \
+             Getty</figcaption></figure>\
+             <figure><img src='c.jpg' alt=''><figcaption>The mayor (left) and her \
+             deputy</figcaption></figure>{}",
+            story()
+        ));
+        for gone in ["REUTERS", "Getty"] {
+            assert!(!out.contains(gone), "{gone} stays: {out}");
+        }
+        for kept in [
+            "The old bridge at dawn.",
+            "Workers on the pier",
+            "The mayor (left) and her deputy",
+        ] {
+            assert!(out.contains(kept), "{kept} is gone: {out}");
+        }
+    }
+
+    #[test]
+    fn short_lines_after_the_last_paragraph_go_but_a_list_or_a_long_tail_stays() {
+        let story = format!(
+            "{}<p>{}</p>",
+            story(),
+            "The bridge, which opened in 1911, carries four thousand cars a day, and the \
+             council expects the detour through the old town to add twenty minutes to every \
+             crossing until the work is done next spring."
+        );
+        let out = cleaned(&format!(
+            "{story}<p>Keine Kommentare bisher</p><div>3 Shares</div>"
+        ));
+        assert!(
+            !out.contains("Kommentare") && !out.contains("Shares"),
+            "{out}"
+        );
+        // A list of steps after the text is the article's.
+        let out = cleaned(&format!("{story}<ul><li>Flour</li><li>Sugar</li></ul>"));
+        assert!(out.contains("Flour") && out.contains("Sugar"), "{out}");
+        // So are four short lines (a poem's last stanza, an address).
+        let tail =
+            "<p>The river, slow</p><p>the bridge, closed</p><p>the ferry, late</p><p>and home.</p>";
+        let out = cleaned(&format!("{story}{tail}"));
+        assert!(out.contains("and home."), "{out}");
+        // A short closing line before the end of the text is not a tail.
+        let out = cleaned(&format!("<p>It was the first vote of the year.</p>{story}"));
+        assert!(out.contains("first vote"), "{out}");
     }
 
     #[test]

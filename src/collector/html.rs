@@ -481,6 +481,51 @@ mod tests {
     }
 
     #[test]
+    fn an_article_in_a_noscript_is_read() {
+        let paras: String = (1..=6)
+            .map(|i| format!("<p>Paragraph {i}: the harbour authority said on Monday that the new ferry timetable starts in May, with boats every twenty minutes.</p>"))
+            .collect();
+        let page = format!(
+            "<!doctype html><html><head><title>Ferries</title></head><body>\
+             <nav><a href='/'>Home</a></nav><div class='post-body'><noscript>{paras}</noscript>\
+             </div><script>render()</script></body></html>"
+        );
+        let p = read(&page, Path::new("/tmp/x.html"));
+        assert!(p.not_article.is_none(), "{:?}", p.not_article);
+        assert!(p.body_html.contains("Paragraph 1:"), "{}", p.body_html);
+        assert!(p.body_html.contains("Paragraph 6:"), "{}", p.body_html);
+    }
+
+    #[test]
+    fn the_article_wins_over_a_longer_list_of_names_readability_prefers() {
+        // A letter and its signatories: Readability scores the list (many short paragraphs
+        // with commas) above the letter.
+        let names: String = (0..300)
+            .map(|i| format!("<p>Signatory {i}, writer, of North University, and editor</p>"))
+            .collect();
+        let paras: String = (1..=5)
+            .map(|i| format!("<p>Paragraph {i}: chefs and charities wrote to every member of parliament on Sunday, asking for free school meals to continue through the holidays.</p>"))
+            .collect();
+        let page = format!(
+            "<!doctype html><html><head><title>Letter</title></head><body>\
+             <div class='story'><h2>The letter</h2>{paras}</div>\
+             <div class='signatories'><div>{names}</div></div></body></html>"
+        );
+        let p = read(&page, Path::new("/tmp/x.html"));
+        assert!(
+            p.body_html.contains("Paragraph 1:"),
+            "{}",
+            &p.body_html[..500]
+        );
+        assert!(p.body_html.contains("Paragraph 5:"));
+        assert!(
+            !p.body_html.contains("Constituency 7"),
+            "{}",
+            &p.body_html[..500]
+        );
+    }
+
+    #[test]
     fn the_standfirst_above_the_body_joins_it_once() {
         let lead = "The old pier closes for a year of repairs, and the ferries move north.";
         let paras: String = (1..=8)

@@ -98,18 +98,24 @@ pub fn is_phrasing(name: &str) -> bool {
     )
 }
 
-/// Put all the text below `nodes` in Unicode NFC, the form EPUB expects: a page may spell one
-/// letter two ways (a precomposed letter, or a letter and its combining mark), and the reader's
-/// search, hyphenation and text-to-speech then see two different words.
+/// Put all the text below `nodes` in Unicode NFC, the form EPUB expects, without soft hyphens.
+/// A page may spell one letter two ways (a precomposed letter, or a letter and its combining
+/// mark), and the reader's search, hyphenation and text-to-speech then see two different words;
+/// the soft hyphens a page sets for its own column widths (`Mit\u{ad}tel\u{ad}al\u{ad}ter`) hide
+/// a word from the reader's search the same way, and the book hyphenates by its language.
 pub fn nfc(nodes: &mut [Node]) {
     let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
     fn walk(nodes: &mut [Node], nfc: &icu_normalizer::ComposingNormalizerBorrowed) {
         for n in nodes {
             match n {
                 Node::Text(t) => {
-                    if !t.is_ascii()
-                        && let std::borrow::Cow::Owned(done) = nfc.normalize(t)
-                    {
+                    if t.is_ascii() {
+                        continue;
+                    }
+                    if t.contains('\u{ad}') {
+                        t.retain(|c| c != '\u{ad}');
+                    }
+                    if let std::borrow::Cow::Owned(done) = nfc.normalize(t) {
                         *t = done;
                     }
                 }
@@ -252,5 +258,21 @@ mod tests {
             out,
             "<p title=\"a &quot;b&quot; &lt;c&gt; &amp; d\">x &lt; y &amp; z<br/></p>"
         );
+    }
+
+    #[test]
+    fn text_is_put_in_nfc_without_soft_hyphens() {
+        let mut p = Element::new("p");
+        // A Bengali letter written precomposed (U+09DF, which NFC spells as two), "é" as e and
+        // a combining accent, and a word with the page's soft hyphens.
+        p.children.push(Node::Text(
+            "\u{9df} Cafe\u{301} Mit\u{ad}tel\u{ad}al\u{ad}ter".into(),
+        ));
+        let mut nodes = vec![Node::El(p)];
+        nfc(&mut nodes);
+        let mut out = String::new();
+        text_of(&nodes, &mut out);
+        assert_eq!(out.trim(), "\u{9af}\u{9bc} Café Mittelalter");
+        assert_eq!(nfc_str("Cafe\u{301}"), "Café");
     }
 }
