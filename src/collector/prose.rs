@@ -24,8 +24,11 @@ pub(crate) struct Prose {
     paragraphs: Vec<(String, usize)>,
     /// Their length, summed.
     mass: usize,
-    /// The block that holds them (and the headings, lists and pictures between them).
-    block: NodeId,
+    /// The element that holds them.
+    parent: NodeId,
+    /// Every prose paragraph on the page: its length and its ancestors (nearest first), to
+    /// grow the block by (done only when the block is used).
+    found: Vec<(usize, Vec<NodeId>)>,
 }
 
 impl Prose {
@@ -35,15 +38,15 @@ impl Prose {
         // Each prose paragraph: its key, its length, and its ancestors (nearest first).
         let mut found: Vec<(String, usize, Vec<NodeId>)> = Vec::new();
         for p in doc.select("p").nodes() {
-            let text = collapse(&p.text());
-            let n = text.chars().count();
+            let text = p.text();
+            let n = collapsed_len(&text);
             if n < MIN_PARAGRAPH {
                 continue;
             }
             let linked: usize = p
                 .find(&["a"])
                 .iter()
-                .map(|a| collapse(&a.text()).chars().count())
+                .map(|a| collapsed_len(&a.text()))
                 .sum();
             if linked * 3 > n {
                 continue;
@@ -76,46 +79,54 @@ impl Prose {
         if mass < MIN_MASS {
             return None;
         }
-        let paragraphs = found
-            .iter()
-            .filter(|(_, _, anc)| anc[0] == parent)
-            .map(|(k, n, _)| (k.clone(), *n))
+        let mut paragraphs = Vec::new();
+        let found = found
+            .into_iter()
+            .map(|(k, n, anc)| {
+                if anc[0] == parent {
+                    paragraphs.push((k, n));
+                }
+                (n, anc)
+            })
             .collect();
-        // Grow the block while what it gains is largely prose too (the article's other
-        // paragraph blocks, its lead), and stop before it takes in the rest of the page.
+        Some(Prose {
+            paragraphs,
+            mass,
+            parent,
+            found,
+        })
+    }
+
+    /// The block that holds the run: its parent, grown upward while what it gains is largely
+    /// prose too (the article's other paragraph blocks, its lead), and stopped before it takes
+    /// in the rest of the page. `doc` is the page parsed as for [`Prose::find`].
+    fn block<'a>(&self, doc: &'a Document) -> Option<NodeRef<'a>> {
         let mass_in = |id: NodeId| -> usize {
-            found
+            self.found
                 .iter()
-                .filter(|(_, _, anc)| anc.contains(&id))
-                .map(|(_, n, _)| n)
+                .filter(|(_, anc)| anc.contains(&id))
+                .map(|(n, _)| n)
                 .sum()
         };
-        let mut block = parent;
-        let mut block_text = text_len(&doc.tree.get(&block)?);
+        let mut block = doc.tree.get(&self.parent)?;
+        let mut block_text = text_len(&block);
         for _ in 0..CLIMB {
-            let Some(up) = doc.tree.get(&block)?.parent() else {
+            let Some(up) = block.parent() else {
                 break;
             };
             if !up.is_element() || matches!(up.node_name().as_deref(), Some("body" | "html")) {
                 break;
             }
-            if judged.get(&up.id) == Some(&false) {
-                break;
-            }
             let up_text = text_len(&up);
             let gained_text = up_text.saturating_sub(block_text);
-            let gained_prose = mass_in(up.id).saturating_sub(mass_in(block));
+            let gained_prose = mass_in(up.id).saturating_sub(mass_in(block.id));
             if gained_text > 0 && gained_prose * 4 < gained_text {
                 break;
             }
-            block = up.id;
+            block = up;
             block_text = up_text;
         }
-        Some(Prose {
-            paragraphs,
-            mass,
-            block,
-        })
+        Some(block)
     }
 
     /// Whether Readability's article (`text`, its text; `html`, its markup) missed this run of
@@ -128,7 +139,7 @@ impl Prose {
             .select("p")
             .nodes()
             .iter()
-            .map(|p| collapse(&p.text()).chars().count())
+            .map(|p| collapsed_len(&p.text()))
             .filter(|n| *n >= MIN_PARAGRAPH)
             .sum();
         self.mass * 5 >= own * 4
@@ -149,7 +160,7 @@ impl Prose {
     /// The block's markup, from `doc`: the same page parsed the same way as the one this was
     /// found on (node ids follow the parse).
     pub(crate) fn html(&self, doc: &Document) -> Option<String> {
-        doc.tree.get(&self.block).map(|n| n.html().to_string())
+        self.block(doc).map(|n| n.html().to_string())
     }
 }
 
@@ -256,14 +267,16 @@ fn key(text: &str) -> String {
 }
 
 fn text_len(node: &NodeRef) -> usize {
-    node.text()
-        .split_whitespace()
-        .map(|w| w.chars().count() + 1)
-        .sum()
+    collapsed_len(&node.text())
 }
 
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The length in characters of `s` with its whitespace collapsed to single spaces.
+fn collapsed_len(s: &str) -> usize {
+    let mut n = 0;
+    for w in s.split_whitespace() {
+        n += w.chars().count() + usize::from(n > 0);
+    }
+    n
 }
 
 #[cfg(test)]
