@@ -111,14 +111,21 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
             node.remove_from_parent();
         }
     }
+    drop_from_end_marker(&doc);
     // Blocks of one short line: boilerplate phrases (and the list a "Related" heading
     // introduces), gallery counters, copyright lines.
     for node in doc
-        .select("p, div, h2, h3, h4, h5, h6, li, span, strong, b, figcaption, small")
+        .select("p, div, h2, h3, h4, h5, h6, li, span, strong, b, figcaption, small, time")
         .nodes()
         .iter()
     {
         if node.parent().is_none() || has_block_child(node) {
+            continue;
+        }
+        // A <time> is looked at only when it stands between blocks, not inside a sentence.
+        if node.node_name().as_deref() == Some("time")
+            && !node.parent().is_some_and(|p| has_block_child(&p))
+        {
             continue;
         }
         let raw = node.text();
@@ -128,6 +135,11 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
             continue;
         }
         let text = normalized(&raw);
+        // A line in brackets, "(© Reuters)", "(No ratings yet)", is read without them.
+        let text = match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            Some(inner) => inner.trim().to_owned(),
+            None => text,
+        };
         if text.is_empty() {
             continue;
         }
@@ -148,6 +160,7 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
             || is_disclosure(&text)
             || is_call_to_action(&text)
             || is_paywall_prompt(&text)
+            || is_link_bar(&text)
         {
             node.remove_from_parent();
         }
@@ -350,6 +363,7 @@ const PHRASES: &[&str] = &[
     "weitere beiträge",
     "beiträge zum thema",
     "schon gelesen",
+    "schon gelesen?",
     "auch lesen",
     "zum weiterlesen",
     "siehe auch",
@@ -400,6 +414,7 @@ const PHRASES: &[&str] = &[
     "fermer",
     "permalien",
     "à propos de l'auteur",
+    "à propos de l’auteur",
     "sur le même thème",
     "pour lire la suite",
     "article suivant",
@@ -585,8 +600,42 @@ const PREFIXES: &[&str] = &[
 fn is_boilerplate_line(text: &str) -> bool {
     // A line that opens "Read more:" goes on with a headline, which may be long.
     let n = text.chars().count();
+    // "Category : News" is "Category: News".
+    let text = text.replace(" :", ":");
+    let text = text.as_str();
     (n <= 60 && PHRASES.contains(&text))
         || (n <= 200 && PREFIXES.iter().any(|p| text.starts_with(p)))
+        || (n <= 60 && SUFFIXES.iter().any(|p| text.ends_with(p)))
+}
+
+/// Short lines that end this way offer the page as a file: "Dieses Skript als PDF
+/// herunterladen", "Download this report as PDF".
+const SUFFIXES: &[&str] = &[
+    "als pdf herunterladen",
+    "als pdf downloaden",
+    "as pdf",
+    "as a pdf",
+    "en pdf",
+    "en formato pdf",
+    "w formacie pdf",
+];
+
+/// A bar of short items set apart by `|`, one of them furniture: "Comments feed | Comments
+/// closed | Trackback URL".
+fn is_link_bar(text: &str) -> bool {
+    let parts: Vec<&str> = text
+        .split('|')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    text.chars().count() <= 120
+        && parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| p.split_whitespace().count() <= 3 && p.chars().count() <= 30)
+        && parts
+            .iter()
+            .any(|p| is_boilerplate_line(p) || is_end_marker(p))
 }
 
 fn is_inline(node: &NodeRef) -> bool {
@@ -767,6 +816,10 @@ fn is_date_line(text: &str) -> bool {
         "posted",
         "aktualisiert",
         "veröffentlicht",
+        "veröffentlichung",
+        "publiziert",
+        "erschienen",
+        "datum",
         "erstellt",
         "stand",
         "geändert",
@@ -998,7 +1051,27 @@ fn is_label_line(text: &str) -> bool {
         "published",
         "updated",
         "veröffentlicht",
+        "veröffentlicht am",
+        "veröffentlichung",
+        "erschienen",
+        "erschienen am",
         "aktualisiert",
+        "aktualisiert am",
+        "zuletzt aktualisiert",
+        "stand",
+        "stand des artikels",
+        "datum",
+        "date",
+        "posted on",
+        "published on",
+        "last updated",
+        "publié",
+        "publié le",
+        "mis à jour",
+        "publicado",
+        "actualizado",
+        "fecha",
+        "data publikacji",
         "publikacja",
         "kontakt",
         "contact",
@@ -1339,22 +1412,7 @@ fn drop_short_tail(doc: &Document) {
     /// Lines this short after it are not.
     const SHORT: usize = 40;
     const MOST: usize = 3;
-    let leaves: Vec<NodeRef> = doc
-        .select("p, div, h2, h3, h4, h5, h6, li, blockquote, pre, figure, table, dd, dt")
-        .nodes()
-        .iter()
-        .filter(|n| !has_block_child(n))
-        .cloned()
-        .collect();
-    let lens: Vec<usize> = leaves
-        .iter()
-        .map(|n| {
-            n.text()
-                .split_whitespace()
-                .map(|w| w.chars().count() + 1)
-                .sum()
-        })
-        .collect();
+    let (leaves, lens) = leaf_blocks(doc);
     let Some(last) = lens.iter().rposition(|n| *n >= PARAGRAPH) else {
         return;
     };
@@ -1380,6 +1438,196 @@ fn drop_short_tail(doc: &Document) {
             n.remove_from_parent();
         }
     }
+}
+
+/// Lines that, late in an article, say it has ended: what follows is other stories, comments,
+/// the author's box or a newsletter prompt. Whole lines, in the languages of the pages people
+/// read (see [`normalized`] for the form).
+const END_MARKERS: &[&str] = &[
+    // English
+    "related",
+    "related articles",
+    "related posts",
+    "related stories",
+    "related news",
+    "related content",
+    "related coverage",
+    "more stories",
+    "more from",
+    "read next",
+    "up next",
+    "what to read next",
+    "you may also like",
+    "you might also like",
+    "recommended",
+    "recommended for you",
+    "most popular",
+    "most read",
+    "trending",
+    "trending now",
+    "top stories",
+    "latest articles",
+    "latest news",
+    "latest stories",
+    "comments",
+    "comments closed",
+    "comments are closed",
+    "leave a reply",
+    "leave a comment",
+    "newsletter",
+    "subscribe to our newsletter",
+    "about the author",
+    "about the authors",
+    // German
+    "mehr themen",
+    "mehr zum thema",
+    "schon gelesen",
+    "weitere artikel",
+    "weitere beiträge",
+    "beiträge zum thema",
+    "weitere beiträge zum thema",
+    "ähnliche artikel",
+    "ähnliche beiträge",
+    "verwandte artikel",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "auch interessant",
+    "weitere themen",
+    "weitere nachrichten",
+    "mehr artikel",
+    "mehr news",
+    "mehr nachrichten",
+    "passend dazu",
+    "lesetipp",
+    "lesetipps",
+    "leseempfehlung",
+    "leseempfehlungen",
+    "meistgelesen",
+    "meist gelesen",
+    "beliebte artikel",
+    "neueste artikel",
+    "kommentare",
+    "keine kommentare",
+    "kommentare geschlossen",
+    "über den autor",
+    "über die autorin",
+    "zum autor",
+    "zur autorin",
+    "quellen ausblenden",
+    "mehr infos",
+    // Spanish, Portuguese, Italian
+    "artículos relacionados",
+    "noticias relacionadas",
+    "te puede interesar",
+    "también te puede interesar",
+    "te recomendamos",
+    "más noticias",
+    "lo más leído",
+    "comentarios",
+    "sobre el autor",
+    "notícias relacionadas",
+    "leia também",
+    "comentários",
+    "articoli correlati",
+    "potrebbe interessarti",
+    "commenti",
+    // French
+    "articles liés",
+    "à lire aussi",
+    "sur le même sujet",
+    "dans la même rubrique",
+    "les plus lus",
+    "commentaires",
+    "à propos de l'auteur",
+    // Polish, Dutch, Swedish
+    "zobacz także",
+    "czytaj także",
+    "podobne artykuły",
+    "komentarze",
+    "o autorze",
+    "lees ook",
+    "gerelateerde artikelen",
+    "reacties",
+    "relaterat",
+    "kommentarer",
+];
+
+/// A line that says the article has ended: one of [`END_MARKERS`], or a comment count
+/// ("3 Kommentare", "160 comments").
+fn is_end_marker(text: &str) -> bool {
+    if END_MARKERS.contains(&text) {
+        return true;
+    }
+    let Some((count, word)) = text.split_once(' ') else {
+        return false;
+    };
+    count.chars().all(|c| c.is_ascii_digit())
+        && matches!(
+            word,
+            "comment"
+                | "comments"
+                | "kommentar"
+                | "kommentare"
+                | "comentario"
+                | "comentarios"
+                | "commentaire"
+                | "commentaires"
+                | "komentarze"
+        )
+}
+
+/// Late in the article, a line that says it has ended ("Related", "Mehr Themen", "3
+/// comments") goes, and with it everything after it: teasers, comments, an author's box.
+/// Only the last two fifths of the text are looked at, so a section of the article that
+/// happens to be called "Comments" early on is not cut.
+fn drop_from_end_marker(doc: &Document) {
+    /// Share of the text (characters) that must come before the marker.
+    const BEFORE: (usize, usize) = (3, 5);
+    const SHORT: usize = 60;
+    let (leaves, lens) = leaf_blocks(doc);
+    let total: usize = lens.iter().sum();
+    let mut seen = 0;
+    for (leaf, len) in leaves.iter().zip(&lens) {
+        if seen * BEFORE.1 >= total * BEFORE.0
+            && (1..SHORT).contains(len)
+            && is_end_marker(&normalized(&leaf.text()))
+        {
+            // Everything after the marker in document order: its following siblings, and
+            // those of each block that holds it.
+            let mut at = Some(*leaf);
+            while let Some(node) = at {
+                while let Some(next) = node.next_sibling() {
+                    next.remove_from_parent();
+                }
+                at = node.parent();
+            }
+            leaf.remove_from_parent();
+            return;
+        }
+        seen += len;
+    }
+}
+
+/// The blocks that hold no other block, in document order, with the characters of each
+/// (whitespace collapsed: each word and one space).
+fn leaf_blocks(doc: &Document) -> (Vec<NodeRef<'_>>, Vec<usize>) {
+    let leaves: Vec<NodeRef> = doc
+        .select("p, div, h2, h3, h4, h5, h6, li, blockquote, pre, figure, table, dd, dt")
+        .nodes()
+        .iter()
+        .filter(|n| !has_block_child(n))
+        .cloned()
+        .collect();
+    let lens = leaves
+        .iter()
+        .map(|n| {
+            n.text()
+                .split_whitespace()
+                .map(|w| w.chars().count() + 1)
+                .sum()
+        })
+        .collect();
+    (leaves, lens)
 }
 
 fn has_picture(node: &NodeRef) -> bool {
@@ -1487,7 +1735,7 @@ fn chars_of(node: &NodeRef) -> usize {
 }
 
 /// The words of a class or id: `post-share__bar` → post, share, bar; `shareBar` → share, bar.
-fn words(value: &str) -> Vec<String> {
+pub(crate) fn words(value: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;
@@ -1630,10 +1878,16 @@ mod tests {
         let out = cleaned(&format!(
             "{}<h3>Related</h3><ul><li><a href=\"/a\">Bridge closures across the county</a></li>\
              <li><a href=\"/b\">What the budget means for roads</a></li><li><a href=\"/c\">Ferry times</a></li></ul>\
-             <div class=\"teaser\"><a href=\"/d\"><span>Politics</span><h4>Mayor resigns</h4><p>The mayor quit today.</p></a></div>\
-             <div class=\"teaser-text\"><p>A lead paragraph that is the story's own.</p></div>",
+             <div class=\"teaser\"><a href=\"/d\"><span>Politics</span><h4>Mayor resigns</h4><p>The mayor quit today.</p></a></div>",
             story()
         ));
+        let out = format!(
+            "{out}{}",
+            cleaned(&format!(
+                "<div class=\"teaser-text\"><p>A lead paragraph that is the story's own.</p></div>{}",
+                story()
+            ))
+        );
         for gone in ["Related", "Bridge closures", "Ferry times", "Mayor resigns"] {
             assert!(!out.contains(gone), "{gone} in {out}");
         }
@@ -1868,6 +2122,55 @@ mod tests {
         // A short closing line before the end of the text is not a tail.
         let out = cleaned(&format!("<p>It was the first vote of the year.</p>{story}"));
         assert!(out.contains("first vote"), "{out}");
+    }
+
+    #[test]
+    fn a_late_line_that_says_the_article_ended_goes_with_all_after_it() {
+        let teasers = "<h3>Mehr Themen:</h3><div><p><a href='/a'>Bridge</a></p>\
+                       <p>The ferry timetable for the summer, and what changes in June for \
+                       the people who cross every day.</p></div><p>3 Kommentare</p>";
+        let out = cleaned(&format!("<div>{}</div>{teasers}", story()));
+        assert!(out.contains("old bridge"), "{out}");
+        assert!(
+            !out.contains("Mehr Themen") && !out.contains("ferry") && !out.contains("Kommentare"),
+            "{out}"
+        );
+        // The same words early on head a section of the article: it stays.
+        let early = "<h3>Comments</h3><p>The council asked residents for comments on the \
+                     detour, and more than four hundred wrote in within a week of the vote.</p>";
+        let out = cleaned(&format!("{early}{}", story()));
+        assert!(out.contains("four hundred"), "{out}");
+        // A comment count ends it too.
+        let out = cleaned(&format!(
+            "{}<p>160 comments</p><p>A reader wrote: close it sooner.</p>",
+            story()
+        ));
+        assert!(!out.contains("160") && !out.contains("sooner"), "{out}");
+    }
+
+    #[test]
+    fn link_bars_bracketed_lines_times_and_file_offers_go() {
+        let out = cleaned(&format!(
+            "{}<p><a href='/feed'>Comments feed</a> | Comments closed | \
+             <a href='/tb'>Trackback URL</a></p>\
+             <p>(No ratings yet)</p>\
+             <div><p>It ends here.</p><time datetime='2020-04-03'>Publiziert: 03.04.2020, 12:35</time></div>\
+             <p><a href='/x.pdf'>Dieses Skript als PDF herunterladen</a></p>",
+            story()
+        ));
+        for gone in ["Trackback", "ratings", "Publiziert", "PDF"] {
+            assert!(!out.contains(gone), "{gone}: {out}");
+        }
+        assert!(out.contains("It ends here."), "{out}");
+        // A date inside a sentence stays.
+        let out = cleaned(&format!(
+            "<p>The vote was on <time datetime='2020-04-03'>3 April 2020</time>, late.</p>{}",
+            story()
+        ));
+        assert!(out.contains("3 April 2020"), "{out}");
+        // A bar of words with no furniture in it stays.
+        let out = cleaned(&format!("{}<p>Red | Green | Blue</p>", story()));
+        assert!(out.contains("Red | Green | Blue"), "{out}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability};
 
 use super::Parsed;
@@ -194,7 +194,7 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
             };
             let body = marked_html.as_deref().unwrap_or(&a.content);
             let (mut cleaned, [before, after]) = super::clean::clean(body, &known);
-            if let Some(lead) = standfirst.as_ref().and_then(|s| s.above(&a.text_content)) {
+            if let Some(lead) = standfirst.above(&a.text_content) {
                 cleaned.insert_str(0, &lead);
             }
             // A listing is one before cleaning takes its link lists out; after, what is left
@@ -266,18 +266,34 @@ fn read_fragment(text: &str) -> Parsed {
 /// pages set apart above the body, out of the block Readability keeps. It is found by the page's
 /// own description (`og:description`, `description`), which is usually that paragraph.
 struct Standfirst {
-    /// Its text, whitespace collapsed.
-    text: String,
-    /// The page's text, whitespace collapsed, and where the standfirst starts in it.
+    /// The page's text, whitespace collapsed.
     page: String,
-    at: usize,
+    /// The paragraphs that may be it, best first, whitespace collapsed, each with where it
+    /// starts in `page`.
+    found: Vec<(String, usize)>,
 }
 
 impl Standfirst {
     /// Characters of the description that must open the paragraph.
     const KEY: usize = 40;
 
-    fn find(doc: &Document) -> Option<Standfirst> {
+    /// The paragraph that opens with the page's own description, then the one the page names
+    /// as its standfirst.
+    fn find(doc: &Document) -> Standfirst {
+        let page = collapse(&doc.select("body").text());
+        let found = [Self::described(doc), Self::marked(doc)]
+            .into_iter()
+            .flatten()
+            .filter_map(|text| {
+                let at = page.find(&text)?;
+                Some((text, at))
+            })
+            .collect();
+        Standfirst { page, found }
+    }
+
+    /// The paragraph that opens with the page's own description.
+    fn described(doc: &Document) -> Option<String> {
         let desc = meta(
             doc,
             &["og:description", "description", "twitter:description"],
@@ -337,24 +353,196 @@ impl Standfirst {
                 at = el.parent();
             }
         }
-        let text = found?;
-        let page = collapse(&doc.select("body").text());
-        let at = page.find(&text)?;
-        Some(Standfirst { text, page, at })
+        found
+    }
+
+    /// A paragraph under the headline that the page names as its standfirst (`class="lead"`,
+    /// `dek`, `chapo`, `bajada`, `intro`, …), before the article's first paragraph of prose.
+    fn marked(doc: &Document) -> Option<String> {
+        /// Class or id words that name a standfirst.
+        const NAMES: &[&str] = &[
+            "lead",
+            "lede",
+            "leader",
+            "intro",
+            "introduction",
+            "standfirst",
+            "dek",
+            "deck",
+            "chapo",
+            "sapo",
+            "bajada",
+            "entradilla",
+            "summary",
+            "subtitle",
+            "subheadline",
+            "subline",
+            "strapline",
+            "abstract",
+            "vorspann",
+            "einleitung",
+            "teaser",
+            "excerpt",
+            "description",
+        ];
+        /// Words that make the same block something else: an author's box, a teaser list, a
+        /// caption, a prompt.
+        const NOT: &[&str] = &[
+            "author",
+            "comment",
+            "comments",
+            "cookie",
+            "newsletter",
+            "list",
+            "item",
+            "card",
+            "widget",
+            "related",
+            "image",
+            "img",
+            "caption",
+            "meta",
+            "breadcrumb",
+            "modal",
+            "share",
+            "site",
+            "footer",
+            "nav",
+            "menu",
+            "ad",
+            "promo",
+            "cta",
+            "banner",
+            "product",
+            "gallery",
+            "video",
+            "rating",
+            "box",
+        ];
+        /// A paragraph this long (characters) is the article's prose: the standfirst is above.
+        const PROSE: usize = 80;
+        let h1 = *doc.select("body h1").nodes().first()?;
+        let title = collapse(&h1.text());
+        let mut after = false;
+        for el in doc.root().descendants_it().filter(|n| n.is_element()) {
+            if el.id == h1.id {
+                after = true;
+                continue;
+            }
+            if !after || el.ancestors_it(None).any(|a| a.id == h1.id) {
+                continue;
+            }
+            let name = el.node_name();
+            let name = name.as_deref().unwrap_or_default();
+            if !matches!(name, "p" | "div" | "h2" | "span" | "section" | "header") {
+                continue;
+            }
+            let named = ["class", "id"]
+                .iter()
+                .filter_map(|a| el.attr(a))
+                .flat_map(|v| super::clean::words(&v))
+                .collect::<Vec<_>>();
+            if named.iter().any(|w| NAMES.contains(&w.as_str()))
+                && !named.iter().any(|w| NOT.contains(&w.as_str()))
+                && let Some(text) = Self::one_paragraph(&el, &title)
+            {
+                return Some(text);
+            }
+            if name == "p" && collapse(&el.text()).chars().count() >= PROSE {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The text of `el` when it is one paragraph of sentences: not inside navigation, a list or
+    /// a caption; holding no heading, list, table or picture and at most one `<p>`; not the
+    /// title; 60 to 1,000 characters of at least eight words, at most a fifth of it linked.
+    fn one_paragraph(el: &NodeRef, title: &str) -> Option<String> {
+        if el.ancestors_it(None).any(|a| {
+            matches!(
+                a.node_name().as_deref(),
+                Some(
+                    "nav"
+                        | "footer"
+                        | "aside"
+                        | "form"
+                        | "li"
+                        | "a"
+                        | "figure"
+                        | "figcaption"
+                        | "button"
+                        | "label"
+                )
+            )
+        }) {
+            return None;
+        }
+        let inner = el.find(&["p"]).len();
+        let blocked = el.descendants_it().any(|d| {
+            matches!(
+                d.node_name().as_deref(),
+                Some(
+                    "h1" | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                        | "ul"
+                        | "ol"
+                        | "table"
+                        | "img"
+                        | "picture"
+                        | "figure"
+                        | "video"
+                        | "blockquote"
+                )
+            )
+        });
+        if inner > 1 || blocked {
+            return None;
+        }
+        let text = collapse(&el.text());
+        let n = text.chars().count();
+        if !(60..=1000).contains(&n)
+            || text.split(' ').count() < 8
+            || (!title.is_empty() && text.contains(title))
+        {
+            return None;
+        }
+        let linked: usize = el
+            .find(&["a"])
+            .iter()
+            .map(|a| collapse(&a.text()).chars().count())
+            .sum();
+        (linked * 5 <= n).then_some(text)
     }
 
     /// The standfirst as a paragraph to put above `body` (Readability's text), when the body
     /// does not hold it and starts soon after it on the page.
     fn above(&self, body: &str) -> Option<String> {
-        let body = collapse(body);
-        let key: String = self.text.chars().take(Self::KEY).collect();
-        if body.contains(&key) {
-            return None;
-        }
-        let opening: String = body.chars().take(60).collect();
-        let start = self.page[self.at..].find(&opening)?;
-        // Close above the body: a paragraph far up the page is something else.
-        (start <= 3000).then(|| format!("<p>{}</p>\n", super::text::escape(&self.text)))
+        let collapsed = collapse(body);
+        // Lines of the body that say where it starts on the page (one Readability keeps may be
+        // laid out differently there, so three are tried).
+        let openings: Vec<String> = body
+            .lines()
+            .map(collapse)
+            .filter(|l| l.chars().count() >= 30)
+            .take(3)
+            .map(|l| l.chars().take(Self::KEY).collect())
+            .collect();
+        self.found.iter().find_map(|(text, at)| {
+            let key: String = text.chars().take(Self::KEY).collect();
+            if collapsed.contains(&key) {
+                return None;
+            }
+            let start = openings
+                .iter()
+                .filter_map(|o| self.page[*at..].find(o.as_str()))
+                .min()?;
+            // Close above the body: a paragraph far up the page is something else.
+            (start <= 3000).then(|| format!("<p>{}</p>\n", super::text::escape(text)))
+        })
     }
 }
 
@@ -547,5 +735,35 @@ mod tests {
         // A body that holds it already gets it once.
         let p = read(&page(true), Path::new("/tmp/x.html"));
         assert_eq!(p.body_html.matches(lead).count(), 1, "{}", p.body_html);
+    }
+
+    #[test]
+    fn a_standfirst_the_page_names_joins_the_body_but_an_author_box_does_not() {
+        let lead =
+            "Rents rose faster than wages for the ninth year running, and the city has no plan.";
+        let paras: String = (1..=8)
+            .map(|i| format!("<p>Paragraph {i} of the story: the housing office said on Monday that the figures came from three thousand leases signed last year.</p>"))
+            .collect();
+        // No description to find it by: only its class says what it is.
+        let page = |class: &str| {
+            format!(
+                "<!doctype html><html><head><title>Rents</title></head><body>\
+                 <header><h1>Rents outpace wages</h1><div class=\"{class}\">{lead}</div></header>\
+                 <div class=\"story-body\">{paras}</div></body></html>"
+            )
+        };
+        for class in ["article-dek", "c-intro", "Post__lead", "bajada"] {
+            let p = read(&page(class), Path::new("/tmp/x.html"));
+            assert!(
+                p.body_html.starts_with(&format!("<p>{lead}</p>")),
+                "{class}: {}",
+                p.body_html
+            );
+            assert_eq!(p.body_html.matches(lead).count(), 1, "{}", p.body_html);
+        }
+        for class in ["author-description", "teaser-list", "newsletter-intro"] {
+            let p = read(&page(class), Path::new("/tmp/x.html"));
+            assert!(!p.body_html.contains(lead), "{class}: {}", p.body_html);
+        }
     }
 }
