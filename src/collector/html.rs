@@ -264,7 +264,8 @@ fn read_fragment(text: &str) -> Parsed {
 
 /// The article's standfirst (the paragraph under the headline that sums it up), which many
 /// pages set apart above the body, out of the block Readability keeps. It is found by the page's
-/// own description (`og:description`, `description`), which is usually that paragraph.
+/// own description (`og:description`, `description`), which is usually that paragraph, or by
+/// the class the page gives it (`dek`, `lead`, `chapo`, …).
 struct Standfirst {
     /// The page's text, whitespace collapsed.
     page: String,
@@ -280,10 +281,18 @@ impl Standfirst {
     /// The paragraph that opens with the page's own description, then the one the page names
     /// as its standfirst.
     fn find(doc: &Document) -> Standfirst {
-        let page = collapse(&doc.select("body").text());
-        let found = [Self::described(doc), Self::marked(doc)]
+        let texts: Vec<String> = [Self::described(doc), Self::marked(doc)]
             .into_iter()
             .flatten()
+            .collect();
+        // The page's text is only needed when there is something to place in it.
+        let page = if texts.is_empty() {
+            String::new()
+        } else {
+            collapse(&doc.select("body").text())
+        };
+        let found = texts
+            .into_iter()
             .filter_map(|text| {
                 let at = page.find(&text)?;
                 Some((text, at))
