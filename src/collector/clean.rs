@@ -1584,14 +1584,35 @@ fn drop_from_end_marker(doc: &Document) {
     /// Share of the text (characters) that must come before the marker.
     const BEFORE: (usize, usize) = (3, 5);
     const SHORT: usize = 60;
+    /// A paragraph this long after the marker, mostly unlinked and in the block that holds the
+    /// article's paragraphs before it, is the article going on: the marker headed a box inside
+    /// it ("Mehr zum Thema" over three links), and the cut waits for a later marker.
+    const PROSE: usize = 200;
     let (leaves, lens) = leaf_blocks(doc);
     let total: usize = lens.iter().sum();
     let mut seen = 0;
-    for (leaf, len) in leaves.iter().zip(&lens) {
+    for (i, (leaf, len)) in leaves.iter().zip(&lens).enumerate() {
         if seen * BEFORE.1 >= total * BEFORE.0
             && (1..SHORT).contains(len)
             && is_end_marker(&normalized(&leaf.text()))
         {
+            // The article's paragraphs so far sit in these blocks; one of them going on
+            // after the marker is the article going on.
+            let article: Vec<_> = leaves[..i]
+                .iter()
+                .zip(&lens[..i])
+                .filter(|(_, len)| **len >= PROSE)
+                .filter_map(|(n, _)| n.parent().map(|p| p.id))
+                .collect();
+            let goes_on = leaves[i + 1..].iter().zip(&lens[i + 1..]).any(|(n, len)| {
+                *len >= PROSE
+                    && n.parent().is_some_and(|p| article.contains(&p.id))
+                    && chars_of_links(n) * 3 < *len
+            });
+            if goes_on {
+                seen += len;
+                continue;
+            }
             // Everything after the marker in document order: its following siblings, and
             // those of each block that holds it.
             let mut at = Some(*leaf);
@@ -1606,6 +1627,11 @@ fn drop_from_end_marker(doc: &Document) {
         }
         seen += len;
     }
+}
+
+/// Characters of the linked text in `node`.
+fn chars_of_links(node: &NodeRef) -> usize {
+    node.find(&["a"]).iter().map(chars_of).sum()
 }
 
 /// The blocks that hold no other block, in document order, with the characters of each
@@ -2140,6 +2166,20 @@ mod tests {
                      detour, and more than four hundred wrote in within a week of the vote.</p>";
         let out = cleaned(&format!("{early}{}", story()));
         assert!(out.contains("four hundred"), "{out}");
+        // A box inside the article ("Mehr zum Thema" over links) with the article going on
+        // after it cuts nothing of the article.
+        let long = "<p>The detour adds twenty minutes to every crossing, the council said, and \
+                    the ferry will run every half hour from May until the bridge opens again in \
+                    the spring, with a night service on Fridays and Saturdays for the bars.</p>";
+        let out = cleaned(&format!(
+            "<div>{}{long}<div><h3>Mehr zum Thema</h3><ul><li><a href='/a'>Bridges</a></li>\
+             <li><a href='/b'>Ferries</a></li></ul></div><p>It went on: the last paragraph of \
+             the story, long enough to be the article's own, says who pays for the ferry and \
+             for how long, and when the council will vote on the bill next month, after the \
+             summer recess.</p></div>",
+            story()
+        ));
+        assert!(out.contains("last paragraph of the story"), "{out}");
         // A comment count ends it too.
         let out = cleaned(&format!(
             "{}<p>160 comments</p><p>A reader wrote: close it sooner.</p>",
