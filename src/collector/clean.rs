@@ -161,6 +161,7 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
             || is_call_to_action(&text)
             || is_paywall_prompt(&text)
             || is_link_bar(&text)
+            || is_meta_lines(node)
         {
             node.remove_from_parent();
         }
@@ -619,6 +620,29 @@ const SUFFIXES: &[&str] = &[
     "en formato pdf",
     "w formacie pdf",
 ];
+
+/// A block of lines set apart by `<br>`, each of them a date, a metadata label or a
+/// boilerplate line: "24.01.2022 11:38<br>Kategorie: News".
+fn is_meta_lines(node: &NodeRef) -> bool {
+    let mut lines = vec![String::new()];
+    for child in node.children_it(false) {
+        if child.node_name().as_deref() == Some("br") {
+            lines.push(String::new());
+        } else if let Some(last) = lines.last_mut() {
+            last.push_str(&child.text());
+            last.push(' ');
+        }
+    }
+    let lines: Vec<String> = lines
+        .iter()
+        .map(|l| normalized(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.len() >= 2
+        && lines.iter().all(|l| {
+            is_date_line(l) || is_label_line(l) || is_boilerplate_line(l) || is_reading_time(l)
+        })
+}
 
 /// A bar of short items set apart by `|`, one of them furniture: "Comments feed | Comments
 /// closed | Trackback URL".
@@ -1152,7 +1176,25 @@ fn is_reading_time(text: &str) -> bool {
 /// An affiliate disclosure: "Für Links auf dieser Seite erhält CHIP ggf. eine Provision",
 /// "We may earn a commission when you buy through links on our site".
 fn is_disclosure(text: &str) -> bool {
-    text.chars().count() <= 400
+    /// A note that the post is advertising, in the words such notes use.
+    const SPONSORED: &[&str] = &[
+        "enthält werbung",
+        "unbezahlte werbung",
+        "bezahlte werbung",
+        "bezahlte partnerschaft",
+        "sponsored post",
+        "this post is sponsored",
+        "this post contains sponsored",
+        "contains advertising",
+        "contenu sponsorisé",
+        "contenido patrocinado",
+        "artykuł sponsorowany",
+    ];
+    let n = text.chars().count();
+    if n <= 200 && SPONSORED.iter().any(|w| text.contains(w)) {
+        return true;
+    }
+    n <= 400
         && [
             "affiliate",
             "provision",
@@ -1313,25 +1355,36 @@ fn drop_repeated_header(doc: &Document, known: &Known) {
     let title = known.title.map(normalized).filter(|t| !t.is_empty());
     let byline = known.byline.map(normalized).filter(|b| !b.is_empty());
     let leaves: Vec<NodeRef> = doc
-        .select("h1, h2, h3, p, div, span, time, address")
+        .select("h1, h2, h3, h4, h5, h6, p, div, span, time, address")
         .nodes()
         .iter()
         .filter(|n| !has_block_child(n) && chars_of(n) > 0)
-        .take(4)
+        .take(6)
         .cloned()
         .collect();
-    for node in leaves {
+    // The header ends at the last of these lines that is the title, the byline or a date; short
+    // labels before it (a kicker, a section: "Artikel", "Corona") go with it.
+    let mut end = None;
+    for (i, node) in leaves.iter().enumerate() {
         let text = normalized(&node.text());
         let is_title = title.as_deref() == Some(text.as_str());
         let is_byline = byline.as_deref().is_some_and(|b| {
             text == b || text.strip_prefix("by ").or(text.strip_prefix("von ")) == Some(b)
         });
         let is_date = text.chars().count() <= 40 && crate::dates::parse_published(&text).is_some();
+        let is_label = text.chars().count() <= 30
+            && text.split(' ').count() <= 3
+            && !text.contains(['.', '!', '?']);
         if is_title || is_byline || is_date {
-            node.remove_from_parent();
-        } else {
+            end = Some(i);
+        } else if !is_label {
             // The first line that is the article's own ends the header.
             break;
+        }
+    }
+    if let Some(end) = end {
+        for node in &leaves[..=end] {
+            node.remove_from_parent();
         }
     }
 }
@@ -1982,6 +2035,36 @@ mod tests {
             out.contains("Jane Doe contributed"),
             "the byline further down stays: {out}"
         );
+        // Labels above the title (a section, a kicker) go with it; a byline in a small heading
+        // goes too.
+        let out = clean(
+            &format!(
+                "<p>Artikel</p><p>Corona</p><h5>Old Bridge to Close</h5><h5>Jane Doe</h5>{}",
+                story()
+            ),
+            &known,
+        )
+        .0;
+        for gone in ["Artikel", "Corona", "Old Bridge", "Jane Doe"] {
+            assert!(!out.contains(gone), "{gone}: {out}");
+        }
+        // A short opening line with no header after it is the article's.
+        let out = clean(&format!("<h2>Why now</h2>{}", story()), &known).0;
+        assert!(out.contains("Why now"), "{out}");
+    }
+
+    #[test]
+    fn a_block_of_meta_lines_goes_but_a_verse_stays() {
+        let out = cleaned(&format!(
+            "<div>24.01.2022 11:38<br/>Kategorie: <a href='/news'>News</a></div>{}\
+             <p>The river, slow,<br/>the bridge, closed,<br/>the ferry late.</p>",
+            story()
+        ));
+        assert!(
+            !out.contains("Kategorie") && !out.contains("11:38"),
+            "{out}"
+        );
+        assert!(out.contains("the ferry late."), "{out}");
     }
 
     #[test]
@@ -2064,10 +2147,12 @@ mod tests {
              <p>¡Mira lo que tiene nuestro canal de YouTube!</p>\
              <p>The ferry company said it would download the new timetable to every ticket \
              machine by May, and publish it on its app.</p>\
-             <p>She read for 20 minutes every night.</p>",
+             <p>She read for 20 minutes every night.</p>\
+             <p>*Werbung. Dieser Beitrag enthält Werbung für Marini.</p>",
             story()
         ));
         for gone in [
+            "Marini",
             "5 min read",
             "przeczytasz",
             "Provision",
