@@ -171,6 +171,7 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
     drop_repeated_header(&doc, known);
     drop_empty(&doc);
     drop_short_tail(&doc);
+    drop_trailing_headings(&doc);
     let after = super::verdict::Shape::of(&doc.root());
     (doc.html().to_string(), [before, after])
 }
@@ -1566,7 +1567,6 @@ const END_MARKERS: &[&str] = &[
     "über die autorin",
     "zum autor",
     "zur autorin",
-    "quellen ausblenden",
     "mehr infos",
     // Spanish, Portuguese, Italian
     "artículos relacionados",
@@ -1707,6 +1707,32 @@ fn leaf_blocks(doc: &Document) -> (Vec<NodeRef<'_>>, Vec<usize>) {
         })
         .collect();
     (leaves, lens)
+}
+
+/// A heading with nothing after it heads a section that was taken out ("Weitere Tourentipps",
+/// "Heute empfehlen wir"): an article does not end on a heading (unless it is a sentence).
+fn drop_trailing_headings(doc: &Document) {
+    loop {
+        let (leaves, lens) = leaf_blocks(doc);
+        let Some(last) = lens.iter().rposition(|n| *n > 0) else {
+            return;
+        };
+        let leaf = leaves[last];
+        let heading = matches!(
+            leaf.node_name().as_deref(),
+            Some("h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+        );
+        // A heading that is a sentence ("He set up a fake profile. It backs his story.") may be
+        // the article's last line, set large.
+        let sentence = leaf
+            .text()
+            .trim_end()
+            .ends_with(['.', '!', '?', '…', '"', '“', '”', '»', '«']);
+        if !heading || sentence || leaves[last + 1..].iter().any(has_picture) {
+            return;
+        }
+        leaf.remove_from_parent();
+    }
 }
 
 fn has_picture(node: &NodeRef) -> bool {
@@ -2051,6 +2077,29 @@ mod tests {
         // A short opening line with no header after it is the article's.
         let out = clean(&format!("<h2>Why now</h2>{}", story()), &known).0;
         assert!(out.contains("Why now"), "{out}");
+    }
+
+    #[test]
+    fn a_heading_that_ends_the_text_goes_unless_it_is_a_sentence() {
+        let out = cleaned(&format!(
+            "{}<h3>Weitere Tourentipps in Schweden</h3><h4>Heute empfehlen wir</h4>",
+            story()
+        ));
+        assert!(
+            !out.contains("Tourentipps") && !out.contains("empfehlen"),
+            "{out}"
+        );
+        let out = cleaned(&format!(
+            "{}<h3>He set up a fake profile. It backs his story.</h3>",
+            story()
+        ));
+        assert!(out.contains("fake profile"), "{out}");
+        // A heading over a picture heads the picture.
+        let out = cleaned(&format!(
+            "{}<h3>The bridge in 1911</h3><p><img src='a.jpg' alt='The bridge'></p>",
+            story()
+        ));
+        assert!(out.contains("The bridge in 1911"), "{out}");
     }
 
     #[test]
