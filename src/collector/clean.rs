@@ -625,9 +625,13 @@ const SUFFIXES: &[&str] = &[
 /// A block of lines set apart by `<br>`, each of them a date, a metadata label or a
 /// boilerplate line: "24.01.2022 11:38<br>Kategorie: News".
 fn is_meta_lines(node: &NodeRef) -> bool {
+    let is_br = |c: &NodeRef| c.node_name().as_deref() == Some("br");
+    if !node.children_it(false).any(|c| is_br(&c)) {
+        return false;
+    }
     let mut lines = vec![String::new()];
     for child in node.children_it(false) {
-        if child.node_name().as_deref() == Some("br") {
+        if is_br(&child) {
             lines.push(String::new());
         } else if let Some(last) = lines.last_mut() {
             last.push_str(&child.text());
@@ -1713,26 +1717,41 @@ fn leaf_blocks(doc: &Document) -> (Vec<NodeRef<'_>>, Vec<usize>) {
 /// "Heute empfehlen wir"): an article does not end on a heading (unless it is a sentence).
 fn drop_trailing_headings(doc: &Document) {
     loop {
-        let (leaves, lens) = leaf_blocks(doc);
-        let Some(last) = lens.iter().rposition(|n| *n > 0) else {
+        let Some(last) = doc.select("h1, h2, h3, h4, h5, h6").nodes().last().copied() else {
             return;
         };
-        let leaf = leaves[last];
-        let heading = matches!(
-            leaf.node_name().as_deref(),
-            Some("h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-        );
-        // A heading that is a sentence ("He set up a fake profile. It backs his story.") may be
-        // the article's last line, set large.
-        let sentence = leaf
-            .text()
+        // A sentence ("He set up a fake profile. It backs his story.") may be the article's
+        // last line, set large.
+        let text = last.text();
+        let sentence = text
             .trim_end()
             .ends_with(['.', '!', '?', '…', '"', '“', '”', '»', '«']);
-        if !heading || sentence || leaves[last + 1..].iter().any(has_picture) {
+        if sentence || !nothing_after(&last) {
             return;
         }
-        leaf.remove_from_parent();
+        last.remove_from_parent();
     }
+}
+
+/// Whether nothing to read or see follows `node` in document order.
+fn nothing_after(node: &NodeRef) -> bool {
+    let mut at = Some(*node);
+    while let Some(n) = at {
+        let mut next = n.next_sibling();
+        while let Some(sib) = next {
+            if !sib.text().trim().is_empty() || has_picture(&sib) || is_picture(&sib) {
+                return false;
+            }
+            next = sib.next_sibling();
+        }
+        at = n.parent();
+    }
+    true
+}
+
+fn is_picture(node: &NodeRef) -> bool {
+    node.node_name()
+        .is_some_and(|n| matches!(n.as_ref(), "img" | "picture" | "video" | "svg"))
 }
 
 fn has_picture(node: &NodeRef) -> bool {
