@@ -376,14 +376,16 @@ pub fn append_source(
     list.push(table);
     let mut doc = toml_edit::DocumentMut::new();
     doc.insert("source", toml_edit::Item::ArrayOfTables(list));
+    // The file's own line ends: a config written on Windows stays CRLF throughout.
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut out = text.to_owned();
     if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
+        out.push_str(nl);
     }
-    if !out.is_empty() && !out.ends_with("\n\n") {
-        out.push('\n');
+    if !out.is_empty() && !out.ends_with(&format!("{nl}{nl}")) {
+        out.push_str(nl);
     }
-    out.push_str(&doc.to_string());
+    out.push_str(&doc.to_string().replace('\n', nl));
     Config::parse(&out, path)?;
     Ok(out)
 }
@@ -559,6 +561,22 @@ impl Config {
                 Ok(_) => {}
                 Err(e) => return Err(format!("[input] max-file-size: {e}")),
             }
+        }
+        for (key, v) in [
+            ("[fetch] per-host", f.per_host),
+            ("[fetch] global", f.global),
+        ] {
+            if v == 0 {
+                return Err(format!(
+                    "{key} = 0 would never fetch anything: give 1 or more (requests at once)"
+                ));
+            }
+        }
+        if self.issue.limit == Some(0) {
+            return Err(
+                "[issue] limit = 0 would build issues with no article: give 1 or more, or leave limit out for no limit"
+                    .into(),
+            );
         }
         if self.issue.keep == Some(0) {
             return Err(

@@ -73,6 +73,8 @@ pub enum DateError {
     NotADate(String),
     #[error("`{0}` is neither a duration (36h, 3d, 2w) nor a date (2026-11-28)")]
     NotAnInstant(String),
+    #[error("`{0}` reaches past the dates inkquire can count (back to the year -262143)")]
+    OutOfRange(String),
 }
 
 pub fn parse_issue_date(s: &str) -> Result<NaiveDate, DateError> {
@@ -102,7 +104,9 @@ pub fn parse_instant(
     end_of_day: bool,
 ) -> Result<DateTime<FixedOffset>, DateError> {
     if let Some(d) = parse_duration(s) {
-        return Ok(now - d);
+        return now
+            .checked_sub_signed(d)
+            .ok_or_else(|| DateError::OutOfRange(s.to_owned()));
     }
     if let Ok(day) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
         let t = if end_of_day {
@@ -158,5 +162,23 @@ mod tests {
             "2026-11-01T23:59:59+00:00"
         );
         assert!(parse_instant("soon", now, false).is_err());
+        // A duration past the calendar is refused by name, never a panic.
+        for far in [
+            "99999999999d",
+            "99999999999999999w",
+            "9999999999999999999999h",
+        ] {
+            assert!(
+                matches!(
+                    parse_instant(far, now, false),
+                    Err(DateError::OutOfRange(_)) | Err(DateError::NotAnInstant(_))
+                ),
+                "{far}"
+            );
+        }
+        assert_eq!(
+            parse_instant("99999999999d", now, false),
+            Err(DateError::OutOfRange("99999999999d".into()))
+        );
     }
 }

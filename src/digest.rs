@@ -232,8 +232,11 @@ pub fn run(
     let folder = plan.folder().to_path_buf();
 
     // What a killed run left: its temporary files, an issue half-made, deliveries owed.
-    shelf::remove_stale_parts(&folder);
+    shelf::remove_own_parts(&store)?;
     for r in shelf::recover(&mut store, &targets)? {
+        if let shelf::Recovered::Finished(number) = r {
+            recovered_report(&store, number)?;
+        }
         on(Event::Recovered(r));
     }
     let tell = |e: &outbox::Event| on(Event::Delivery(e));
@@ -262,6 +265,12 @@ pub fn run(
     let (Some(written), Some(files)) = (outcome.written.clone(), outcome.files.clone()) else {
         for m in crate::deliver::mailbox::settle(&mut store, config)? {
             on(Event::Mail(&m));
+        }
+        // Nothing new is no reason to keep more than `keep` issues (a delivery just made or
+        // a `keep` just lowered may leave more).
+        if let Some(keep) = config.issue.keep {
+            let pruned = shelf::prune(&mut store, keep)?;
+            on(Event::Pruned(&pruned));
         }
         let owed = store.undelivered()?;
         return Ok(Digested {
@@ -318,6 +327,7 @@ pub fn run(
         images: outcome.images_report.clone(),
         deliveries,
         seconds: started.elapsed().as_secs_f64(),
+        finished_by_later_run: false,
     };
     if let Some(path) = &files.report {
         report.write(path)?;
@@ -333,6 +343,23 @@ pub fn run(
         owed,
         report: Some(report),
     })
+}
+
+/// Write the report of issue `number`, which this run finished for a killed one, unless the
+/// killed run got as far as writing it.
+fn recovered_report(store: &Store, number: u32) -> Result<(), DigestError> {
+    use crate::store::IssueState;
+    let mut finished = store.issues_in(IssueState::Built)?;
+    finished.extend(store.issues_in(IssueState::Delivered)?);
+    let Some(issue) = finished.into_iter().find(|i| i.number == number) else {
+        return Ok(());
+    };
+    if let Some(path) = issue.file(crate::store::FileRole::Report)
+        && !path.exists()
+    {
+        IssueReport::recovered(store, &issue)?.write(path)?;
+    }
+    Ok(())
 }
 
 /// What a digest would do now.

@@ -294,6 +294,10 @@ pub fn redact(url: &str) -> String {
     if u.password().is_some() {
         let _ = u.set_password(Some("***"));
         changed = true;
+    } else if !u.username().is_empty() {
+        // A name alone before the host is how tokens are often given (`https://TOKEN@host/`).
+        let _ = u.set_username("***");
+        changed = true;
     }
     let secret = |k: &str| {
         let k = k.to_ascii_lowercase().replace(['-', '_'], "");
@@ -340,6 +344,35 @@ pub fn redact(url: &str) -> String {
     } else {
         url.to_owned()
     }
+}
+
+/// `text` with every web address in it made fit to show ([`redact`]): for messages, reports
+/// and listings that quote addresses among other words.
+pub fn redact_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let lower = text.to_ascii_lowercase();
+    let starts: Vec<usize> = lower
+        .match_indices("http")
+        .map(|(i, _)| i)
+        .filter(|&i| lower[i..].starts_with("http://") || lower[i..].starts_with("https://"))
+        .collect();
+    if starts.is_empty() {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for start in starts {
+        if start < at {
+            continue;
+        }
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\'))
+            .map_or(text.len(), |n| start + n);
+        out.push_str(&text[at..start]);
+        out.push_str(&redact(&text[start..end]));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    if out == text { text.into() } else { out.into() }
 }
 
 /// Whether an address is one that remote content must not make us connect to: loopback,

@@ -43,17 +43,17 @@ pub fn enabled(l: Level) -> bool {
 /// A warning line on stderr, unless `-q`.
 #[macro_export]
 macro_rules! warn_line {
-    ($($t:tt)*) => { if $crate::log::enabled($crate::log::Level::Warn) { eprintln!($($t)*) } };
+    ($($t:tt)*) => { if $crate::log::enabled($crate::log::Level::Warn) { eprintln!("{}", $crate::fetch::redact_text(&format!($($t)*))) } };
 }
 
 /// A progress or summary line on stderr, unless `-q` (or `INKQUIRE_LOG=warn`).
 #[macro_export]
 macro_rules! info_line {
-    ($($t:tt)*) => { if $crate::log::enabled($crate::log::Level::Info) { eprintln!($($t)*) } };
+    ($($t:tt)*) => { if $crate::log::enabled($crate::log::Level::Info) { eprintln!("{}", $crate::fetch::redact_text(&format!($($t)*))) } };
 }
 
 /// A detail line on stderr, with `-v` (or `INKQUIRE_LOG=debug`).
 #[macro_export]
 macro_rules! debug_line {
-    ($($t:tt)*) => { if $crate::log::enabled($crate::log::Level::Debug) { eprintln!($($t)*) } };
+    ($($t:tt)*) => { if $crate::log::enabled($crate::log::Level::Debug) { eprintln!("{}", $crate::fetch::redact_text(&format!($($t)*))) } };
 }

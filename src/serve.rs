@@ -99,13 +99,13 @@ fn list(folder: &Path) -> Vec<Entry> {
             .unwrap_or(std::time::UNIX_EPOCH);
         let (title, number, date, summary) = match report {
             Some(r) => (
-                r.title.clone(),
+                shown(&r.title),
                 Some(r.issue),
-                r.date.clone(),
+                shown(&r.date),
                 r.articles
                     .iter()
                     .take(6)
-                    .map(String::as_str)
+                    .map(|t| shown(t))
                     .collect::<Vec<_>>()
                     .join(" · "),
             ),
@@ -126,6 +126,18 @@ fn list(folder: &Path) -> Vec<Entry> {
     }
     out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.epub.cmp(&a.1.epub)));
     out.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Text from a report (titles come from feeds) fit for a page: no control characters, and no
+/// bidirectional overrides or embeddings that would turn the rest of the page around (each
+/// title is isolated where it is shown instead).
+fn shown(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            !(c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        })
+        .collect()
 }
 
 impl Entry {
@@ -209,7 +221,7 @@ pub fn index(folder: &Path) -> String {
         s.push_str("<ul>\n");
         for e in &entries {
             s.push_str(&format!(
-                "<li><a href=\"/issues/{}\">{}</a>",
+                "<li><a href=\"/issues/{}\"><bdi>{}</bdi></a>",
                 esc_attr(&url_escape(&e.epub)),
                 esc(&e.heading())
             ));
@@ -223,7 +235,7 @@ pub fn index(folder: &Path) -> String {
                 ));
             }
             if !e.summary.is_empty() {
-                s.push_str(&format!("<br/>{}", esc(&e.summary)));
+                s.push_str(&format!("<br/><bdi>{}</bdi>", esc(&e.summary)));
             }
             s.push_str("</li>\n");
         }
@@ -523,17 +535,18 @@ fn byte_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, ()> 
     let (a, b) = spec.split_once('-').ok_or(())?;
     let (a, b) = (a.trim(), b.trim());
     let (start, end) = if a.is_empty() {
-        let n: u64 = b.parse().map_err(|_| ())?;
+        let n = position(b)?;
         if n == 0 {
             return Err(());
         }
         (len.saturating_sub(n), len.checked_sub(1).ok_or(())?)
     } else {
-        let start: u64 = a.parse().map_err(|_| ())?;
+        let start = position(a)?;
         let end = if b.is_empty() {
             len.checked_sub(1).ok_or(())?
         } else {
-            b.parse::<u64>().map_err(|_| ())?.min(len.saturating_sub(1))
+            // A last position past the end, however large, means the end (RFC 9110 14.1.2).
+            position(b)?.min(len.saturating_sub(1))
         };
         (start, end)
     };
@@ -541,6 +554,15 @@ fn byte_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, ()> 
         return Err(());
     }
     Ok(Some((start, end)))
+}
+
+/// A byte position of a Range header: digits, however many (a number past what fits is as
+/// good as the largest).
+fn position(digits: &str) -> Result<u64, ()> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(());
+    }
+    Ok(digits.parse().unwrap_or(u64::MAX))
 }
 
 /// A book, whole or the range asked for, streamed from the disk.
@@ -701,5 +723,19 @@ mod tests {
         assert_eq!(byte_range(Some("bytes=x-3"), 100), Err(()));
         assert_eq!(byte_range(Some("bytes=0-1,5-6"), 100), Ok(None));
         assert_eq!(byte_range(Some("pages=1-2"), 100), Ok(None));
+        // A last position past anything a number holds is the end (RFC 9110).
+        assert_eq!(
+            byte_range(Some("bytes=0-18446744073709551616"), 100),
+            Ok(Some((0, 99)))
+        );
+        assert_eq!(
+            byte_range(Some("bytes=-99999999999999999999999"), 100),
+            Ok(Some((0, 99)))
+        );
+        assert_eq!(
+            byte_range(Some("bytes=99999999999999999999-"), 100),
+            Err(())
+        );
+        assert_eq!(byte_range(Some("bytes=+5-9"), 100), Err(()));
     }
 }

@@ -883,6 +883,17 @@ impl Store {
         )?)
     }
 
+    /// Every file the ledger records as written by one of its issues (each path once).
+    pub fn recorded_files(&self) -> Result<Vec<PathBuf>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT path FROM issue_files ORDER BY path")?;
+        let paths = stmt
+            .query_map([], |r| Ok(PathBuf::from(r.get::<_, String>(0)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(paths)
+    }
+
     /// Forget files `keep` removed (or that are gone).
     pub fn forget_file(&mut self, issue: u32, path: &Path) -> Result<()> {
         self.conn.execute(
@@ -890,6 +901,17 @@ impl Store {
             params![issue, path.display().to_string()],
         )?;
         Ok(())
+    }
+
+    /// The titles of the articles an issue holds, in the order they were reserved (the book's).
+    pub fn issue_titles(&self, issue: u32) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.title FROM issue_articles ia JOIN articles a ON a.id = ia.article
+             WHERE ia.issue = ?1 ORDER BY ia.rowid",
+        )?;
+        Ok(stmt
+            .query_map([issue], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
     }
 
     /// The article ids an issue holds.

@@ -10,6 +10,8 @@ use std::path::PathBuf;
 
 use inkquire::collector::remote::{Offer, offer};
 use inkquire::config::{Config, FullText, SourceConfig};
+
+use super::edit::ConfigEdit;
 use inkquire::fetch::{HttpFetcher, redact};
 
 use super::args::{AddArgs, SaveArgs};
@@ -31,7 +33,7 @@ pub fn run(args: AddArgs) -> anyhow::Result<Exit> {
     };
     // A config reached through a link (dotfiles) is edited where it lives.
     let path = std::fs::canonicalize(&path).unwrap_or(path);
-    let (text, config) = if path.exists() {
+    let (before, config) = if path.exists() {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
         let config = Config::parse(&text, &path)?;
@@ -105,15 +107,43 @@ pub fn run(args: AddArgs) -> anyhow::Result<Exit> {
         }
         _ => inkquire::info_line!("{shown}: {}", describe_offer(&found)),
     }
+    // The config as it is now, under its lock: another `add` may have written it while this
+    // one was looking at the site, and its source must stay.
+    let edit = ConfigEdit::open(&path)?;
+    let text = edit.text().unwrap_or_default().to_owned();
+    if text != before {
+        let now = Config::parse(&text, &path)?;
+        if let Some(there) = already(&now, source.url.as_deref().unwrap_or_default()) {
+            say_already("", &args.url, &path, &there);
+            return Ok(Exit::Done);
+        }
+    }
     let new_text = inkquire::config::append_source(&text, &path, &source)?;
-    write_config(&path, &new_text)?;
+    edit.save(&new_text)?;
     let added = &new_text[text.len()..];
+    // Line by line: printable() shows a line end as a control character.
+    let shown_lines: Vec<String> = added
+        .trim()
+        .lines()
+        .map(|l| printable(&redact_line(l)).into_owned())
+        .collect();
     inkquire::info_line!(
         "Added to {}:\n{}\nIts articles come with the next `inkquire collect` or `inkquire digest`.",
         path.display(),
-        printable(added.trim_end())
+        shown_lines.join("\n")
     );
     Ok(Exit::Done)
+}
+
+/// One line of the config snippet `add` shows, with a password or token in an address hidden.
+fn redact_line(line: &str) -> String {
+    match line.split_once(" = \"") {
+        Some((key, rest)) if key == "url" => {
+            let value = rest.strip_suffix('"').unwrap_or(rest);
+            format!("{key} = \"{}\"", redact(value))
+        }
+        _ => line.to_owned(),
+    }
 }
 
 /// `url` (introduced by `what`) is a source of the config at `path` already, as `there`.
@@ -186,24 +216,6 @@ fn choose(n: usize, pick: Option<usize>, list: impl Fn() -> String) -> Result<us
             _ => eprintln!("A number from 1 to {n}, please."),
         }
     }
-}
-
-/// Replace the config with `text`, through a temporary file renamed into place, keeping the
-/// file's permissions (a config may be private).
-fn write_config(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    let mode = {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path)
-            .map(|m| m.permissions().mode() & 0o7777)
-            .unwrap_or(0o644)
-    };
-    #[cfg(not(unix))]
-    let mode = 0o644;
-    let mut file = inkquire::shelf::AtomicFile::create(path)?;
-    file.write_with(|w| w.write_all(text.as_bytes()))?;
-    file.commit_with_mode(mode)?;
-    Ok(())
 }
 
 /// `inkquire save URL...`: each page fetched now into the ledger, pending for the next issue.

@@ -435,8 +435,8 @@ pub struct SelectArgs {
     #[arg(long = "topic", value_name = "TOPIC")]
     pub topics: Vec<String>,
 
-    /// At most this many articles, newest first.
-    #[arg(long, value_name = "N")]
+    /// At most this many articles, newest first (1 or more).
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub limit: Option<usize>,
 }
 

@@ -239,7 +239,7 @@ pub fn list(args: ListArgs) -> anyhow::Result<Exit> {
         let _ = writeln!(
             std::io::stdout().lock(),
             "{}",
-            serde_json::to_string_pretty(&items)?
+            inkquire::fetch::redact_text(&serde_json::to_string_pretty(&items)?)
         );
     } else {
         let mut out = std::io::stdout().lock();
@@ -275,16 +275,15 @@ pub fn init(args: InitArgs) -> anyhow::Result<Exit> {
             ));
         }
     };
-    if path.exists() && !args.force {
+    // Under the config's editing lock, so an `add` running now is not written over.
+    let edit = super::edit::ConfigEdit::open(&path)?;
+    if edit.text().is_some() && !args.force {
         return Ok(usage_error(&format!(
             "{} already exists (use --force to replace it)",
             path.display()
         )));
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&path, inkquire::config::STARTER)?;
+    edit.save(inkquire::config::STARTER)?;
     inkquire::info_line!(
         "Wrote {}. Edit its [[source]] entries, then run: inkquire collect && inkquire build --since last-issue",
         path.display()
@@ -301,7 +300,7 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     let mut failed = 0;
     for problem in inkquire::deliver::check_settings(&config.deliveries, config.smtp.as_ref()) {
         failed += 1;
-        eprintln!("error: {problem}");
+        eprintln!("error: {}", printable(&problem.to_string()));
     }
     let fetcher = HttpFetcher::new(config.fetch.clone());
     for s in &config.sources {

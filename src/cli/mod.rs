@@ -11,6 +11,7 @@ mod add;
 mod args;
 mod commands;
 mod digest;
+mod edit;
 mod extract;
 mod print;
 
@@ -48,7 +49,7 @@ impl From<Exit> for ExitCode {
 
 /// Say what is wrong with how the command was used: exit 2.
 pub fn usage_error(msg: &str) -> Exit {
-    eprintln!("error: {msg}");
+    eprintln!("error: {}", inkquire::fetch::redact_text(msg));
     Exit::Nothing
 }
 
@@ -114,7 +115,7 @@ pub fn main() -> ExitCode {
     };
     result
         .unwrap_or_else(|e| {
-            eprintln!("error: {}", said(&e));
+            eprintln!("error: {}", inkquire::fetch::redact_text(&said(&e)));
             if let Some(h) = hint(&e) {
                 eprintln!("hint: {h}");
             }

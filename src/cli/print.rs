@@ -72,8 +72,17 @@ pub fn print_report(report: &Report) {
 }
 
 /// Text from feeds and pages made safe for a terminal or a cron mail: control characters
-/// (escape sequences, carriage returns, bells, bidirectional overrides) are shown as `�`.
+/// (escape sequences, carriage returns, bells, bidirectional overrides) are shown as `�`, and
+/// a password or token in any web address as `***` (every line the command line prints goes
+/// through here).
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    match inkquire::fetch::redact_text(s) {
+        std::borrow::Cow::Borrowed(s) => shown(s),
+        std::borrow::Cow::Owned(s) => shown(&s).into_owned().into(),
+    }
+}
+
+fn shown(s: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| {
         (c.is_control() && c != '\t')
             || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

@@ -9,7 +9,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How the connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +41,79 @@ pub enum ImapError {
     Protocol(String),
     #[error("the server does not offer STARTTLS")]
     NoStartTls,
+    #[error("the server sent no complete answer within {0} s")]
+    Stalled(u64),
 }
 
-/// The longest line, and the largest literal, a server may send.
+/// The longest line, and the smallest largest literal, a server may send.
 const MAX_LINE: usize = 64 * 1024;
+
+/// What one command's answer may hold in all, counted in bytes as sent (line ends included):
+/// the largest message allowed and this much more. Whatever the server sends, the client holds
+/// no more than about this much of one answer.
+const ANSWER_BYTES: usize = 32 << 20;
+
+/// The most lines one command's answer may have: an endless stream of empty or `*` lines costs
+/// memory for each line kept, however short.
+const ANSWER_LINES: usize = 100_000;
+
+/// A connection whose reads end at a deadline as well as after a pause: a server that sends a
+/// byte a second keeps no command waiting beyond its time.
+struct Conn {
+    stream: Stream,
+    /// The most a read may wait for the next bytes.
+    idle: Duration,
+    /// When the answer being read must be complete.
+    deadline: Option<Instant>,
+    /// A read ended because the deadline had passed.
+    expired: bool,
+}
+
+impl Conn {
+    fn socket(&self) -> &TcpStream {
+        match &self.stream {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(deadline) = self.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                self.expired = true;
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the answer's time is up",
+                ));
+            }
+            self.socket().set_read_timeout(Some(left.min(self.idle)))?;
+        }
+        match self.stream.read(buf) {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) && self.deadline.is_some_and(|d| Instant::now() >= d) =>
+            {
+                self.expired = true;
+                Err(e)
+            }
+            other => other,
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.stream.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.stream.flush()
+    }
+}
 
 enum Stream {
     Plain(TcpStream),
@@ -89,14 +158,21 @@ pub struct Server<'a> {
     pub security: Security,
     /// PEM certificates to trust besides the usual roots (a home server's own).
     pub ca_file: Option<&'a std::path::Path>,
+    /// The most a read waits for the next bytes.
     pub timeout: Duration,
+    /// The most one command's whole answer may take (`[fetch] total-timeout`); the session as
+    /// a whole gets ten times this.
+    pub total: Duration,
 }
 
 pub struct Session {
-    conn: BufReader<Stream>,
+    conn: BufReader<Conn>,
     tag: u32,
     /// The largest message fetched.
     max_literal: usize,
+    /// One command's time, and when the whole session must be over.
+    per_command: Duration,
+    ends: Instant,
 }
 
 impl Session {
@@ -112,16 +188,26 @@ impl Session {
             .map_err(|e| ImapError::Connect(addr.clone(), e))?;
         tcp.set_read_timeout(Some(server.timeout))?;
         tcp.set_write_timeout(Some(server.timeout))?;
+        let started = Instant::now();
+        let ends = started + server.total.saturating_mul(10);
+        let first = (started + server.total).min(ends);
         let stream = match server.security {
-            Security::Tls => tls(tcp, server)?,
+            Security::Tls => tls(tcp, server, first)?,
             _ => Stream::Plain(tcp),
         };
         let mut session = Session {
-            conn: BufReader::new(stream),
+            conn: BufReader::new(Conn {
+                stream,
+                idle: server.timeout,
+                deadline: None,
+                expired: false,
+            }),
             tag: 0,
             max_literal: max_message.max(MAX_LINE),
+            per_command: server.total,
+            ends,
         };
-        let greeting = session.line()?;
+        let greeting = session.timed(|s| s.line())?;
         if let Some(why) = greeting.strip_prefix("* BYE") {
             return Err(ImapError::Bye(why.trim().to_owned()));
         }
@@ -137,12 +223,42 @@ impl Session {
                 return Err(ImapError::NoStartTls);
             }
             session.command("STARTTLS")?;
-            let Stream::Plain(tcp) = session.conn.into_inner() else {
+            let conn = session.conn.into_inner();
+            let Stream::Plain(tcp) = conn.stream else {
                 unreachable!("STARTTLS on a plain connection")
             };
-            session.conn = BufReader::new(tls(tcp, server)?);
+            let by = (Instant::now() + server.total).min(ends);
+            session.conn = BufReader::new(Conn {
+                stream: tls(tcp, server, by)?,
+                ..conn
+            });
         }
         Ok(session)
+    }
+
+    /// Run `read` (one answer) within the command's time: `[fetch] total-timeout` from now, and
+    /// never past the session's end. A server still sending when it is up has stalled.
+    fn timed<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<T, ImapError>,
+    ) -> Result<T, ImapError> {
+        let now = Instant::now();
+        let deadline = (now + self.per_command).min(self.ends);
+        let limit = if deadline == self.ends && self.ends < now + self.per_command {
+            self.per_command.saturating_mul(10)
+        } else {
+            self.per_command
+        };
+        let conn = self.conn.get_mut();
+        conn.deadline = Some(deadline);
+        conn.expired = false;
+        let out = read(self);
+        let conn = self.conn.get_mut();
+        conn.deadline = None;
+        match out {
+            Err(_) if conn.expired => Err(ImapError::Stalled(limit.as_secs_f64().ceil() as u64)),
+            other => other,
+        }
     }
 
     /// Log in with a user name and password (sent as quoted strings).
@@ -245,8 +361,13 @@ impl Session {
         let _ = self.command("LOGOUT");
     }
 
-    /// Send one command and read until its tagged answer: the untagged answers before it.
+    /// Send one command and read until its tagged answer: the untagged answers before it, all
+    /// within the command's time.
     fn command(&mut self, cmd: &str) -> Result<Vec<Untagged>, ImapError> {
+        self.timed(|s| s.exchange(cmd))
+    }
+
+    fn exchange(&mut self, cmd: &str) -> Result<Vec<Untagged>, ImapError> {
         self.tag += 1;
         let tag = format!("a{}", self.tag);
         let stream = self.conn.get_mut();
@@ -258,15 +379,20 @@ impl Session {
             .collect::<Vec<_>>()
             .join(" ");
         let mut answers = Vec::new();
-        // However the server answers, one command's answer holds at most this much.
-        let budget = self.max_literal.saturating_mul(4).saturating_add(64 << 20);
-        let mut read = 0usize;
+        // However the server answers, one command's answer holds at most this much: bytes as
+        // sent (a line's CRLF too), and lines (each kept line costs more than its bytes).
+        let budget = ANSWER_BYTES.max(self.max_literal.saturating_add(4 * MAX_LINE));
+        let (mut read, mut lines) = (0usize, 0usize);
+        let too_large = |name: &str| {
+            ImapError::Protocol(format!("the answer to {name} is larger than allowed"))
+        };
         loop {
             let mut u = Untagged {
                 text: self.line()?,
                 literals: Vec::new(),
             };
-            read += u.text.len();
+            read += u.text.len() + 2;
+            lines += 1;
             // A line ending in {n} is followed by n bytes, then the rest of the line.
             while let Some(n) = literal_size(&u.text) {
                 if n > self.max_literal {
@@ -274,17 +400,22 @@ impl Session {
                         "a literal of {n} bytes is larger than allowed"
                     )));
                 }
+                if read.saturating_add(n) > budget {
+                    return Err(too_large(&name));
+                }
                 let mut buf = vec![0; n];
                 self.conn.read_exact(&mut buf)?;
                 u.literals.push(buf);
                 let rest = self.line()?;
-                read += n + rest.len();
+                read += n + rest.len() + 2;
+                lines += 1;
                 u.text.push_str(&rest);
+                if u.text.len() > 4 * MAX_LINE {
+                    return Err(ImapError::Protocol("a line too long".into()));
+                }
             }
-            if read > budget {
-                return Err(ImapError::Protocol(format!(
-                    "the answer to {name} is larger than allowed"
-                )));
+            if read > budget || lines > ANSWER_LINES {
+                return Err(too_large(&name));
             }
             if let Some(status) = u.text.strip_prefix(&format!("{tag} ")) {
                 let (word, reason) = status.split_once(' ').unwrap_or((status, ""));
@@ -332,7 +463,8 @@ pub struct Fetched {
     pub literals: Vec<Vec<u8>>,
 }
 
-fn tls(tcp: TcpStream, server: &Server) -> Result<Stream, ImapError> {
+/// TLS over `tcp`, the handshake done by `by`.
+fn tls(tcp: TcpStream, server: &Server, by: Instant) -> Result<Stream, ImapError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = server.ca_file {
@@ -367,11 +499,19 @@ fn tls(tcp: TcpStream, server: &Server) -> Result<Stream, ImapError> {
     let mut stream = rustls::StreamOwned::new(conn, tcp);
     // Finish the handshake now, so a certificate the client does not trust is said as such.
     while stream.conn.is_handshaking() {
+        let left = by.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ImapError::Stalled(server.total.as_secs_f64().ceil() as u64));
+        }
+        stream
+            .sock
+            .set_read_timeout(Some(left.min(server.timeout)))?;
         stream
             .conn
             .complete_io(&mut stream.sock)
             .map_err(|e| ImapError::Tls(e.to_string()))?;
     }
+    stream.sock.set_read_timeout(Some(server.timeout))?;
     Ok(Stream::Tls(Box::new(stream)))
 }
 

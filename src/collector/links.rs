@@ -26,11 +26,106 @@ pub struct Link {
     pub line: usize,
 }
 
+/// Lines of one kind told one by one before the rest are counted in one line.
+const TOLD_PER_KIND: usize = 20;
+
+/// What is wrong with a line that is neither an address, a comment nor blank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Odd {
+    NotAnAddress,
+    NotWeb,
+    Nul,
+}
+
+impl Odd {
+    /// The summary line for `n` more lines of this kind.
+    fn more(self, n: usize) -> String {
+        let what = match self {
+            Odd::NotAnAddress => "that are not addresses",
+            Odd::NotWeb => "whose addresses are not web addresses",
+            Odd::Nul => "that hold a NUL byte",
+        };
+        format!(
+            "… and {} more line{} {what}, left out",
+            thousands(n),
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// 99980 → "99,980".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The lines said about so far, at most [`TOLD_PER_KIND`] of each kind.
+#[derive(Default)]
+struct OddLines {
+    told: Vec<String>,
+    counts: std::collections::BTreeMap<Odd, usize>,
+}
+
+impl OddLines {
+    fn push(&mut self, kind: Odd, say: impl FnOnce() -> String) {
+        let n = self.counts.entry(kind).or_default();
+        *n += 1;
+        if *n <= TOLD_PER_KIND {
+            self.told.push(say());
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        for (kind, n) in self.counts {
+            if n > TOLD_PER_KIND {
+                self.told.push(kind.more(n - TOLD_PER_KIND));
+            }
+        }
+        self.told
+    }
+}
+
+/// A links list's bytes as text to [`parse`]: a line holding a NUL byte (which no text file
+/// has) is left out and named, and the rest of the list is read as usual. A file of which no
+/// line is text is refused as binary data.
+pub fn text_of(bytes: &[u8]) -> Result<(String, Vec<String>), super::DecodeError> {
+    // UTF-16 has NUL bytes in every line: decoded as it is, by its byte-order mark.
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if utf16 || !bytes.contains(&0) {
+        return super::decode(bytes).map(|d| (d.text, Vec::new()));
+    }
+    let mut odd = OddLines::default();
+    let mut kept = Vec::with_capacity(bytes.len());
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            kept.push(b'\n');
+        }
+        if line.contains(&0) {
+            odd.push(Odd::Nul, || {
+                format!("line {}: holds a NUL byte, left out", i + 1)
+            });
+        } else {
+            kept.extend_from_slice(line);
+        }
+    }
+    let text = super::decode(&kept)?.text;
+    Ok((text, odd.finish()))
+}
+
 /// The addresses of a links list, each once, and a word for each line that is neither an
-/// address, a comment nor blank.
+/// address, a comment nor blank (after [`TOLD_PER_KIND`] lines of one kind, one line counts
+/// the rest: a list of 100,000 bad lines is not 100,000 warnings every run).
 pub fn parse(text: &str) -> (Vec<Link>, Vec<String>) {
     let mut links: Vec<Link> = Vec::new();
-    let mut odd = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut odd = OddLines::default();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim().trim_start_matches('\u{feff}').trim();
         if line.is_empty() || line.starts_with('#') {
@@ -44,10 +139,12 @@ pub fn parse(text: &str) -> (Vec<Link>, Vec<String>) {
                     (Some(t.trim().to_lowercase()), rest.trim())
                 }
                 _ => {
-                    odd.push(format!(
-                        "line {}: not an address (nor `topic: address`), left out",
-                        i + 1
-                    ));
+                    odd.push(Odd::NotAnAddress, || {
+                        format!(
+                            "line {}: not an address (nor `topic: address`), left out",
+                            i + 1
+                        )
+                    });
                     continue;
                 }
             }
@@ -57,7 +154,7 @@ pub fn parse(text: &str) -> (Vec<Link>, Vec<String>) {
         match url::Url::parse(url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {
                 let url = u.to_string();
-                if !links.iter().any(|l| l.url == url) {
+                if seen.insert(url.clone()) {
                     links.push(Link {
                         url,
                         topic,
@@ -65,14 +162,16 @@ pub fn parse(text: &str) -> (Vec<Link>, Vec<String>) {
                     });
                 }
             }
-            _ => odd.push(format!(
-                "line {}: {} is not a web address (http or https), left out",
-                i + 1,
-                url.chars().take(80).collect::<String>()
-            )),
+            _ => odd.push(Odd::NotWeb, || {
+                format!(
+                    "line {}: {} is not a web address (http or https), left out",
+                    i + 1,
+                    url.chars().take(80).collect::<String>()
+                )
+            }),
         }
     }
-    (links, odd)
+    (links, odd.finish())
 }
 
 /// Does `s` start with a URL scheme (`https://`, `ftp://`)?
@@ -110,5 +209,41 @@ mod tests {
         assert_eq!(odd.len(), 3, "{odd:?}");
         assert!(odd[0].starts_with("line 6:"), "{odd:?}");
         assert!(odd[1].contains("ftp://example.org/file"), "{odd:?}");
+    }
+
+    /// After twenty lines of one kind, one line counts the rest.
+    #[test]
+    fn many_odd_lines_are_counted_not_told() {
+        let mut text = String::from("https://example.org/good\n");
+        for n in 0..100_000 {
+            text.push_str(&format!("junk {n}\n"));
+        }
+        text.push_str("ftp://example.org/x\n");
+        let (links, odd) = parse(&text);
+        assert_eq!(links.len(), 1);
+        assert_eq!(odd.len(), 22, "{:?}", &odd[..3]);
+        assert!(odd[19].starts_with("line 21:"), "{}", odd[19]);
+        assert!(odd[20].contains("ftp://example.org/x"), "{}", odd[20]);
+        assert_eq!(
+            odd[21],
+            "… and 99,980 more lines that are not addresses, left out"
+        );
+    }
+
+    /// A line with a NUL byte is left out alone; the good lines stay.
+    #[test]
+    fn a_nul_byte_costs_its_line_only() {
+        let bytes = b"https://example.org/a\nhttps://exa\0mple.org/b\nhttps://example.org/c\n";
+        let (text, odd) = text_of(bytes).unwrap();
+        assert_eq!(odd, ["line 2: holds a NUL byte, left out"]);
+        let (links, more) = parse(&text);
+        assert!(more.is_empty(), "{more:?}");
+        let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["https://example.org/a", "https://example.org/c"]);
+        assert_eq!(links[1].line, 3, "line numbers stay the file's");
+        assert!(
+            text_of(b"\0\0\0\n\0").is_err(),
+            "nothing but NULs is no list"
+        );
     }
 }

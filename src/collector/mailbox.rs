@@ -15,8 +15,10 @@ use crate::report::{Failure, Kind};
 
 /// The most messages one run collects from a folder (the newest); the rest wait.
 const MAX_MESSAGES: usize = 200;
-/// Messages are fetched this many at a time.
+/// Messages are fetched this many at a time, and at most this many bytes (by the sizes the
+/// server gave) in one answer, so one answer stays well within what the client holds of one.
 const BATCH: usize = 20;
+const BATCH_BYTES: u64 = 16 << 20;
 
 pub fn collect(s: &SourceConfig, ctx: &Collect) -> SourceResult {
     let location = s.location();
@@ -60,7 +62,7 @@ fn harvest(
             "UID RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]",
         )
         .map_err(failure)?;
-    let mut wanted: Vec<(u32, String)> = Vec::new();
+    let mut wanted: Vec<(u32, String, u64)> = Vec::new();
     for h in heads {
         let id = h
             .literals
@@ -81,10 +83,12 @@ fn harvest(
             ));
             continue;
         }
-        wanted.push((h.uid, key));
+        wanted.push((h.uid, key, h.size.map_or(0, u64::from)));
     }
     let now = Utc::now().fixed_offset();
-    for batch in wanted.chunks(BATCH) {
+    for batch in batches(&wanted) {
+        let batch: Vec<(u32, String)> = batch.iter().map(|(u, k, _)| (*u, k.clone())).collect();
+        let batch = &batch[..];
         let uids: Vec<u32> = batch.iter().map(|(u, _)| *u).collect();
         let bodies = session
             .uid_fetch(&uids, "UID BODY.PEEK[]")
@@ -155,6 +159,25 @@ fn harvest(
     Ok(harvest)
 }
 
+/// `wanted` (UID, key, size) cut into the fetches it takes: at most [`BATCH`] messages and
+/// [`BATCH_BYTES`] each, but always at least one message.
+fn batches(wanted: &[(u32, String, u64)]) -> Vec<&[(u32, String, u64)]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, (_, _, size)) in wanted.iter().enumerate() {
+        let n = i - start;
+        if n > 0 && (n >= BATCH || bytes + size > BATCH_BYTES) {
+            out.push(&wanted[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < wanted.len() {
+        out.push(&wanted[start..]);
+    }
+    out
+}
+
 /// The search for the messages a source collects: unread ones, through its filters.
 fn criteria(s: &SourceConfig) -> String {
     let mut criteria = String::from("UNSEEN");
@@ -202,6 +225,7 @@ pub fn open(s: &SourceConfig, config: &crate::config::Config) -> Result<(Session
         security,
         ca_file: s.ca_file.as_deref(),
         timeout: std::time::Duration::from_secs_f64(config.fetch.read_timeout.max(1.0)),
+        total: std::time::Duration::from_secs_f64(config.fetch.total_timeout),
     };
     let max = usize::try_from(config.fetch.max_bytes).unwrap_or(usize::MAX);
     let mut session = Session::connect(&server, max).map_err(failure)?;
@@ -294,6 +318,24 @@ fn message_id_of(headers: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bodies are fetched at most 20 and 16 MiB (by the sizes given) an answer, one message
+    /// always.
+    #[test]
+    fn fetches_are_cut_by_count_and_size() {
+        let mb = 1 << 20;
+        let wanted: Vec<(u32, String, u64)> = [5, 5, 5, 30, 1, 1]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as u32, String::new(), s * mb))
+            .collect();
+        let sizes: Vec<usize> = batches(&wanted).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [3, 1, 2]);
+        let many: Vec<(u32, String, u64)> = (0..45).map(|i| (i, String::new(), 10)).collect();
+        let sizes: Vec<usize> = batches(&many).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [20, 20, 5]);
+        assert!(batches(&[]).is_empty());
+    }
 
     #[test]
     fn message_ids_and_this_machine() {

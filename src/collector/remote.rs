@@ -498,11 +498,9 @@ fn collect_links(s: &SourceConfig, ctx: &Collect) -> SourceResult {
     let text = read_source(s, ctx, &Validators::default()).and_then(|b| {
         let (bytes, _) =
             b.ok_or_else(|| Failure::new(Kind::Network, "answered 304 to a plain request"))?;
-        super::decode(&bytes)
-            .map(|d| d.text)
-            .map_err(|e| Failure::new(Kind::Parse, e.to_string()))
+        super::links::text_of(&bytes).map_err(|e| Failure::new(Kind::Parse, e.to_string()))
     });
-    let text = match text {
+    let (text, nul_lines) = match text {
         Ok(t) => t,
         Err(e) => {
             return SourceResult {
@@ -514,6 +512,7 @@ fn collect_links(s: &SourceConfig, ctx: &Collect) -> SourceResult {
         }
     };
     let (links, mut warnings) = super::links::parse(&text);
+    warnings.splice(0..0, nul_lines);
     let todo: Vec<&super::links::Link> = links
         .iter()
         .filter(|l| {
@@ -693,10 +692,10 @@ pub fn offer(
         (None, None) => return Err(Failure::from("no url or path")),
     };
     if s.kind == Some(crate::config::SourceKind::Links) {
-        let text = super::decode(&bytes)
-            .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
-            .text;
-        let (links, odd) = super::links::parse(&text);
+        let (text, mut odd) =
+            super::links::text_of(&bytes).map_err(|e| Failure::new(Kind::Parse, e.to_string()))?;
+        let (links, more) = super::links::parse(&text);
+        odd.extend(more);
         return Ok(Offer::Links {
             links: links.len(),
             odd,

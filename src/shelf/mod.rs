@@ -2,7 +2,7 @@
 //! ledger's `issue_files`), pruning to `keep`, and clearing what a killed run left behind.
 //!
 //! inkquire removes only files the ledger records as written by one of its issues, and
-//! temporary files whose names are its own (`.inkquire-<name>.<random>.part`).
+//! temporary files named for those (`.inkquire-<name>.<random>.part`).
 
 mod atomic;
 
@@ -128,6 +128,35 @@ pub struct IssueReport {
     pub images: crate::formatter::ImageStats,
     pub deliveries: Vec<DeliveryNote>,
     pub seconds: f64,
+    /// The run that built it was stopped after its book was in place; a later run finished it
+    /// and wrote this report from the ledger (what the first run saw of its sources is gone).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub finished_by_later_run: bool,
+}
+
+impl IssueReport {
+    /// The report of an issue a killed run left with its book in place, made from what the
+    /// ledger holds of it.
+    pub fn recovered(
+        store: &Store,
+        issue: &IssueRecord,
+    ) -> Result<IssueReport, crate::store::StoreError> {
+        let book = issue
+            .file(FileRole::Book)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        Ok(IssueReport {
+            issue: issue.number,
+            title: issue.title.clone(),
+            date: issue.date.clone(),
+            bytes: std::fs::metadata(&book).map_or(0, |m| m.len() as usize),
+            book,
+            kepub: issue.file(FileRole::Kepub).map(Path::to_path_buf),
+            articles: store.issue_titles(issue.number)?,
+            finished_by_later_run: true,
+            ..IssueReport::default()
+        })
+    }
 }
 
 /// One delivery attempt of the issue, as the report tells it.
@@ -145,7 +174,8 @@ impl IssueReport {
     /// Write it to `path` (atomically: a reader never sees half a report).
     pub fn write(&self, path: &Path) -> Result<(), WriteError> {
         let text = serde_json::to_string_pretty(self).expect("a report serializes");
-        write_atomic(path, text.as_bytes())
+        // No password or token of an address reaches a report (they are read by `serve`).
+        write_atomic(path, crate::fetch::redact_text(&text).as_bytes())
     }
 
     /// The report at `path`, if there is one that reads.
@@ -203,10 +233,39 @@ pub fn remove_parts_of(dest: &Path) -> usize {
     remove_parts(dir, |name| name.starts_with(&prefix))
 }
 
-/// Remove every temporary file of inkquire's in its own output folder (`.inkquire-*.part`):
-/// called with the run lock held, so none belongs to a live run.
-pub fn remove_stale_parts(folder: &Path) -> usize {
-    remove_parts(folder, |name| name.starts_with(".inkquire-"))
+/// Remove the temporary files a killed run of this publication left: only those named for a
+/// file the ledger records as written by one of its issues (`.inkquire-<name>.<random>.part`
+/// beside `<name>`). Another publication's temporary files in a shared folder (its ledger
+/// names them, this one does not) and a user's own file that merely looks like one are left
+/// alone. Call with the run lock held, so none belongs to a live run of this ledger.
+pub fn remove_own_parts(store: &Store) -> Result<usize, crate::store::StoreError> {
+    let mut by_dir: std::collections::BTreeMap<PathBuf, std::collections::HashSet<String>> =
+        std::collections::BTreeMap::new();
+    for path in store.recorded_files()? {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        by_dir.entry(dir).or_default().insert(part_prefix(&path));
+    }
+    Ok(by_dir
+        .iter()
+        .map(|(dir, prefixes)| remove_parts(dir, |name| is_part_of_any(name, prefixes)))
+        .sum())
+}
+
+/// `name` is a temporary file named for one of the files whose [`part_prefix`]es are given: the
+/// prefix, then the random part alone (no dot), then `.part`.
+fn is_part_of_any(name: &str, prefixes: &std::collections::HashSet<String>) -> bool {
+    let Some(stem) = name.strip_suffix(".part") else {
+        return false;
+    };
+    let Some((head, random)) = stem.rsplit_once('.') else {
+        return false;
+    };
+    !random.is_empty()
+        && random.chars().all(|c| c.is_ascii_alphanumeric())
+        && prefixes.contains(&format!("{head}."))
 }
 
 fn remove_parts(dir: &Path, ours: impl Fn(&str) -> bool) -> usize {
@@ -379,9 +438,43 @@ mod tests {
         assert_eq!(remove_parts_of(&dest), 1);
         assert!(d.path().join(".inkquire-B-No1.epub.x1.part").exists());
         assert!(d.path().join("notes.part").exists());
-        assert_eq!(remove_stale_parts(d.path()), 1);
-        assert!(d.path().join("notes.part").exists());
         assert!(dest.exists());
+    }
+
+    /// A run clears only the temporary files named for files its own ledger records: not
+    /// another publication's in the same folder, nor a user's file that looks like one.
+    #[test]
+    fn stale_parts_are_removed_only_when_the_ledger_names_them() {
+        let d = tempfile::tempdir().unwrap();
+        let mine = d.path().join("Mine-2026-12-06-No1.epub");
+        let report = d.path().join("Mine-2026-12-06-No1.report.json");
+        let mut store = Store::memory().unwrap();
+        let new = crate::store::NewIssue {
+            title: "Mine",
+            date: NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+            now: Utc::now(),
+        };
+        let files = |_| {
+            vec![
+                (mine.clone(), FileRole::Book),
+                (report.clone(), FileRole::Report),
+            ]
+        };
+        store.reserve_issue(&new, &[], false, &files).unwrap();
+        let names = [
+            ".inkquire-Mine-2026-12-06-No1.epub.a1B2c3.part",
+            ".inkquire-Mine-2026-12-06-No1.report.json.Zz9yX8.part",
+            ".inkquire-Theirs-2026-12-06-No1.epub.a1B2c3.part",
+            ".inkquire-notes.txt.abc123.part",
+            ".inkquire-Mine-2026-12-06-No1.epub.part",
+        ];
+        for name in names {
+            std::fs::write(d.path().join(name), b"x").unwrap();
+        }
+        assert_eq!(remove_own_parts(&store).unwrap(), 2);
+        for (name, kept) in names.iter().zip([false, false, true, true, true]) {
+            assert_eq!(d.path().join(name).exists(), kept, "{name}");
+        }
     }
 
     /// Pruning removes the files an old issue wrote, but not a path a newer issue wrote too

@@ -84,10 +84,15 @@ impl Dovecot {
         );
         std::fs::write(root.join("passwd"), format!("ann:{{PLAIN}}{PASSWORD}\n")).unwrap();
         let (plain, tls) = (free_port(), free_port());
-        // As root, the mail is read as nobody (dovecot refuses uid 0); as anyone else, as them.
+        // As root, the mail is read as nobody (dovecot refuses uid 0), and dovecot's own
+        // processes run as nobody too: the `dovecot` and `dovenull` users its package means to
+        // make may be missing on a fresh machine. As anyone else, everything runs as them.
         let uid = unsafe_uid();
         let (users, mail_uid) = if uid == 0 {
-            (String::new(), 65534)
+            (
+                "default_internal_user = nobody\ndefault_internal_group = nogroup\ndefault_login_user = nobody\n".to_owned(),
+                65534,
+            )
         } else {
             let me = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
                 .unwrap()

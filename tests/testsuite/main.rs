@@ -2,6 +2,7 @@
 //! `server` for the loopback HTTP server.
 
 mod access;
+mod attack;
 mod collect;
 mod corpus;
 mod corpus_feeds;

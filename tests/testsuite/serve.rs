@@ -223,6 +223,17 @@ fn the_html_index_lists_each_issue_and_books_are_served_whole_in_ranges_and_by_h
         beyond.header("content-range"),
         Some(format!("bytes */{}", book.len()).as_str())
     );
+    // A last position past any number is the end (RFC 9110): the whole rest, not a 416.
+    let huge = served.get(
+        &format!("/issues/{name}"),
+        "Range: bytes=0-18446744073709551616\r\n",
+    );
+    assert_eq!(huge.status, 206);
+    assert_eq!(
+        huge.header("content-range"),
+        Some(format!("bytes 0-{}/{}", book.len() - 1, book.len()).as_str())
+    );
+    assert_eq!(huge.body, book);
 
     // HEAD: the same head, the book's length, no body.
     let head = served.raw(

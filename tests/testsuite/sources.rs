@@ -457,17 +457,6 @@ fn add_offers_an_article_as_a_page_and_creates_a_missing_config() {
     assert!(stderr(&o).contains("not a web address"), "{}", stderr(&o));
 }
 
-/// An article page with its own title.
-fn story(title: &str) -> String {
-    let paras: String = (1..=8)
-        .map(|i| format!("<p>Paragraph {i} of {title}: the harbour authority said on Monday that the work on the old pier would start in May and last most of next year.</p>"))
-        .collect();
-    format!(
-        "<!doctype html><html><head><title>{title}</title></head>\
-         <body><article><h1>{title}</h1>{paras}</article></body></html>"
-    )
-}
-
 #[test]
 fn a_links_list_gives_each_address_once_and_retries_a_failing_page_then_gives_up() {
     let srv = TestServer::start();

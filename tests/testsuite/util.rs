@@ -502,6 +502,17 @@ pub fn crc32(data: &[u8]) -> u32 {
     !c
 }
 
+/// An article page with its own title.
+pub fn story(title: &str) -> String {
+    let paras: String = (1..=8)
+        .map(|i| format!("<p>Paragraph {i} of {title}: the harbour authority said on Monday that the work on the old pier would start in May and last most of next year.</p>"))
+        .collect();
+    format!(
+        "<!doctype html><html><head><title>{title}</title></head>\
+         <body><article><h1>{title}</h1>{paras}</article></body></html>"
+    )
+}
+
 /// The titles of the articles in the ledger of the config `cfg`, sorted.
 pub fn stored_titles(cfg: &str) -> Vec<String> {
     let o = inkquire(&["list", "--config", cfg, "--json"]);
