@@ -28,7 +28,7 @@ use crate::fetch::HttpFetcher;
 use crate::issue::{IssueSettings, SettingsError};
 use crate::pipeline::{BuildError, BuildOutcome, BuildRequest, SourceReport, build};
 use crate::shelf::{self, DeliveryNote, IssueReport};
-use crate::store::{LedgerLock, LockError, OutboxEntry, Store, StoreError};
+use crate::store::{Held, HoldError, LockError, OutboxEntry, Store, StoreError};
 
 /// What happens during a digest, as it happens.
 #[derive(Debug)]
@@ -85,6 +85,15 @@ pub enum DigestError {
     /// The ledger's lock could not be taken.
     #[error(transparent)]
     Lock(LockError),
+}
+
+impl From<HoldError> for DigestError {
+    fn from(e: HoldError) -> Self {
+        match e {
+            HoldError::Lock(e) => e.into(),
+            HoldError::Store(e) => e.into(),
+        }
+    }
 }
 
 impl From<LockError> for DigestError {
@@ -153,7 +162,7 @@ pub struct Plan {
 
 impl Plan {
     /// Check every setting before anything is written or built.
-    pub fn settle(
+    pub fn checked(
         config: &Config,
         store: Option<&Path>,
         now: DateTime<FixedOffset>,
@@ -219,15 +228,9 @@ pub fn run(
     on: &dyn Fn(Event),
 ) -> Result<Digested, DigestError> {
     let started = Instant::now();
-    if let Some(dir) = plan.ledger.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| DigestError::Folder {
-            path: dir.to_owned(),
-            source,
-        })?;
-    }
     // One run at a time per ledger, whatever name reaches it.
-    let _lock = LedgerLock::exclusive(&plan.ledger, wait, &|p| on(Event::Waiting(p)))?;
-    let mut store = Store::open(&plan.ledger)?;
+    let (mut store, _lock) =
+        Held::for_run(&plan.ledger, wait, &|p| on(Event::Waiting(p)))?.into_parts();
     let targets = outbox::targets(&config.deliveries);
     let folder = plan.folder().to_path_buf();
 
@@ -263,7 +266,7 @@ pub fn run(
     );
     let outcome = build(req)?;
     let (Some(written), Some(files)) = (outcome.written.clone(), outcome.files.clone()) else {
-        for m in crate::deliver::mailbox::settle(&mut store, config)? {
+        for m in crate::deliver::mailbox::after_delivery(&mut store, config)? {
             on(Event::Mail(&m));
         }
         // Nothing new is no reason to keep more than `keep` issues (a delivery just made or
@@ -306,7 +309,7 @@ pub fn run(
         })
         .collect();
     // Newsletters of what is now delivered: marked read or moved, as their source says.
-    for m in crate::deliver::mailbox::settle(&mut store, config)? {
+    for m in crate::deliver::mailbox::after_delivery(&mut store, config)? {
         on(Event::Mail(&m));
     }
 

@@ -111,12 +111,9 @@ impl Default for FetchOptions {
     }
 }
 
-/// Validators from an earlier answer, for a conditional request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
+/// Validators from an earlier answer, for a conditional request (kept in `model`, so the
+/// ledger can hold them without importing the fetcher).
+pub use crate::model::Validators;
 
 /// A successful answer.
 #[derive(Debug, Clone)]

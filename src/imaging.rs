@@ -39,10 +39,8 @@ impl Default for Settings {
     }
 }
 
-/// Largest width or height accepted.
-pub const MAX_SIDE: u32 = 16_384;
-/// Largest picture accepted, in pixels.
-pub const MAX_PIXELS: u64 = 50_000_000;
+use limits::refuse;
+pub use limits::{MAX_PIXELS, MAX_SIDE, Refused};
 
 /// A picture ready for the book.
 #[derive(Debug, Clone)]
@@ -61,22 +59,6 @@ pub struct Prepared {
     pub em_height: Option<f32>,
 }
 
-/// Why a picture is left out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused {
-    /// A short category for the build report: `tracker`, `too large`, `not an image`,
-    /// `undecodable`.
-    pub kind: &'static str,
-    pub detail: String,
-}
-
-fn refuse(kind: &'static str, detail: impl Into<String>) -> Refused {
-    Refused {
-        kind,
-        detail: detail.into(),
-    }
-}
-
 fn limits() -> Limits {
     let mut l = Limits::default();
     l.max_image_width = Some(MAX_SIDE);
@@ -85,11 +67,11 @@ fn limits() -> Limits {
     l
 }
 
+mod fonts;
+mod limits;
 mod svg;
 
-/// The bundled DejaVu Serif, regular and bold: the cover's type and SVG text's.
-pub const SERIF: &[u8] = include_bytes!("../assets/fonts/DejaVuSerif.ttf");
-pub const SERIF_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSerif-Bold.ttf");
+pub use fonts::{SERIF, SERIF_BOLD};
 
 /// Prepare `bytes` for the book under `s`.
 pub fn prepare(bytes: &[u8], s: &Settings) -> Result<Prepared, Refused> {

@@ -1,6 +1,6 @@
 //! An issue's settings, settled once: the command line over the config over the defaults.
 //!
-//! `build`, `digest` and `digest --dry-run` all come through [`IssueSettings::settle`], so the
+//! `build`, `digest` and `digest --dry-run` all come through [`IssueSettings::for_build`], so the
 //! title, date, look, cover, date window, selection and output files of an issue are decided in
 //! one place. The issue's number is the ledger's to give (`store::Store::reserve_issue`); it is 1
 //! for a build that keeps no state.
@@ -144,7 +144,7 @@ impl IssueSettings {
     /// Settle the settings for `inkquire build`: the command line over the config over the
     /// defaults. The book goes to `-o` (a file, or a folder to name it in), else the config's
     /// output folder, else the current folder.
-    pub fn settle(
+    pub fn for_build(
         config: &Config,
         o: &Overrides,
         now: DateTime<FixedOffset>,
@@ -306,7 +306,7 @@ mod tests {
         let mut config = Config::default();
         config.issue.title = "From Config".into();
         config.issue.limit = Some(7);
-        let s = IssueSettings::settle(&config, &Overrides::default(), now()).unwrap();
+        let s = IssueSettings::for_build(&config, &Overrides::default(), now()).unwrap();
         assert_eq!(s.issue.title, "From Config");
         assert_eq!(s.selection.limit, Some(7));
         assert_eq!(s.image_quality, 80);
@@ -317,7 +317,7 @@ mod tests {
             since: Some("last-issue".into()),
             ..Default::default()
         };
-        let s = IssueSettings::settle(&config, &o, now()).unwrap();
+        let s = IssueSettings::for_build(&config, &o, now()).unwrap();
         assert_eq!(
             (s.issue.title.as_str(), s.selection.limit),
             ("Given", Some(2))

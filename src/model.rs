@@ -226,3 +226,11 @@ pub enum BookFormat {
     /// Kobo's KEPUB (`.kepub.epub`): sentence spans for Kobo's reader; still a valid EPUB.
     Kepub,
 }
+
+/// Validators from an earlier answer (ETag, Last-Modified), for a conditional request: what the
+/// fetcher sends and the ledger keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::fetch::Validators;
+use crate::model::Validators;
 use crate::model::{Article, Base, Published};
 
 /// The schema this build writes.
@@ -354,8 +354,8 @@ impl Store {
     }
 
     /// What workers need to know of the ledger: validators and the keys of stored articles.
-    pub fn known(&self) -> Result<crate::collector::remote::Known> {
-        let mut known = crate::collector::remote::Known::default();
+    pub fn known(&self) -> Result<crate::collector::harvest::Known> {
+        let mut known = crate::collector::harvest::Known::default();
         let mut stmt = self
             .conn
             .prepare("SELECT url, etag, last_modified FROM http_cache")?;
@@ -379,7 +379,7 @@ impl Store {
         for row in stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                crate::collector::remote::LinkState {
+                crate::collector::harvest::LinkState {
                     done: r.get(1)?,
                     tries: r.get(2)?,
                 },
@@ -409,9 +409,9 @@ impl Store {
     pub fn save_batch(
         &mut self,
         validators: &[(String, Validators)],
-        articles: &[crate::collector::remote::Harvested],
-        links: &[crate::collector::remote::LinkTry],
-        mail: &[crate::collector::remote::MailRef],
+        articles: &[crate::collector::harvest::Harvested],
+        links: &[crate::collector::harvest::LinkTry],
+        mail: &[crate::collector::harvest::MailRef],
         now: DateTime<Utc>,
     ) -> Result<Vec<Stored>> {
         let tx = self.conn.transaction()?;
@@ -579,7 +579,7 @@ impl Store {
 
     /// Newsletter messages whose `after` is owed: an issue holding their article is delivered,
     /// and nothing was done to them yet. Oldest first.
-    pub fn mail_owed(&self) -> Result<Vec<crate::collector::remote::MailRef>> {
+    pub fn mail_owed(&self) -> Result<Vec<crate::collector::harvest::MailRef>> {
         let mut stmt = self.conn.prepare(
             "SELECT m.key, m.source, m.validity, m.uid FROM mail_messages m
               WHERE m.settled = 0 AND EXISTS (
@@ -589,7 +589,7 @@ impl Store {
               ORDER BY m.rowid",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(crate::collector::remote::MailRef {
+            Ok(crate::collector::harvest::MailRef {
                 key: r.get(0)?,
                 source: r.get(1)?,
                 validity: r.get(2)?,
@@ -1189,6 +1189,14 @@ impl LedgerLock {
         })
     }
 
+    /// No lock at all (for [`Held::unlocked`]).
+    fn none() -> LedgerLock {
+        LedgerLock {
+            _files: Vec::new(),
+            path: std::path::PathBuf::new(),
+        }
+    }
+
     /// For `collect`: shared with other collects; waits while a build holds the ledger.
     pub fn shared(ledger: &Path, on_wait: &dyn Fn(&Path)) -> Result<LedgerLock, LockError> {
         let (run, store) = Self::paths(ledger)?;
@@ -1213,6 +1221,73 @@ impl LedgerLock {
             _files: vec![file],
             path: run,
         })
+    }
+}
+
+/// A ledger held by one command, opened as every command that uses one opens it: its folder
+/// made, its lock taken (a recording run's alone, or shared among collects), then the database
+/// opened. The lock lasts as long as this does.
+pub struct Held {
+    pub store: Store,
+    _lock: LedgerLock,
+}
+
+/// Why a ledger could not be held.
+#[derive(Debug, thiserror::Error)]
+pub enum HoldError {
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Held {
+    /// For a run that records issues (`digest`, `build` with a ledger): see
+    /// [`LedgerLock::exclusive`].
+    pub fn for_run(path: &Path, wait: bool, on_wait: &dyn Fn(&Path)) -> Result<Held, HoldError> {
+        make_folder(path)?;
+        let lock = LedgerLock::exclusive(path, wait, on_wait)?;
+        Ok(Held {
+            store: Store::open(path)?,
+            _lock: lock,
+        })
+    }
+
+    /// Without a lock, for a command that only reads (`list`).
+    pub fn unlocked(path: &Path) -> Result<Held, HoldError> {
+        make_folder(path)?;
+        Ok(Held {
+            store: Store::open(path)?,
+            _lock: LedgerLock::none(),
+        })
+    }
+
+    /// The ledger and its lock, apart (keep the lock bound to a name while the ledger is used).
+    pub fn into_parts(self) -> (Store, LedgerLock) {
+        (self.store, self._lock)
+    }
+
+    /// For `collect` and `save`: shared with other collects, waiting while a build holds it.
+    pub fn for_collect(path: &Path, on_wait: &dyn Fn(&Path)) -> Result<Held, HoldError> {
+        make_folder(path)?;
+        let lock = LedgerLock::shared(path, on_wait)?;
+        Ok(Held {
+            store: Store::open(path)?,
+            _lock: lock,
+        })
+    }
+}
+
+/// The folder of the ledger at `path`, made when missing (the lock is resolved inside it).
+fn make_folder(path: &Path) -> Result<(), StoreError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.to_owned(),
+                source,
+            })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -1267,7 +1342,7 @@ pub fn content_hash(a: &Article) -> String {
             c => c.to_lowercase().for_each(&mut push),
         }
     }
-    crate::collector::short_hash(&words)
+    crate::ids::short_hash(&words)
 }
 
 #[cfg(test)]
@@ -1295,7 +1370,7 @@ mod tests {
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
-            crate::collector::short_hash(&words.join(" "))
+            crate::ids::short_hash(&words.join(" "))
         };
         let mut a = harvested(None).article;
         for (title, body) in [
@@ -1314,7 +1389,7 @@ mod tests {
             assert_eq!(content_hash(&a), reference(&a), "{title:?} {body:?}");
         }
     }
-    use crate::collector::remote::Harvested;
+    use crate::collector::harvest::Harvested;
 
     fn harvested(byline: Option<&str>) -> Harvested {
         Harvested {

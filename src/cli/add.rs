@@ -231,16 +231,9 @@ pub fn save(args: SaveArgs) -> anyhow::Result<Exit> {
         )));
     }
     let config = Config::load(args.state.config.as_deref())?;
-    let path = super::ledger_path(&config, args.state.store.as_deref())?;
     // A save is a collect: it shares the ledger with collects and waits for a build.
-    let waiting = |p: &std::path::Path| {
-        inkquire::info_line!(
-            "A build is using the ledger ({}); waiting for it.",
-            p.display()
-        )
-    };
-    let _lock = inkquire::store::LedgerLock::shared(&path, &waiting)?;
-    let mut store = inkquire::store::Store::open(&path)?;
+    let mut held = super::hold_ledger(&config, &args.state, super::Hold::Collect)?;
+    let store = &mut held.store;
     // A saved page is kept even when it does not read like an article: the user chose it.
     let sources: Vec<SourceConfig> = args
         .urls
@@ -253,7 +246,7 @@ pub fn save(args: SaveArgs) -> anyhow::Result<Exit> {
         })
         .collect();
     let fetcher = HttpFetcher::new(config.fetch.clone());
-    let reports = inkquire::pipeline::collect(&sources, &config, &mut store, &fetcher, &|_| {})?;
+    let reports = inkquire::pipeline::collect(&sources, &config, store, &fetcher, &|_| {})?;
     let mut failed = 0;
     for r in &reports {
         let shown = printable(&r.location).into_owned();

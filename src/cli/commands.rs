@@ -15,31 +15,28 @@ use inkquire::units::human_size;
 
 use super::print::{Progress, plural, print_report, printable, truncate};
 use super::{BuildArgs, CheckArgs, CollectArgs, InitArgs, ListArgs, ScheduleArgs, ServeArgs};
-use super::{Exit, ledger_path, load_state, lock_ledger, usage_error};
+use super::{Exit, Hold, hold_ledger, usage_error};
 
 pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
     let now = Local::now().fixed_offset();
     // A build that records its issue is one run on the ledger: it waits for another, before it
     // even opens the ledger.
-    let _lock = {
-        let config = Config::load(args.state.config.as_deref())?;
-        if args.state.store.is_some() || config.path.is_some() {
-            Some(lock_ledger(&config, &args.state)?)
-        } else {
-            None
-        }
+    let config = Config::load(args.state.config.as_deref())?;
+    let mut held = if args.state.store.is_some() || config.path.is_some() {
+        Some(hold_ledger(&config, &args.state, Hold::Run)?)
+    } else {
+        None
     };
-    let (config, mut store) = load_state(&args.state, false)?;
-    let settings = match IssueSettings::settle(&config, &args.overrides(), now) {
+    let settings = match IssueSettings::for_build(&config, &args.overrides(), now) {
         Ok(s) => s,
         Err(e) => return Ok(usage_error(&e.to_string())),
     };
-    if settings.pending_only && store.is_none() {
+    if settings.pending_only && held.is_none() {
         return Ok(usage_error(
             "--since last-issue needs a ledger: give --store FILE or --config FILE",
         ));
     }
-    if args.inputs.is_empty() && store.is_none() {
+    if args.inputs.is_empty() && held.is_none() {
         return Ok(usage_error(
             "nothing to build from: name files, folders or feeds, or give --store/--config to build from the ledger",
         ));
@@ -59,7 +56,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
     let req = BuildRequest {
         inputs,
         sources,
-        store: store.as_mut(),
+        store: held.as_mut().map(|h| &mut h.store),
         keep_non_articles: args.force,
         ..BuildRequest::new(settings, &config, &fetcher)
     };
@@ -129,18 +126,10 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
 
 pub fn collect(args: CollectArgs) -> anyhow::Result<Exit> {
     let config = Config::load(args.state.config.as_deref())?;
-    let path = ledger_path(&config, args.state.store.as_deref())?;
     // Collects share the ledger with each other; one that meets a build waits for it, so an
     // hourly collect from cron never loses its turn.
-    let waiting = |p: &Path| {
-        inkquire::info_line!(
-            "A build is using the ledger ({}); waiting for it.",
-            p.display()
-        )
-    };
-    let _lock = inkquire::store::LedgerLock::shared(&path, &waiting)?;
-    let (config, store) = load_state(&args.state, true)?;
-    let mut store = store.expect("collect always opens the ledger");
+    let mut held = hold_ledger(&config, &args.state, Hold::Collect)?;
+    let store = &mut held.store;
     let mut sources = config.sources.clone();
     for s in &args.sources {
         let extra = SourceConfig::from_arg(s);
@@ -155,7 +144,7 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<Exit> {
     }
     let fetcher = HttpFetcher::new(config.fetch.clone());
     let progress = Progress::new(sources.len() as u64, "collecting");
-    let reports = collect_sources(&sources, &config, &mut store, &fetcher, &|r| {
+    let reports = collect_sources(&sources, &config, store, &fetcher, &|r| {
         progress.tick(&printable(&r.name))
     })?;
     progress.finish();
@@ -209,8 +198,8 @@ pub fn list(args: ListArgs) -> anyhow::Result<Exit> {
         Ok(s) => s,
         Err(e) => return Ok(usage_error(&e.to_string())),
     };
-    let (_, store) = load_state(&args.state, true)?;
-    let store = store.expect("list always opens the ledger");
+    let config = Config::load(args.state.config.as_deref())?;
+    let store = hold_ledger(&config, &args.state, Hold::Look)?.store;
     let rows: Vec<_> = store
         .articles()?
         .into_iter()

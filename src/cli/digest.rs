@@ -19,7 +19,7 @@ pub fn run(args: DigestArgs) -> anyhow::Result<Exit> {
     let now = Local::now().fixed_offset();
     let config = Config::load(args.state.config.as_deref())?;
     // Every setting is checked before anything is written or built.
-    let plan = match Plan::settle(&config, args.state.store.as_deref(), now) {
+    let plan = match Plan::checked(&config, args.state.store.as_deref(), now) {
         Ok(p) => p,
         Err(e) => return stopped(e),
     };

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use inkquire::config::Config;
-use inkquire::store::Store;
+use inkquire::store::Held;
 
 pub use args::*;
 
@@ -176,47 +176,44 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
     None
 }
 
-/// The ledger's path (`--store`, else the config's, else the XDG default), its folder made.
+/// The ledger a command uses: `--store`, else the config's, else the XDG default.
 pub fn ledger_path(config: &Config, store: Option<&Path>) -> anyhow::Result<PathBuf> {
-    let path = config
+    config
         .store_path(store)
-        .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    Ok(path)
+        .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))
 }
 
-/// The run lock of the ledger `state` names, waiting for another run.
-pub fn lock_ledger(
-    config: &Config,
-    state: &StateArgs,
-) -> anyhow::Result<inkquire::store::LedgerLock> {
+/// How a command holds the ledger.
+#[derive(Clone, Copy)]
+pub enum Hold {
+    /// A run that records issues (`build` with a ledger): alone, waiting for another run.
+    Run,
+    /// A collect (`collect`, `save`): beside other collects, waiting while a build holds it.
+    Collect,
+    /// A look (`list`): the database opened, no lock.
+    Look,
+}
+
+/// The ledger `config` and `state` name, held as `how` says (its lock first, then the
+/// database; the lock lasts as long as the returned value), telling the user when it waits.
+pub fn hold_ledger(config: &Config, state: &StateArgs, how: Hold) -> anyhow::Result<Held> {
     let path = ledger_path(config, state.store.as_deref())?;
-    let waiting = |p: &Path| {
-        inkquire::info_line!(
-            "Another inkquire run holds the ledger ({}); waiting for it.",
-            p.display()
-        )
+    let held = match how {
+        Hold::Run => Held::for_run(&path, true, &|p| {
+            inkquire::info_line!(
+                "Another inkquire run holds the ledger ({}); waiting for it.",
+                p.display()
+            )
+        })?,
+        Hold::Collect => Held::for_collect(&path, &|p| {
+            inkquire::info_line!(
+                "A build is using the ledger ({}); waiting for it.",
+                p.display()
+            )
+        })?,
+        Hold::Look => Held::unlocked(&path)?,
     };
-    Ok(inkquire::store::LedgerLock::exclusive(
-        &path, true, &waiting,
-    )?)
-}
-
-/// A config and, when the user asked for state (a `--store`, or a config file), the ledger.
-pub fn load_state(state: &StateArgs, need_store: bool) -> anyhow::Result<(Config, Option<Store>)> {
-    let config = Config::load(state.config.as_deref())?;
-    let stateful = need_store || state.store.is_some() || config.path.is_some();
-    let store = if stateful {
-        let path = config
-            .store_path(state.store.as_deref())
-            .ok_or_else(|| anyhow::anyhow!("no place for the ledger: give --store FILE"))?;
-        Some(Store::open(&path)?)
-    } else {
-        None
-    };
-    Ok((config, store))
+    Ok(held)
 }
 
 #[cfg(test)]

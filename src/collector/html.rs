@@ -8,7 +8,7 @@ use std::path::Path;
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability};
 
-use super::Parsed;
+use super::parsed::Parsed;
 use crate::dates::parse_published;
 
 pub(crate) fn read(text: &str, abs_path: &Path) -> Parsed {
@@ -36,7 +36,7 @@ pub struct PageArticle {
     pub url: Option<String>,
     pub body_html: String,
     /// Set when the page is no article (a front page, a listing, an error page).
-    pub not_article: Option<super::NotArticle>,
+    pub not_article: Option<super::verdict::NotArticle>,
 }
 
 /// Extract the article of a fetched page at `url`. `remove` selectors are taken out first; when
@@ -200,7 +200,7 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
             // A listing is one before cleaning takes its link lists out; after, what is left
             // may be too little to be anything.
             parsed.not_article = super::verdict::judge(&before, &claims)
-                .filter(super::NotArticle::is_listing)
+                .filter(super::verdict::NotArticle::is_listing)
                 .or_else(|| super::verdict::judge(&after, &claims));
             // A page kept anyway (`--force`) keeps what cleaning would have taken.
             parsed.body_html = if parsed.not_article.is_some() {

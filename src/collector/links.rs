@@ -10,6 +10,17 @@
 //! Each address becomes an article once; a page that cannot be had is tried again on the next
 //! runs, [`MAX_TRIES`] times in all, then reported and left alone.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::context::Collect;
+use super::feed::{self, DocKind};
+use super::harvest::{Harvest, Harvested, LinkTry, SourceResult, gzip_fast};
+use super::page::{canonical_url, get_plain, host_or, page_article, read_source};
+use crate::config::SourceConfig;
+use crate::model::Validators;
+use crate::report::{Failure, Kind};
+
 /// Tries a page of a links list gets before it is given up.
 pub const MAX_TRIES: u32 = 3;
 
@@ -95,11 +106,11 @@ impl OddLines {
 /// A links list's bytes as text to [`parse`]: a line holding a NUL byte (which no text file
 /// has) is left out and named, and the rest of the list is read as usual. A file of which no
 /// line is text is refused as binary data.
-pub fn text_of(bytes: &[u8]) -> Result<(String, Vec<String>), super::DecodeError> {
+pub fn text_of(bytes: &[u8]) -> Result<(String, Vec<String>), super::decode::DecodeError> {
     // UTF-16 has NUL bytes in every line: decoded as it is, by its byte-order mark.
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     if utf16 || !bytes.contains(&0) {
-        return super::decode(bytes).map(|d| (d.text, Vec::new()));
+        return super::decode::decode(bytes).map(|d| (d.text, Vec::new()));
     }
     let mut odd = OddLines::default();
     let mut kept = Vec::with_capacity(bytes.len());
@@ -115,7 +126,7 @@ pub fn text_of(bytes: &[u8]) -> Result<(String, Vec<String>), super::DecodeError
             kept.extend_from_slice(line);
         }
     }
-    let text = super::decode(&kept)?.text;
+    let text = super::decode::decode(&kept)?.text;
     Ok((text, odd.finish()))
 }
 
@@ -182,6 +193,168 @@ fn has_scheme(s: &str) -> bool {
     let mut chars = scheme.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// A read-later list: each address not yet stored is fetched as a page (a few at a time) and
+/// becomes an article; one that fails is tried again on the next runs, then given up.
+pub fn collect(s: &SourceConfig, ctx: &Collect) -> SourceResult {
+    let location = s.location();
+    let name = s.name.clone().unwrap_or_else(|| {
+        s.path
+            .as_deref()
+            .and_then(|p| p.file_stem())
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| host_or(&location))
+    });
+    let mut harvest = Harvest {
+        list: true,
+        ..Harvest::default()
+    };
+    let text = read_source(s, ctx, &Validators::default()).and_then(|b| {
+        let (bytes, _) =
+            b.ok_or_else(|| Failure::new(Kind::Network, "answered 304 to a plain request"))?;
+        text_of(&bytes).map_err(|e| Failure::new(Kind::Parse, e.to_string()))
+    });
+    let (text, nul_lines) = match text {
+        Ok(t) => t,
+        Err(e) => {
+            return SourceResult {
+                location,
+                name,
+                outcome: Err(e),
+                warnings: Vec::new(),
+            };
+        }
+    };
+    let (links, mut warnings) = parse(&text);
+    warnings.splice(0..0, nul_lines);
+    let todo: Vec<&Link> = links
+        .iter()
+        .filter(|l| {
+            let state = ctx.known.links.get(&l.url).copied().unwrap_or_default();
+            !state.done && state.tries < MAX_TRIES
+        })
+        .collect();
+    harvest.known = links.len() - todo.len();
+    let mut todo = todo;
+    if todo.len() > MAX_PER_RUN {
+        warnings.push(format!(
+            "{} new addresses: {} are fetched now, the rest on the next runs",
+            todo.len(),
+            MAX_PER_RUN
+        ));
+        todo.truncate(MAX_PER_RUN);
+    }
+    let next = AtomicUsize::new(0);
+    type Tried = Result<Option<(Harvested, Option<String>)>, Failure>;
+    let results: Mutex<Vec<(usize, Tried)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4.min(todo.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(link) = todo.get(i) else { break };
+                    let r = link_article(link, s, ctx);
+                    results.lock().expect("results").push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("results");
+    results.sort_by_key(|(i, _)| *i);
+    for (i, r) in results {
+        let link = todo[i];
+        match r {
+            Ok(Some((h, warning))) => {
+                warnings.extend(warning);
+                harvest.articles.push(h);
+            }
+            Ok(None) => harvest.known += 1,
+            Err(e) => {
+                let tries = ctx.known.links.get(&link.url).map_or(0, |l| l.tries) + 1;
+                warnings.push(if tries >= MAX_TRIES {
+                    format!(
+                        "{} (line {}): {}; given up after {tries} tries",
+                        link.url, link.line, e.message
+                    )
+                } else {
+                    format!(
+                        "{} (line {}): {} (try {tries} of {}; tried again on the next run)",
+                        link.url, link.line, e.message, MAX_TRIES
+                    )
+                });
+                harvest.links.push(LinkTry {
+                    url: link.url.clone(),
+                    error: Some(e.message),
+                });
+                continue;
+            }
+        }
+        harvest.links.push(LinkTry {
+            url: link.url.clone(),
+            error: None,
+        });
+    }
+    SourceResult {
+        location,
+        name,
+        outcome: Ok(harvest),
+        warnings,
+    }
+}
+
+/// The article at an address of a read-later list (`None` when it is stored already).
+fn link_article(
+    link: &Link,
+    s: &SourceConfig,
+    ctx: &Collect,
+) -> Result<Option<(Harvested, Option<String>)>, Failure> {
+    if ctx.known.keys.contains(&canonical_url(&link.url)) {
+        return Ok(None);
+    }
+    let mut own = s.clone();
+    if let Some(t) = &link.topic
+        && !own.topics.iter().any(|x| x.eq_ignore_ascii_case(t))
+    {
+        own.topics.push(t.clone());
+    }
+    // The user wrote the address down, as they name a source: it may be on their own network.
+    ctx.fetcher.allow_private(&link.url);
+    let page = get_plain(ctx.fetcher, &link.url)?;
+    if feed::sniff(&page.body) != DocKind::Page {
+        return Err(Failure::new(
+            Kind::Parse,
+            "is a feed or a list, not a page (a feed is added as a [[source]] of its own)",
+        ));
+    }
+    let text = super::decode::decode(&page.body)
+        .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
+        .text;
+    let (article, verdict) = page_article(&text, Some(&page.url), &own, ctx.config);
+    let key = canonical_url(&page.url);
+    if ctx.known.keys.contains(&key) {
+        return Ok(None);
+    }
+    if let Some(tell) = ctx.on_article {
+        tell(&article);
+    }
+    Ok(Some((
+        Harvested {
+            key,
+            article,
+            source_url: s.url.clone(),
+            raw_html: None,
+            raw_gzip: Some(page.gzip.unwrap_or_else(|| gzip_fast(&page.body))),
+            status: "ok".into(),
+            // A page on the list is kept even when it does not read like an article: it was saved.
+        },
+        verdict.map(|why| {
+            format!(
+                "{} does not look like an article ({why}); kept, as it is on the list",
+                link.url
+            )
+        }),
+    )))
 }
 
 #[cfg(test)]

@@ -6,10 +6,12 @@
 
 use chrono::Utc;
 
+use super::context::Collect;
+use super::harvest::{Harvest, Harvested, MailRef, SourceResult, gzip_fast};
 use super::imap::{Security, Server, Session};
-use super::remote::{Collect, Harvest, Harvested, SourceResult};
-use super::{mail, short_hash};
+use super::mail;
 use crate::config::{MailSecurity, SourceConfig};
+use crate::ids::short_hash;
 use crate::model::{Article, Base};
 use crate::report::{Failure, Kind};
 
@@ -137,7 +139,7 @@ fn harvest(
             if let Some(tell) = ctx.on_article {
                 tell(&article);
             }
-            harvest.mail.push(super::remote::MailRef {
+            harvest.mail.push(MailRef {
                 key: key.clone(),
                 source: s.location(),
                 validity,
@@ -148,7 +150,7 @@ fn harvest(
                 article,
                 source_url: Some(base.clone()),
                 raw_html: None,
-                raw_gzip: Some(super::remote::gzip_fast(raw)),
+                raw_gzip: Some(gzip_fast(raw)),
                 status: "ok".into(),
             });
         }

@@ -2,11 +2,10 @@
 //! footnotes and strikethrough. Without a `title` in the front matter, a leading `# Heading` is the
 //! title (and leaves the body, so it is not printed twice).
 
-use super::ReadError;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
 
-use super::Parsed;
+use super::parsed::{Parsed, ReadError};
 use crate::dates::parse_published;
 
 pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
@@ -142,6 +141,11 @@ fn list(v: &Value) -> Vec<String> {
             })
             .unwrap_or_default(),
     }
+}
+
+/// Markdown (no front matter) to HTML, as the Markdown reader renders bodies.
+pub fn to_html(md: &str) -> String {
+    read(md).map(|p| p.body_html).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 
 use chrono::NaiveDate;
 
-use super::Parsed;
+use super::parsed::Parsed;
 use crate::model::Published;
 
 /// Paragraphs longer than this are body text, never a headline.

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use super::DeliverError;
+use super::error::DeliverError;
 use crate::config::{Security, SmtpConfig};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
@@ -68,7 +68,7 @@ pub fn send(smtp: &SmtpConfig, title: &str, to: &str, epub: &Path) -> Result<Str
         ));
     }
     if is_kindle_address(to) {
-        let problems = crate::deliver::kindle_preflight(&bytes);
+        let problems = kindle_preflight(&bytes);
         if !problems.is_empty() {
             return Err(mail_error!(
                 "Send to Kindle would reject this book: {}",
@@ -162,4 +162,113 @@ fn password(smtp: &SmtpConfig) -> Result<String, DeliverError> {
     Err(mail_error!(
         "[smtp] has a username but no password-env or password-command"
     ))
+}
+
+/// The Send to Kindle rules a book must meet, checked before mailing it to a Kindle address:
+/// an error for each rule broken (empty when the book passes).
+pub fn kindle_preflight(epub: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    let mut problems = Vec::new();
+    if epub.len() as u64 > 50 * 1000 * 1000 {
+        problems.push(format!(
+            "the book is {} bytes; Send to Kindle takes at most 50 MB",
+            epub.len()
+        ));
+    }
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(epub)) else {
+        problems.push("not a zip archive".into());
+        return problems;
+    };
+    let mut files = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(mut f) = zip.by_index(i) else { continue };
+        let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
+        let mut data = String::new();
+        if name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".ncx") {
+            let _ = f.read_to_string(&mut data);
+        }
+        files.push((name, data));
+    }
+    let opf = files
+        .iter()
+        .find(|(n, _)| n.ends_with(".opf"))
+        .map(|(_, d)| d.clone())
+        .unwrap_or_default();
+    match opf
+        .split("<dc:language>")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+    {
+        Some(l) if crate::lang::normalize_lang(l).is_some() && l != "und" => {}
+        _ => problems.push("dc:language is missing or not a language".into()),
+    }
+    for (name, data) in &files {
+        if (name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".ncx"))
+            && !data.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        {
+            problems.push(format!("{name} has no XML encoding declaration"));
+        }
+        if name.ends_with(".xhtml") {
+            if data.contains("<img>")
+                || data
+                    .split("<img")
+                    .skip(1)
+                    .any(|t| !t.split('>').next().unwrap_or("").contains("src="))
+            {
+                problems.push(format!("{name} has an <img> without src"));
+            }
+            let body_id = data
+                .split("<body")
+                .nth(1)
+                .and_then(|b| b.split('>').next())
+                .and_then(|b| b.split("id=\"").nth(1))
+                .and_then(|b| b.split('"').next());
+            if let Some(id) = body_id
+                && files.iter().any(|(_, d)| d.contains(&format!("#{id}\"")))
+            {
+                problems.push(format!("{name}: a link points at the <body> id"));
+            }
+        }
+    }
+    // Spine order must be NCX playOrder order.
+    let ncx = files
+        .iter()
+        .find(|(n, _)| n.ends_with(".ncx"))
+        .map(|(_, d)| d.clone())
+        .unwrap_or_default();
+    let nav_targets: Vec<&str> = ncx
+        .split("<content src=\"")
+        .skip(1)
+        .filter_map(|s| s.split(['"', '#']).next())
+        .collect();
+    let items: std::collections::HashMap<&str, &str> = opf
+        .split("<item ")
+        .skip(1)
+        .filter_map(|s| {
+            let id = s.split("id=\"").nth(1)?.split('"').next()?;
+            let href = s.split("href=\"").nth(1)?.split('"').next()?;
+            Some((id, href))
+        })
+        .collect();
+    let spine: Vec<&str> = opf
+        .split("<itemref idref=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter_map(|id| items.get(id).copied())
+        .collect();
+    let in_spine: Vec<&str> = spine
+        .iter()
+        .copied()
+        .filter(|h| nav_targets.contains(h))
+        .collect();
+    let mut seen = Vec::new();
+    for t in &nav_targets {
+        if !seen.contains(t) {
+            seen.push(*t);
+        }
+    }
+    if seen != in_spine {
+        problems.push("the NCX's playOrder does not follow the spine".into());
+    }
+    problems
 }

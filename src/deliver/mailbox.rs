@@ -27,8 +27,8 @@ pub enum Settled {
 }
 
 /// Do what each source's `after` asks to the messages of delivered issues.
-pub fn settle(store: &mut Store, config: &Config) -> Result<Vec<Settled>, StoreError> {
-    let mut by_source: BTreeMap<String, Vec<crate::collector::remote::MailRef>> = BTreeMap::new();
+pub fn after_delivery(store: &mut Store, config: &Config) -> Result<Vec<Settled>, StoreError> {
+    let mut by_source: BTreeMap<String, Vec<crate::collector::harvest::MailRef>> = BTreeMap::new();
     for m in store.mail_owed()? {
         by_source.entry(m.source.clone()).or_default().push(m);
     }

@@ -176,6 +176,149 @@ fn warm_early(
     }
 }
 
+/// One article's result: its origin, the formatted article or why it was left out, and its
+/// warnings.
+type Done = (String, Result<FormattedArticle, FormatError>, Vec<String>);
+/// One article drafted (cleaned and repaired), or why it could not be.
+type Drafted = (String, Result<formatter::Draft, FormatError>);
+
+/// `work`, with a panic in it made [`FormatError::Crashed`]: one article's bug costs that
+/// article, never the issue.
+fn guarded<T>(work: impl FnOnce() -> T) -> Result<T, FormatError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|_| FormatError::Crashed)
+}
+
+/// The per-article work, apart from any scheduling: draft an article (or take the draft made
+/// while it was collected), then finish it (pictures, typography, header) and audit it.
+struct ArticleWorker<'a> {
+    opts: FormatOptions<'a>,
+    early: &'a EarlyDrafts,
+}
+
+impl ArticleWorker<'_> {
+    /// Clean and repair `a`.
+    fn draft(&self, a: model::Article) -> Drafted {
+        let origin = a.origin.clone();
+        let draft = guarded(|| match self.early.take(&a, &self.opts) {
+            Some(d) => d.for_article(a),
+            None => formatter::draft(a, &self.opts),
+        });
+        (origin, draft)
+    }
+
+    /// Pictures, typography and header; then the safety audit.
+    fn finish(&self, (origin, draft): Drafted) -> Done {
+        let draft = match draft {
+            Ok(d) => d,
+            Err(e) => return (origin, Err(e), Vec::new()),
+        };
+        match guarded(|| formatter::finish(draft, &self.opts)) {
+            Ok((f, warnings)) => {
+                let bad = formatter::audit::violations(&f.xhtml);
+                if bad.is_empty() {
+                    (origin, Ok(f), warnings)
+                } else {
+                    (origin, Err(FormatError::Audit(bad)), warnings)
+                }
+            }
+            Err(e) => (origin, Err(e), Vec::new()),
+        }
+    }
+}
+
+/// One batch of drafted articles waiting for their pictures: each is finished once, by
+/// whichever thread gets to it first.
+struct Waiting<'a> {
+    worker: &'a ArticleWorker<'a>,
+    /// The pictures each article shows.
+    srcs: Vec<Vec<String>>,
+    slots: Vec<std::sync::Mutex<Option<Drafted>>>,
+    done: Vec<std::sync::Mutex<Option<Done>>>,
+    /// Where the next look for a ready article starts.
+    look_from: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Waiting<'a> {
+    fn new(worker: &'a ArticleWorker<'a>, drafts: Vec<Drafted>) -> Self {
+        let srcs = drafts
+            .iter()
+            .map(|(_, d)| {
+                d.as_ref()
+                    .map(formatter::Draft::image_sources)
+                    .unwrap_or_default()
+            })
+            .collect();
+        let done = drafts.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        Waiting {
+            worker,
+            srcs,
+            slots: drafts
+                .into_iter()
+                .map(|d| std::sync::Mutex::new(Some(d)))
+                .collect(),
+            done,
+            look_from: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Every picture of the batch with the page it is shown on.
+    fn wanted(&self) -> Vec<(String, Option<String>)> {
+        let mut out = Vec::new();
+        for (slot, srcs) in self.slots.iter().zip(&self.srcs) {
+            let slot = slot.lock().expect("waiting");
+            let Some((_, Ok(d))) = slot.as_ref() else {
+                continue;
+            };
+            let referer = d.referer().map(str::to_owned);
+            out.extend(srcs.iter().map(|src| (src.clone(), referer.clone())));
+        }
+        out
+    }
+
+    /// Finish article `i` unless another thread has it or had it.
+    fn finish_one(&self, i: usize) -> bool {
+        let Some(taken) = self.slots[i].try_lock().ok().and_then(|mut s| s.take()) else {
+            return false;
+        };
+        *self.done[i].lock().expect("finished") = Some(self.worker.finish(taken));
+        true
+    }
+
+    /// Finish one article whose pictures are all ready, if there is one. Each look goes on
+    /// from where the last one found one, round the batch once: an article held up by a slow
+    /// picture is passed over, not scanned again for every article after it.
+    fn finish_ready(&self, cache: &ImageCache, settings: &imaging::Settings) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (n, from) = (self.slots.len(), self.look_from.load(Relaxed));
+        (0..n).map(|k| (from + k) % n).any(|i| {
+            let waiting = self.slots[i].try_lock().is_ok_and(|s| s.is_some());
+            let found = waiting
+                && self.srcs[i].iter().all(|src| cache.ready(src, settings))
+                && self.finish_one(i);
+            if found {
+                self.look_from.store(i + 1, Relaxed);
+            }
+            found
+        })
+    }
+
+    /// Finish whatever is left, in parallel, and give every result in order.
+    fn finish_rest(self) -> Vec<Done> {
+        use rayon::prelude::*;
+        (0..self.slots.len()).into_par_iter().for_each(|i| {
+            self.finish_one(i);
+        });
+        self.done
+            .into_iter()
+            .map(|d| {
+                d.into_inner()
+                    .expect("finished")
+                    .expect("every article is finished")
+            })
+            .collect()
+    }
+}
+
 /// Format every article, in parallel but keeping their order, collecting each one's warnings under
 /// its origin.
 fn format_all(
@@ -188,117 +331,30 @@ fn format_all(
     report: &mut Report,
 ) -> Vec<FormattedArticle> {
     use rayon::prelude::*;
-    let opts = FormatOptions {
-        default_lang: "en",
-        images,
-        image_cache: cache,
-        image_settings: settings,
+    let worker = ArticleWorker {
+        opts: FormatOptions {
+            default_lang: "en",
+            images,
+            image_cache: cache,
+            image_settings: settings,
+        },
+        early,
     };
-    // One article's bug (a panic, or output that fails the boundary audit) costs that article,
-    // never the issue.
-    type Done = (String, Result<FormattedArticle, FormatError>, Vec<String>);
-    type Drafted = (String, Result<formatter::Draft, FormatError>);
     let run_batch = |articles: Vec<model::Article>| -> Vec<Done> {
         // 1. Clean and repair every article.
-        let drafts: Vec<Drafted> = articles
-            .into_par_iter()
-            .map(|a| {
-                let origin = a.origin.clone();
-                let draft = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match early
-                    .take(&a, &opts)
-                {
-                    Some(d) => d.for_article(a),
-                    None => formatter::draft(a, &opts),
-                }));
-                (origin, draft.map_err(|_| FormatError::Crashed))
-            })
-            .collect();
-        // Pictures, typography and headers; then the safety audit.
-        let finish = |(origin, draft): Drafted| -> Done {
-            let draft = match draft {
-                Ok(d) => d,
-                Err(e) => return (origin, Err(e), Vec::new()),
-            };
-            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                formatter::finish(draft, &opts)
-            }));
-            match done {
-                Ok((f, warnings)) => {
-                    let bad = formatter::audit::violations(&f.xhtml);
-                    if bad.is_empty() {
-                        (origin, Ok(f), warnings)
-                    } else {
-                        (origin, Err(FormatError::Audit(bad)), warnings)
-                    }
-                }
-                Err(_) => (origin, Err(FormatError::Crashed), Vec::new()),
-            }
-        };
+        let drafts: Vec<Drafted> = articles.into_par_iter().map(|a| worker.draft(a)).collect();
         // 2. Every picture of the batch at once, the biggest first; 3. once they have all been
         // started, the articles whose pictures are ready are finished on the cores the last
         // pictures leave free, and the others when those are done.
-        let srcs: Vec<Vec<String>> = drafts
-            .iter()
-            .map(|(_, d)| {
-                d.as_ref()
-                    .map(formatter::Draft::image_sources)
-                    .unwrap_or_default()
-            })
-            .collect();
-        let wanted: Vec<(String, Option<String>)> = drafts
-            .iter()
-            .zip(&srcs)
-            .filter_map(|((_, d), srcs)| Some((d.as_ref().ok()?.referer(), srcs)))
-            .flat_map(|(referer, srcs)| {
-                srcs.iter()
-                    .map(move |src| (src.clone(), referer.map(str::to_owned)))
-            })
-            .collect();
-        let slots: Vec<std::sync::Mutex<Option<Drafted>>> = drafts
-            .into_iter()
-            .map(|d| std::sync::Mutex::new(Some(d)))
-            .collect();
-        let done: Vec<std::sync::Mutex<Option<Done>>> =
-            slots.iter().map(|_| std::sync::Mutex::new(None)).collect();
-        let finish_one = |i: usize| -> bool {
-            let Some(taken) = slots[i].try_lock().ok().and_then(|mut s| s.take()) else {
-                return false;
-            };
-            *done[i].lock().expect("finished") = Some(finish(taken));
-            true
-        };
-        // Each look for a ready article goes on from where the last one was found, round the
-        // batch once: one article held up by a slow picture is passed over, not scanned again
-        // for every article after it.
-        let look_from = std::sync::atomic::AtomicUsize::new(0);
-        let finish_ready = || {
-            use std::sync::atomic::Ordering::Relaxed;
-            let (n, from) = (slots.len(), look_from.load(Relaxed));
-            (0..n).map(|k| (from + k) % n).any(|i| {
-                let waiting = slots[i].try_lock().is_ok_and(|s| s.is_some());
-                let found = waiting
-                    && srcs[i].iter().all(|src| cache.ready(src, &settings))
-                    && finish_one(i);
-                if found {
-                    look_from.store(i + 1, Relaxed);
-                }
-                found
-            })
-        };
+        let waiting = Waiting::new(&worker, drafts);
+        let wanted = waiting.wanted();
         // A panic here only means the pictures are prepared as the articles ask for them.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            cache.warm_while(wanted, images, &settings, &finish_ready)
-        }));
-        (0..slots.len()).into_par_iter().for_each(|i| {
-            finish_one(i);
-        });
-        done.into_iter()
-            .map(|d| {
-                d.into_inner()
-                    .expect("finished")
-                    .expect("every article is finished")
+        let _ = guarded(|| {
+            cache.warm_while(wanted, images, &settings, &|| {
+                waiting.finish_ready(cache, &settings)
             })
-            .collect()
+        });
+        waiting.finish_rest()
     };
     let run = || {
         let mut done = Vec::with_capacity(articles.len());

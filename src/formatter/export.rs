@@ -32,7 +32,7 @@ impl Body {
     pub fn words(&self) -> usize {
         let mut text = String::new();
         tree::text_of(&self.nodes, &mut text);
-        super::count_words(&text)
+        crate::words::count_words(&text)
     }
 
     /// The body as Markdown.

@@ -222,7 +222,7 @@ impl ImageCache {
                         asset: Asset {
                             href: format!(
                                 "images/{}.{}",
-                                crate::collector::short_hash_bytes(&p.data),
+                                crate::ids::short_hash_bytes(&p.data),
                                 p.ext
                             ),
                             media_type: p.media_type,

@@ -438,7 +438,7 @@ impl<'a> Sanitizer<'a> {
         if let Some(id) = get("id").or_else(|| (src_name == "a").then(|| get("name")).flatten()) {
             el.set_attr("id", id);
         }
-        if let Some(lang) = get("lang").and_then(|l| crate::collector::normalize_lang(&l)) {
+        if let Some(lang) = get("lang").and_then(|l| crate::lang::normalize_lang(&l)) {
             el.set_attr("lang", lang.clone());
             el.set_attr("xml:lang", lang);
         }

@@ -7,9 +7,9 @@ use std::sync::{Arc, OnceLock};
 
 use resvg::{tiny_skia, usvg};
 
-use super::{Refused, refuse};
+use super::limits::{MAX_PIXELS, Refused, refuse};
 
-use super::{SERIF, SERIF_BOLD};
+use super::fonts::{SERIF, SERIF_BOLD};
 
 /// Largest SVG source accepted (a diagram is rarely over a few hundred kB).
 const MAX_SOURCE: usize = 8 * 1024 * 1024;
@@ -82,7 +82,7 @@ pub fn rasterize(bytes: &[u8], max_w: u32, max_h: u32) -> Result<(Vec<u8>, f32),
         ((w * scale).round() as u32).max(1),
         ((h * scale).round() as u32).max(1),
     );
-    if u64::from(pw) * u64::from(ph) > super::MAX_PIXELS {
+    if u64::from(pw) * u64::from(ph) > MAX_PIXELS {
         return Err(refuse("too large", format!("{pw}×{ph} is too large")));
     }
     let mut pixmap = tiny_skia::Pixmap::new(pw, ph)

@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::collector::title_case;
 use crate::formatter::human_date;
 use crate::model::{Asset, FormattedArticle, Issue, IssueMeta, Section};
+use crate::words::title_case;
 
 pub use crate::model::{BookFormat, GroupBy};
 

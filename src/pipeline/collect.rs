@@ -22,7 +22,7 @@ pub fn collect(
     store: &mut Store,
     fetcher: &dyn Fetcher,
     on_done: &dyn Fn(&SourceReport),
-) -> Result<Vec<SourceReport>, super::BuildError> {
+) -> Result<Vec<SourceReport>, super::error::BuildError> {
     collect_watching(sources, config, store, fetcher, on_done, None)
 }
 
@@ -34,7 +34,7 @@ pub(crate) fn collect_watching(
     fetcher: &dyn Fetcher,
     on_done: &dyn Fn(&SourceReport),
     on_article: Option<&(dyn Fn(&model::Article) + Sync)>,
-) -> Result<Vec<SourceReport>, super::BuildError> {
+) -> Result<Vec<SourceReport>, super::error::BuildError> {
     for s in sources {
         if let Some(url) = &s.url {
             fetcher.allow_private(url);
@@ -102,7 +102,7 @@ pub(crate) fn collect_watching(
         reports.push((i, rep));
     });
     if let Some(e) = store_error {
-        return Err(super::BuildError::Collect(e));
+        return Err(super::error::BuildError::Collect(e));
     }
     reports.sort_by_key(|(i, _)| *i);
     Ok(reports.into_iter().map(|(_, r)| r).collect())

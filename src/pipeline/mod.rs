@@ -16,6 +16,7 @@
 
 pub mod budget;
 pub mod collect;
+mod error;
 pub mod extract;
 pub mod offline;
 
@@ -31,44 +32,18 @@ use crate::formatter::batch::Formatting;
 use crate::issue::IssueSettings;
 use crate::model::{Article, FormattedArticle, Issue};
 use crate::report::Report;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use crate::units::human_size;
 use crate::{collector, formatter, imaging, packager, select, shelf, store};
 
 pub use collect::{SourceReport, collect};
-
-/// Why a build failed as a whole (problems with single inputs are in its report instead).
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    /// Collected articles could not be saved.
-    #[error("the ledger could not be written")]
-    Collect(#[source] StoreError),
-    #[error(transparent)]
-    Ledger(#[from] StoreError),
-    /// The book (or the KEPUB) could not be put in place; the old file is as it was.
-    #[error(transparent)]
-    Write(#[from] shelf::WriteError),
-    /// The output path is not one a book may be written to.
-    #[error(transparent)]
-    Output(#[from] shelf::NotRegularFile),
-}
-
-impl BuildError {
-    /// What kind of failure, for the command line's advice.
-    pub fn kind(&self) -> crate::report::Kind {
-        match self {
-            BuildError::Collect(e) | BuildError::Ledger(e) => e.kind(),
-            BuildError::Write(e) => e.kind(),
-            BuildError::Output(_) => crate::report::Kind::Disk,
-        }
-    }
-}
+pub use error::BuildError;
 
 type Result<T, E = BuildError> = std::result::Result<T, E>;
 
 /// Everything one build needs.
 pub struct BuildRequest<'a> {
-    /// The issue's settings, settled (`IssueSettings::settle` or `for_digest`).
+    /// The issue's settings, settled (`IssueSettings::for_build` or `for_digest`).
     pub settings: IssueSettings,
     /// Local files and folders to read.
     pub inputs: Vec<PathBuf>,
@@ -302,7 +277,7 @@ impl Ledger<'_> {
     }
 
     /// The reservation holds exactly the articles the book holds.
-    fn settle(&mut self, issue: &Issue) -> Result<()> {
+    fn trim_to_book(&mut self, issue: &Issue) -> Result<()> {
         if let Some(number) = self.reserved {
             let ids: Vec<&str> = issue.articles().map(|a| a.id.as_str()).collect();
             self.store.settle_articles(number, &ids)?;
@@ -414,7 +389,7 @@ fn package(
         }
     }
     shelf::pause_point("written");
-    ledger.settle(&issue)?;
+    ledger.trim_to_book(&issue)?;
     if let Some(k) = &files.kepub {
         let mut kepub = issue.clone();
         kepub.kepub = true;

@@ -1,5 +1,5 @@
 //! Files put in place whole: written through a temporary file beside the destination (named
-//! `.inkquire-<name>.<random>.part`, see [`super::part_prefix`]) and renamed over it, so a
+//! `.inkquire-<name>.<random>.part`, see [`part_prefix`]) and renamed over it, so a
 //! reader never sees half a book, and a failure leaves the old file as it was.
 
 use std::io::{Seek, Write};
@@ -86,7 +86,7 @@ impl AtomicFile {
         let tmp = match fault {
             Some(Fault::ReadOnly) => Err(std::io::Error::from_raw_os_error(EROFS)),
             _ => tempfile::Builder::new()
-                .prefix(&super::part_prefix(path))
+                .prefix(&part_prefix(path))
                 .suffix(".part")
                 .tempfile_in(dir),
         }
@@ -229,6 +229,17 @@ fn injected_fault() -> Option<Fault> {
         "read-only" => Some(Fault::ReadOnly),
         _ => None,
     }
+}
+
+/// The prefix of temporary files inkquire writes beside `dest` (`.inkquire-<name>.`, the name
+/// cut to 120 bytes so the whole stays within a file system's 255).
+pub fn part_prefix(dest: &Path) -> String {
+    let name = dest.file_name().unwrap_or_default().to_string_lossy();
+    let mut cut = name.len().min(120);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(".inkquire-{}.", &name[..cut])
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 mod atomic;
 
-pub use atomic::{AtomicFile, WriteError, WriteSeek, write_atomic};
+pub use atomic::{AtomicFile, WriteError, WriteSeek, part_prefix, write_atomic};
 
 use std::path::{Path, PathBuf};
 
@@ -210,17 +210,6 @@ pub fn check_output(path: &Path) -> Result<(), NotRegularFile> {
 #[error("{} is not a regular file: inkquire writes books only as regular files", path.display())]
 pub struct NotRegularFile {
     pub path: PathBuf,
-}
-
-/// The prefix of temporary files inkquire writes beside `dest` (`.inkquire-<name>.`, the name
-/// cut to 120 bytes so the whole stays within a file system's 255).
-pub fn part_prefix(dest: &Path) -> String {
-    let name = dest.file_name().unwrap_or_default().to_string_lossy();
-    let mut cut = name.len().min(120);
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!(".inkquire-{}.", &name[..cut])
 }
 
 /// Remove temporary files a killed run left beside `dest` (only those named for it).

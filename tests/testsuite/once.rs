@@ -789,7 +789,7 @@ fn run_day(steps: &[Step]) {
         // exit code 0 would say (nothing failed, nothing owed).
         let config = inkquire::config::Config::load(Some(&cfg)).unwrap();
         let plan =
-            inkquire::digest::Plan::settle(&config, None, chrono::Local::now().fixed_offset())
+            inkquire::digest::Plan::checked(&config, None, chrono::Local::now().fixed_offset())
                 .unwrap();
         let done = inkquire::digest::run(&config, plan, true, &|_| {}).expect("a digest runs");
         done.owed.is_empty()

@@ -1,0 +1,565 @@
+//! The DOM passes of cleaning: furniture by class, id and role, link lists, a header repeated
+//! above the text, caption credits, blocks left empty, a short tail, everything after a line
+//! that says the article ended, and headings left with nothing under them. Each is a
+//! `drop_…` function over the body's document; the order they run in is `clean.rs`'s.
+
+use dom_query::{Document, NodeRef};
+
+use super::clean_lines::{
+    credit_start, is_boilerplate_line, is_date_line, is_end_marker, is_label_line, is_reading_time,
+    normalized,
+};
+
+/// What the page said about itself, to recognise it repeated at the top of the body.
+#[derive(Debug, Default)]
+pub(crate) struct Known<'a> {
+    pub title: Option<&'a str>,
+    pub byline: Option<&'a str>,
+}
+
+/// Class or id words that mark page furniture rather than the article.
+pub(super) const FURNITURE: &[&str] = &[
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "social",
+    "socials",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "related",
+    "recommended",
+    "recommendation",
+    "recommendations",
+    "promo",
+    "teaser",
+    "teasers",
+    "advert",
+    "advertisement",
+    "adsense",
+    "ad",
+    "ads",
+    "sponsored",
+    "sponsor",
+    "breadcrumb",
+    "breadcrumbs",
+    "toolbar",
+    "follow",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "pagination",
+    "pager",
+    "cookie",
+    "consent",
+    "popup",
+    "modal",
+    "tags",
+    "taglist",
+    "bio",
+    "authorbox",
+    "author",
+    "authors",
+    "byline",
+    "timestamp",
+    "postmeta",
+    "entrymeta",
+    "rating",
+    "cta",
+    "donate",
+    "donation",
+    "paywall",
+    "login",
+    "widgettitle",
+    "credit",
+    "credits",
+    "sidebar",
+];
+
+/// Landmark roles that are not the article.
+pub(super) const ROLES: &[&str] = &[
+    "navigation",
+    "complementary",
+    "contentinfo",
+    "banner",
+    "search",
+    "menu",
+    "menubar",
+    "dialog",
+    "alertdialog",
+];
+
+/// Elements that start a new block when inside another.
+pub(super) const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "blockquote",
+    "pre",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dl",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "form",
+];
+
+pub(super) fn has_block_child(node: &NodeRef) -> bool {
+    node.descendants_it()
+        .any(|d| d.is_element() && d.node_name().is_some_and(|n| BLOCKS.contains(&n.as_ref())))
+}
+
+pub(super) fn is_heading_like(node: &NodeRef) -> bool {
+    matches!(
+        node.node_name().as_deref(),
+        Some("h2" | "h3" | "h4" | "h5" | "h6" | "strong" | "b" | "p" | "div" | "span")
+    )
+}
+
+/// A block of lines set apart by `<br>`, each of them a date, a metadata label or a
+/// boilerplate line: "24.01.2022 11:38<br>Kategorie: News".
+pub(super) fn is_meta_lines(node: &NodeRef) -> bool {
+    let is_br = |c: &NodeRef| c.node_name().as_deref() == Some("br");
+    if !node.children_it(false).any(|c| is_br(&c)) {
+        return false;
+    }
+    let mut lines = vec![String::new()];
+    for child in node.children_it(false) {
+        if is_br(&child) {
+            lines.push(String::new());
+        } else if let Some(last) = lines.last_mut() {
+            last.push_str(&child.text());
+            last.push(' ');
+        }
+    }
+    let lines: Vec<String> = lines
+        .iter()
+        .map(|l| normalized(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.len() >= 2
+        && lines.iter().all(|l| {
+            is_date_line(l) || is_label_line(l) || is_boilerplate_line(l) || is_reading_time(l)
+        })
+}
+
+pub(super) fn is_inline(node: &NodeRef) -> bool {
+    matches!(
+        node.node_name().as_deref(),
+        Some("span" | "strong" | "b" | "small")
+    )
+}
+
+/// The title, the byline or a date line repeated at the top of the body, above the text: our
+/// own header already says them.
+pub(super) fn drop_repeated_header(doc: &Document, known: &Known) {
+    let title = known.title.map(normalized).filter(|t| !t.is_empty());
+    let byline = known.byline.map(normalized).filter(|b| !b.is_empty());
+    let leaves: Vec<NodeRef> = doc
+        .select("h1, h2, h3, h4, h5, h6, p, div, span, time, address")
+        .nodes()
+        .iter()
+        .filter(|n| !has_block_child(n) && chars_of(n) > 0)
+        .take(6)
+        .cloned()
+        .collect();
+    // The header ends at the last of these lines that is the title, the byline or a date; short
+    // labels before it (a kicker, a section: "Artikel", "Corona") go with it.
+    let mut end = None;
+    for (i, node) in leaves.iter().enumerate() {
+        let text = normalized(&node.text());
+        let is_title = title.as_deref() == Some(text.as_str());
+        let is_byline = byline.as_deref().is_some_and(|b| {
+            text == b || text.strip_prefix("by ").or(text.strip_prefix("von ")) == Some(b)
+        });
+        let is_date = text.chars().count() <= 40 && crate::dates::parse_published(&text).is_some();
+        let is_label = text.chars().count() <= 30
+            && text.split(' ').count() <= 3
+            && !text.contains(['.', '!', '?']);
+        if is_title || is_byline || is_date {
+            end = Some(i);
+        } else if !is_label {
+            // The first line that is the article's own ends the header.
+            break;
+        }
+    }
+    if let Some(end) = end {
+        for node in &leaves[..=end] {
+            node.remove_from_parent();
+        }
+    }
+}
+
+/// A credit that ends a caption's text ("… in Kyiv. (REUTERS/Jane Doe)", "… (Foto: Getty)",
+/// "Jane Doe, photo:"): the caption stays, its credit goes (a credit alone in its element is
+/// taken by the line rules above).
+pub(super) fn drop_caption_credits(doc: &Document) {
+    for cap in doc
+        .select("figcaption, [class*=caption], [class*=Caption]")
+        .nodes()
+        .iter()
+    {
+        let Some(last) = cap
+            .descendants_it()
+            .filter(|d| d.is_text() && !d.text().trim().is_empty())
+            .last()
+        else {
+            continue;
+        };
+        let text = last.text().to_string();
+        if let Some(cut) = credit_start(&text) {
+            last.set_text(text[..cut].trim_end());
+        }
+    }
+}
+
+/// The few short lines left after the article's last paragraph: what a page sets under a story
+/// ("No comments", "Was this useful?", "Read next", a date, a category) and the rules above
+/// have no phrase for. A list, a table, code or a picture there is left alone, and so is a tail
+/// longer than a few lines.
+pub(super) fn drop_short_tail(doc: &Document) {
+    /// A paragraph at least this long (characters) is the article's.
+    const PARAGRAPH: usize = 200;
+    /// Lines this short after it are not.
+    const SHORT: usize = 40;
+    const MOST: usize = 3;
+    let (leaves, lens) = leaf_blocks(doc);
+    let Some(last) = lens.iter().rposition(|n| *n >= PARAGRAPH) else {
+        return;
+    };
+    let tail: Vec<(&NodeRef, usize)> = leaves[last + 1..]
+        .iter()
+        .zip(&lens[last + 1..])
+        .filter(|(n, len)| **len > 0 || has_picture(n))
+        .map(|(n, len)| (n, *len))
+        .collect();
+    if tail.is_empty() || tail.len() > MOST {
+        return;
+    }
+    let plain = tail.iter().all(|(n, len)| {
+        *len < SHORT
+            && !has_picture(n)
+            && !matches!(
+                n.node_name().as_deref(),
+                Some("li" | "pre" | "table" | "figure" | "dd" | "dt")
+            )
+    });
+    if plain {
+        for (n, _) in tail {
+            n.remove_from_parent();
+        }
+    }
+}
+
+/// Late in the article, a line that says it has ended ("Related", "Mehr Themen", "3
+/// comments") goes, and with it everything after it: teasers, comments, an author's box.
+/// Only the last two fifths of the text are looked at, so a section of the article that
+/// happens to be called "Comments" early on is not cut.
+pub(super) fn drop_from_end_marker(doc: &Document) {
+    /// Share of the text (characters) that must come before the marker.
+    const BEFORE: (usize, usize) = (3, 5);
+    const SHORT: usize = 60;
+    /// A paragraph this long after the marker, mostly unlinked and in the block that holds the
+    /// article's paragraphs before it, is the article going on: the marker headed a box inside
+    /// it ("Mehr zum Thema" over three links), and the cut waits for a later marker.
+    const PROSE: usize = 200;
+    let (leaves, lens) = leaf_blocks(doc);
+    let total: usize = lens.iter().sum();
+    let mut seen = 0;
+    for (i, (leaf, len)) in leaves.iter().zip(&lens).enumerate() {
+        if seen * BEFORE.1 >= total * BEFORE.0
+            && (1..SHORT).contains(len)
+            && is_end_marker(&normalized(&leaf.text()))
+        {
+            // The article's paragraphs so far sit in these blocks; one of them going on
+            // after the marker is the article going on.
+            let article: Vec<_> = leaves[..i]
+                .iter()
+                .zip(&lens[..i])
+                .filter(|(_, len)| **len >= PROSE)
+                .filter_map(|(n, _)| n.parent().map(|p| p.id))
+                .collect();
+            let goes_on = leaves[i + 1..].iter().zip(&lens[i + 1..]).any(|(n, len)| {
+                *len >= PROSE
+                    && n.parent().is_some_and(|p| article.contains(&p.id))
+                    && chars_of_links(n) * 3 < *len
+            });
+            if goes_on {
+                seen += len;
+                continue;
+            }
+            // Everything after the marker in document order: its following siblings, and
+            // those of each block that holds it.
+            let mut at = Some(*leaf);
+            while let Some(node) = at {
+                while let Some(next) = node.next_sibling() {
+                    next.remove_from_parent();
+                }
+                at = node.parent();
+            }
+            leaf.remove_from_parent();
+            return;
+        }
+        seen += len;
+    }
+}
+
+/// Characters of the linked text in `node`.
+pub(super) fn chars_of_links(node: &NodeRef) -> usize {
+    node.find(&["a"]).iter().map(chars_of).sum()
+}
+
+/// The blocks that hold no other block, in document order, with the characters of each
+/// (whitespace collapsed: each word and one space).
+pub(super) fn leaf_blocks(doc: &Document) -> (Vec<NodeRef<'_>>, Vec<usize>) {
+    let leaves: Vec<NodeRef> = doc
+        .select("p, div, h2, h3, h4, h5, h6, li, blockquote, pre, figure, table, dd, dt")
+        .nodes()
+        .iter()
+        .filter(|n| !has_block_child(n))
+        .cloned()
+        .collect();
+    let lens = leaves
+        .iter()
+        .map(|n| {
+            n.text()
+                .split_whitespace()
+                .map(|w| w.chars().count() + 1)
+                .sum()
+        })
+        .collect();
+    (leaves, lens)
+}
+
+/// A heading with nothing after it heads a section that was taken out ("Weitere Tourentipps",
+/// "Heute empfehlen wir"): an article does not end on a heading (unless it is a sentence).
+pub(super) fn drop_trailing_headings(doc: &Document) {
+    loop {
+        let Some(last) = doc.select("h1, h2, h3, h4, h5, h6").nodes().last().copied() else {
+            return;
+        };
+        // A sentence ("He set up a fake profile. It backs his story.") may be the article's
+        // last line, set large.
+        let text = last.text();
+        let sentence = text
+            .trim_end()
+            .ends_with(['.', '!', '?', '…', '"', '“', '”', '»', '«']);
+        if sentence || !nothing_after(&last) {
+            return;
+        }
+        last.remove_from_parent();
+    }
+}
+
+/// Whether nothing to read or see follows `node` in document order.
+pub(super) fn nothing_after(node: &NodeRef) -> bool {
+    let mut at = Some(*node);
+    while let Some(n) = at {
+        let mut next = n.next_sibling();
+        while let Some(sib) = next {
+            if !sib.text().trim().is_empty() || has_picture(&sib) || is_picture(&sib) {
+                return false;
+            }
+            next = sib.next_sibling();
+        }
+        at = n.parent();
+    }
+    true
+}
+
+pub(super) fn is_picture(node: &NodeRef) -> bool {
+    node.node_name()
+        .is_some_and(|n| matches!(n.as_ref(), "img" | "picture" | "video" | "svg"))
+}
+
+pub(super) fn has_picture(node: &NodeRef) -> bool {
+    node.descendants_it().any(|d| {
+        d.node_name()
+            .is_some_and(|n| matches!(n.as_ref(), "img" | "picture" | "video" | "svg"))
+    })
+}
+
+/// Paragraphs and divisions left with nothing to read or see.
+pub(super) fn drop_empty(doc: &Document) {
+    for node in doc
+        .select("p, div, span, section, li, ul, ol")
+        .nodes()
+        .iter()
+        .rev()
+    {
+        // The first word or picture found ends the look.
+        let something = node.descendants_it().any(|d| {
+            if d.is_text() {
+                return d.text().chars().any(|c| !c.is_whitespace());
+            }
+            d.node_name().is_some_and(|n| {
+                matches!(
+                    n.as_ref(),
+                    "img"
+                        | "picture"
+                        | "video"
+                        | "audio"
+                        | "iframe"
+                        | "table"
+                        | "svg"
+                        | "math"
+                        | "hr"
+                        | "object"
+                        | "embed"
+                        | "canvas"
+                )
+            })
+        });
+        if !something {
+            node.remove_from_parent();
+        }
+    }
+}
+
+/// A paragraph that is one link to another page and nothing else (a teaser's headline set
+/// between or under the article's paragraphs).
+pub(super) fn drop_link_lines(doc: &Document) {
+    for node in doc.select("p, div, h3, h4").nodes().iter() {
+        if has_block_child(node) {
+            continue;
+        }
+        let text = chars_of(node);
+        if text < 20 {
+            continue;
+        }
+        let links: Vec<NodeRef> = node
+            .find(&["a"])
+            .into_iter()
+            .filter(|a| a.attr("href").is_some_and(|h| !h.starts_with('#')))
+            .collect();
+        if links.len() != 1 {
+            continue;
+        }
+        // An address written out (a web site, a mail address) is the article's reference.
+        let shown = links[0].text();
+        if links[0]
+            .attr("href")
+            .is_some_and(|h| h.starts_with("mailto:"))
+            || shown.contains("://")
+            || shown.contains("www.")
+            || shown.contains('@')
+        {
+            continue;
+        }
+        if chars_of(&links[0]) * 10 >= text * 9 {
+            node.remove_from_parent();
+        }
+    }
+}
+
+/// A list or block that is mostly links to elsewhere: "related" lists, teasers, tag clouds.
+pub(super) fn is_link_list(node: &NodeRef) -> bool {
+    // Links within the page (a table of contents) lead nowhere else.
+    let links: Vec<NodeRef> = node
+        .find(&["a"])
+        .into_iter()
+        .filter(|a| !a.attr("href").is_some_and(|h| h.starts_with('#')))
+        .collect();
+    let items = match node.node_name().as_deref() {
+        Some("ul" | "ol") => node.element_children().len(),
+        _ => links.len(),
+    };
+    if items < 3 || links.is_empty() {
+        return false;
+    }
+    let text = chars_of(node);
+    let linked: usize = links.iter().map(chars_of).sum();
+    text > 0 && text < 1000 && linked * 10 >= text * 8
+}
+
+pub(super) fn chars_of(node: &NodeRef) -> usize {
+    node.text().chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// The words of a class or id: `post-share__bar` → post, share, bar; `shareBar` → share, bar.
+pub(crate) fn words(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in value.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Words that name furniture only when the block links elsewhere (a "teaser" without a link is
+/// a story's own lead).
+pub(super) const LINKING: &[&str] = &["teaser", "teasers", "related", "recommended"];
+
+pub(super) fn is_furniture(node: &NodeRef) -> bool {
+    if matches!(
+        node.node_name().as_deref(),
+        Some("article" | "main" | "body")
+    ) {
+        return false;
+    }
+    if let Some(role) = node.attr("role")
+        && ROLES.contains(&role.trim().to_ascii_lowercase().as_str())
+    {
+        return true;
+    }
+    if matches!(
+        node.node_name().as_deref(),
+        Some("nav" | "aside" | "footer" | "form" | "button")
+    ) {
+        return true;
+    }
+    let mut w = Vec::new();
+    for a in ["class", "id"] {
+        let Some(v) = node.attr(a) else { continue };
+        for name in v.split_whitespace() {
+            // A state (`has-sharing`, `is-related`) or a BEM modifier (`Section--Ads`) says
+            // what the block holds or how it looks, not what it is.
+            let lower = name.to_ascii_lowercase();
+            if ["has-", "with-", "is-", "no-", "js-"]
+                .iter()
+                .any(|p| lower.starts_with(p))
+            {
+                continue;
+            }
+            let base = name.split("--").next().unwrap_or(name);
+            w.extend(words(base));
+        }
+    }
+    // "screen reader only" and "visually hidden" come in pieces.
+    let joined = w.join("");
+    let links = || !node.find(&["a"]).is_empty();
+    w.iter()
+        .any(|w| FURNITURE.contains(&w.as_str()) && (!LINKING.contains(&w.as_str()) || links()))
+        || joined.contains("visuallyhidden")
+        || joined.contains("screenreader")
+        || joined.contains("sronly")
+}
