@@ -97,11 +97,89 @@ fn page_tree(text: &str, remove: &[String]) -> Document {
     doc
 }
 
-fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[String]) -> Parsed {
-    let text_of_page = text;
-    let doc = page_tree(text, remove);
-    let kept: Vec<String> = keep
-        .iter()
+/// What the page says about itself, read once from its tree before Readability takes it.
+struct Head {
+    lang: Option<String>,
+    base_url: Option<String>,
+    meta_date: Option<String>,
+    og_image: Option<String>,
+    canonical: Option<String>,
+    title: Option<String>,
+    claims: super::verdict::Claims,
+}
+
+impl Head {
+    fn of(doc: &Document) -> Head {
+        Head {
+            lang: attr(doc, "html", "lang").or_else(|| attr(doc, "html", "xml:lang")),
+            base_url: attr(doc, "base", "href").filter(|u| is_web(u)),
+            meta_date: meta(
+                doc,
+                &[
+                    "article:published_time",
+                    "og:published_time",
+                    "date",
+                    "dc.date",
+                    "dcterms.created",
+                    "pubdate",
+                    "sailthru.date",
+                ],
+            )
+            .or_else(|| attr(doc, "time[datetime]", "datetime")),
+            og_image: meta(doc, &["og:image", "twitter:image", "og:image:url"]),
+            canonical: attr(doc, "link[rel=canonical]", "href")
+                .or_else(|| meta(doc, &["og:url"]))
+                .filter(|u| is_web(u)),
+            title: title_of(doc),
+            claims: super::verdict::Claims::of(doc),
+        }
+    }
+}
+
+/// Which block of the page is the article's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// Readability's choice.
+    Readability,
+    /// The page's own marked article container (its selector).
+    Marked(&'static str),
+    /// The page's main run of prose.
+    Prose,
+}
+
+/// Choose the article's body among Readability's choice, the page's marked article and its
+/// main run of prose: which one, and why. Readability sometimes settles on something beside
+/// the article: a cookie notice, a login form, an author box, or a block bigger than the
+/// article (a table of names, a list of signatories, a disclosure). When the page marks its
+/// article, Readability's text is mostly not in it and it holds the page's main run of prose,
+/// the marked article wins; else, when Readability's choice holds little of that run and less
+/// prose of its own, the run's block wins.
+fn choose_body(
+    readability: &dom_smoothie::Article,
+    marked: Option<&(&'static str, String)>,
+    prose: Option<&super::prose::Prose>,
+) -> (Body, &'static str) {
+    let marked = marked.filter(|(_, text)| {
+        overlap(&readability.text_content, text) < 0.5 && prose.is_none_or(|p| p.held_in(text))
+    });
+    if let Some((sel, _)) = marked {
+        return (
+            Body::Marked(sel),
+            "Readability's text is mostly outside the article the page marks, which holds the page's prose",
+        );
+    }
+    if prose.is_some_and(|p| p.missed_by(&readability.text_content, &readability.content)) {
+        return (
+            Body::Prose,
+            "Readability's choice holds little of the page's main run of prose",
+        );
+    }
+    (Body::Readability, "Readability's choice")
+}
+
+/// What the `keep` selectors match on the page, in order.
+fn kept_html(doc: &Document, keep: &[String]) -> Vec<String> {
+    keep.iter()
         .filter_map(|sel| doc.try_select(sel))
         .flat_map(|found| {
             found
@@ -110,135 +188,133 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
                 .map(|n| n.html().to_string())
                 .collect::<Vec<_>>()
         })
-        .collect();
-    let mut parsed = Parsed {
-        lang: attr(&doc, "html", "lang").or_else(|| attr(&doc, "html", "xml:lang")),
-        base_url: attr(&doc, "base", "href").filter(|u| is_web(u)),
-        ..Parsed::default()
-    };
-    let meta_date = meta(
-        &doc,
-        &[
-            "article:published_time",
-            "og:published_time",
-            "date",
-            "dc.date",
-            "dcterms.created",
-            "pubdate",
-            "sailthru.date",
-        ],
-    )
-    .or_else(|| attr(&doc, "time[datetime]", "datetime"));
-    let og_image = meta(&doc, &["og:image", "twitter:image", "og:image:url"]);
-    let canonical = attr(&doc, "link[rel=canonical]", "href")
-        .or_else(|| meta(&doc, &["og:url"]))
-        .filter(|u| is_web(u));
+        .collect()
+}
 
+fn readability(doc: Document, file_url: Option<&str>) -> Option<dom_smoothie::Article> {
     let cfg = Config {
         max_elements_to_parse: 200_000,
         // The classes tell `clean` a share bar from a paragraph; the sanitizer drops them after.
         keep_classes: true,
         ..Config::default()
     };
-    let title = title_of(&doc);
-    let claims = super::verdict::Claims::of(&doc);
+    Readability::with_document(doc, file_url, Some(cfg))
+        .ok()
+        .and_then(|mut r| r.parse().ok())
+        .filter(|a| a.text_content.trim().chars().count() >= 80)
+}
+
+/// Readability's metadata into `parsed`.
+fn take_metadata(parsed: &mut Parsed, a: &dom_smoothie::Article, head: &Head) {
+    parsed.title = Some(a.title.clone()).filter(|t| !t.trim().is_empty());
+    parsed.byline = a.byline.clone();
+    parsed.summary = a.excerpt.clone();
+    parsed.source = a.site_name.clone();
+    parsed.lang = parsed.lang.take().or(a.lang.clone());
+    parsed.url = a
+        .url
+        .clone()
+        .filter(|u| is_web(u))
+        .or(head.canonical.clone());
+    parsed.published = a
+        .published_time
+        .as_deref()
+        .and_then(parse_published)
+        .or_else(|| head.meta_date.as_deref().and_then(parse_published));
+    parsed.lead_image = a.image.clone().or(head.og_image.clone());
+}
+
+/// A page read into its article. The page is parsed once; only a choice that needs the tree
+/// Readability took (the marked article, the main run of prose, a page too short for
+/// Readability) parses it once more. What the `keep` selectors match is decided first: when
+/// they match, that is the body, and no extraction or cleaning is done to be thrown away.
+fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[String]) -> Parsed {
+    let doc = page_tree(text, remove);
+    let again = std::cell::OnceCell::new();
+    let reparsed = || again.get_or_init(|| page_tree(text, remove));
+    let head = Head::of(&doc);
+    let mut parsed = Parsed {
+        lang: head.lang.clone(),
+        base_url: head.base_url.clone(),
+        ..Parsed::default()
+    };
+    let kept = kept_html(&doc, keep);
+    if !kept.is_empty() {
+        match readability(doc, file_url) {
+            Some(a) => take_metadata(&mut parsed, &a, &head),
+            None => {
+                parsed.title = head.title;
+                parsed.url = head.canonical;
+                parsed.published = head.meta_date.as_deref().and_then(parse_published);
+            }
+        }
+        parsed.body_html = kept.join("\n");
+        return parsed;
+    }
     let standfirst = Standfirst::find(&doc);
-    // The page's own article container, if it marks one, to check Readability's choice against.
+    // The page's own article container, and its main run of prose, to check Readability's
+    // choice against.
     let marked = marked_article(&doc);
-    // The page's main run of prose, to check Readability's choice against too.
     let prose = super::prose::Prose::find(&doc);
     // Readability takes the tree (copying it costs more than parsing the page again in the rare
-    // case that needs it: a page too short for Readability).
-    let article = Readability::with_document(doc, file_url, Some(cfg))
-        .ok()
-        .and_then(|mut r| r.parse().ok());
-    match article {
-        Some(a) if a.text_content.trim().chars().count() >= 80 => {
-            parsed.title = Some(a.title.clone()).filter(|t| !t.trim().is_empty());
-            parsed.byline = a.byline.clone();
-            parsed.summary = a.excerpt.clone();
-            parsed.source = a.site_name.clone();
-            parsed.lang = parsed.lang.or(a.lang.clone());
-            parsed.url = a.url.clone().filter(|u| is_web(u)).or(canonical);
-            parsed.published = a
-                .published_time
-                .as_deref()
-                .and_then(parse_published)
-                .or_else(|| meta_date.as_deref().and_then(parse_published));
+    // case that needs it).
+    match readability(doc, file_url) {
+        Some(a) => {
+            take_metadata(&mut parsed, &a, &head);
             let known = super::clean::Known {
                 title: parsed.title.as_deref(),
                 byline: parsed.byline.as_deref(),
             };
-            // Readability sometimes settles on something beside the article: a cookie notice, a
-            // login form, an author box, or a block bigger than the article (a table of names, a
-            // list of signatories, a disclosure). When the page marks its article, Readability's
-            // text is mostly not in it and it holds the page's main run of prose, the marked
-            // article wins; else, when Readability's choice holds little of that run and less
-            // prose of its own, the run's block wins.
-            let missed = prose
-                .as_ref()
-                .filter(|p| p.missed_by(&a.text_content, &a.content));
-            let marked = marked.filter(|(_, text)| {
-                overlap(&a.text_content, text) < 0.5
-                    && prose.as_ref().is_none_or(|p| p.held_in(text))
-            });
-            let marked_html = match (&marked, missed) {
-                (Some((sel, _)), _) => Some(
-                    page_tree(text_of_page, remove)
-                        .select(sel)
-                        .html()
-                        .to_string(),
-                ),
-                (None, Some(p)) => p.html(&page_tree(text_of_page, remove)),
-                (None, None) => None,
+            let (choice, why) = choose_body(&a, marked.as_ref(), prose.as_ref());
+            if choice != Body::Readability {
+                crate::debug_line!(
+                    "{}: the body is {choice:?}: {why}",
+                    file_url.unwrap_or("a page")
+                );
+            }
+            let chosen = match choice {
+                Body::Marked(sel) => Some(reparsed().select(sel).html().to_string()),
+                Body::Prose => prose.as_ref().and_then(|p| p.html(reparsed())),
+                Body::Readability => None,
             };
-            let body = marked_html.as_deref().unwrap_or(&a.content);
+            let body = chosen.as_deref().unwrap_or(&a.content);
             let (mut cleaned, [before, after]) = super::clean::clean(body, &known);
             if let Some(lead) = standfirst.above(&a.text_content) {
                 cleaned.insert_str(0, &lead);
             }
             // A listing is one before cleaning takes its link lists out; after, what is left
             // may be too little to be anything.
-            parsed.not_article = super::verdict::judge(&before, &claims)
+            parsed.not_article = super::verdict::judge(&before, &head.claims)
                 .filter(super::verdict::NotArticle::is_listing)
-                .or_else(|| super::verdict::judge(&after, &claims));
+                .or_else(|| super::verdict::judge(&after, &head.claims));
             // A page kept anyway (`--force`) keeps what cleaning would have taken.
             parsed.body_html = if parsed.not_article.is_some() {
                 body.to_owned()
             } else {
                 cleaned
             };
-            parsed.lead_image = a.image.clone().or(og_image);
         }
-        _ if !kept.is_empty() => {
-            parsed.title = title;
-            parsed.url = canonical;
-            parsed.published = meta_date.as_deref().and_then(parse_published);
-        }
-        _ => {
+        None => {
             // Too little for Readability: the page is short; keep its main element whole.
-            let doc = page_tree(text, remove);
+            let doc = reparsed();
             // The page's main run of prose if it has one, else its main element.
             let main = prose
                 .as_ref()
-                .and_then(|p| p.html(&doc))
-                .unwrap_or_else(|| main_html(&doc));
+                .and_then(|p| p.html(doc))
+                .unwrap_or_else(|| main_html(doc));
             let fallback = read_fragment(&main);
-            parsed.title = title.or(fallback.title);
-            parsed.summary = meta(&doc, &["og:description", "description"]);
-            parsed.source = meta(&doc, &["og:site_name", "application-name"]);
-            parsed.byline = meta(&doc, &["author", "article:author"]);
-            parsed.url = canonical;
-            parsed.published = meta_date.as_deref().and_then(parse_published);
+            parsed.title = head.title.or(fallback.title);
+            parsed.summary = meta(doc, &["og:description", "description"]);
+            parsed.source = meta(doc, &["og:site_name", "application-name"]);
+            parsed.byline = meta(doc, &["author", "article:author"]);
+            parsed.url = head.canonical;
+            parsed.published = head.meta_date.as_deref().and_then(parse_published);
             let shape =
                 super::verdict::Shape::of(&Document::fragment(fallback.body_html.as_str()).root());
-            parsed.not_article = super::verdict::judge(&shape, &claims);
+            parsed.not_article = super::verdict::judge(&shape, &head.claims);
             parsed.body_html = fallback.body_html;
-            parsed.lead_image = og_image;
+            parsed.lead_image = head.og_image;
         }
-    }
-    if !kept.is_empty() {
-        parsed.body_html = kept.join("\n");
     }
     parsed
 }
