@@ -5,6 +5,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::calendar;
+
 /// How one language writes the header.
 pub struct Locale {
     /// The byline's lead word ("By"), written before the name; `""` for none.
@@ -16,20 +18,7 @@ pub struct Locale {
     date: &'static str,
 }
 
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+const EN_MONTHS: [&str; 12] = calendar::EN.names;
 
 const EN: Locale = Locale {
     by: "By ",
@@ -44,20 +33,7 @@ const LOCALES: &[(&str, Locale)] = &[
         Locale {
             by: "Par ",
             minutes: "{} min de lecture",
-            months: [
-                "janvier",
-                "février",
-                "mars",
-                "avril",
-                "mai",
-                "juin",
-                "juillet",
-                "août",
-                "septembre",
-                "octobre",
-                "novembre",
-                "décembre",
-            ],
+            months: calendar::FR.names,
             date: "D M Y",
         },
     ),
@@ -66,20 +42,7 @@ const LOCALES: &[(&str, Locale)] = &[
         Locale {
             by: "Von ",
             minutes: "{} Min. Lesezeit",
-            months: [
-                "Januar",
-                "Februar",
-                "März",
-                "April",
-                "Mai",
-                "Juni",
-                "Juli",
-                "August",
-                "September",
-                "Oktober",
-                "November",
-                "Dezember",
-            ],
+            months: calendar::DE.names,
             date: "D. M Y",
         },
     ),
@@ -88,20 +51,7 @@ const LOCALES: &[(&str, Locale)] = &[
         Locale {
             by: "Por ",
             minutes: "{} min de lectura",
-            months: [
-                "enero",
-                "febrero",
-                "marzo",
-                "abril",
-                "mayo",
-                "junio",
-                "julio",
-                "agosto",
-                "septiembre",
-                "octubre",
-                "noviembre",
-                "diciembre",
-            ],
+            months: calendar::ES.names,
             date: "D de M de Y",
         },
     ),
@@ -110,20 +60,7 @@ const LOCALES: &[(&str, Locale)] = &[
         Locale {
             by: "Di ",
             minutes: "{} min di lettura",
-            months: [
-                "gennaio",
-                "febbraio",
-                "marzo",
-                "aprile",
-                "maggio",
-                "giugno",
-                "luglio",
-                "agosto",
-                "settembre",
-                "ottobre",
-                "novembre",
-                "dicembre",
-            ],
+            months: calendar::IT.names,
             date: "D M Y",
         },
     ),
@@ -132,20 +69,7 @@ const LOCALES: &[(&str, Locale)] = &[
         Locale {
             by: "Por ",
             minutes: "{} min de leitura",
-            months: [
-                "janeiro",
-                "fevereiro",
-                "março",
-                "abril",
-                "maio",
-                "junho",
-                "julho",
-                "agosto",
-                "setembro",
-                "outubro",
-                "novembro",
-                "dezembro",
-            ],
+            months: calendar::PT.names,
             date: "D de M de Y",
         },
     ),
@@ -154,20 +78,7 @@ const LOCALES: &[(&str, Locale)] = &[
         Locale {
             by: "Door ",
             minutes: "{} min leestijd",
-            months: [
-                "januari",
-                "februari",
-                "maart",
-                "april",
-                "mei",
-                "juni",
-                "juli",
-                "augustus",
-                "september",
-                "oktober",
-                "november",
-                "december",
-            ],
+            months: calendar::NL.names,
             date: "D M Y",
         },
     ),
