@@ -25,6 +25,7 @@ mod text;
 mod topics;
 mod verdict;
 pub mod web;
+mod words;
 
 pub use crate::config::MAX_INPUT_BYTES;
 pub use decode::{DecodeError, Decoded, decode};

@@ -7,6 +7,8 @@
 
 use dom_query::{Document, NodeRef};
 
+use super::words::ALL as WORDS;
+
 /// Why a page is not taken for an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotArticle {
@@ -253,57 +255,6 @@ impl Walk {
     }
 }
 
-/// Phrases of a cookie, consent or subscription wall.
-const WALL: &[&str] = &[
-    "accept all cookies",
-    "accept cookies",
-    "we use cookies",
-    "cookie settings",
-    "manage cookies",
-    "your privacy choices",
-    "subscribe to continue",
-    "subscribe to read",
-    "to continue reading",
-    "already a subscriber",
-    "create a free account to continue",
-    "sign in to continue",
-    "log in to continue",
-    "this content is for subscribers",
-    "alle akzeptieren",
-    "cookies zustimmen",
-    "jetzt abonnieren und weiterlesen",
-    "bereits abonnent",
-    "accepter les cookies",
-    "tout accepter",
-    "déjà abonné",
-    "aceptar cookies",
-    "aceptar todas",
-    "ya eres suscriptor",
-    "accetta tutti",
-    "sei già abbonato",
-];
-
-/// Titles of error pages.
-const ERRORS: &[&str] = &[
-    "page not found",
-    "not found",
-    "404",
-    "410 gone",
-    "500 internal server error",
-    "server error",
-    "access denied",
-    "forbidden",
-    "seite nicht gefunden",
-    "fehler 404",
-    "page introuvable",
-    "page non trouvée",
-    "página no encontrada",
-    "pagina non trovata",
-    "pagina niet gevonden",
-    "strona nie została znaleziona",
-    "nie znaleziono strony",
-];
-
 /// The judgement: `None` for an article.
 pub(crate) fn judge(shape: &Shape, claims: &Claims) -> Option<NotArticle> {
     let own = shape.own_chars();
@@ -315,7 +266,7 @@ pub(crate) fn judge(shape: &Shape, claims: &Claims) -> Option<NotArticle> {
     {
         return Some(NotArticle::Error { title: t.clone() });
     }
-    if own < 600 && WALL.iter().any(|p| shape.opening.contains(p)) {
+    if own < 600 && WORDS.walls.iter().any(|p| shape.opening.contains(p)) {
         return Some(NotArticle::Wall);
     }
     // A page that calls itself an article needs stronger evidence to be called a listing.
@@ -369,13 +320,13 @@ fn is_error_title(t: &str) -> bool {
         .flat_map(|part| part.split(" - "))
         .map(str::trim)
         .any(|part| {
-            ERRORS.contains(&part)
+            WORDS.error_titles.contains(&part)
                 || part
                     .strip_prefix("error ")
                     .or_else(|| part.strip_prefix("fehler "))
                     .or_else(|| part.strip_prefix("erreur "))
                     .or_else(|| part.strip_prefix("404 "))
-                    .is_some_and(|rest| ERRORS.contains(&rest.trim()))
+                    .is_some_and(|rest| WORDS.error_titles.contains(&rest.trim()))
         })
 }
 

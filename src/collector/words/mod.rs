@@ -1,0 +1,83 @@
+//! The words the cleaner and the judge read, one file a language: each file fills the tables of
+//! [`Words`] it has words for, and [`ALL`] joins every language's tables, since a page's furniture
+//! may be in another language than its text. Adding a language is a file here and one line in
+//! [`LANGUAGES`]; its month names go to [`crate::calendar`], shared with the formatter.
+//!
+//! Everything is in lower case, in the form the test that reads it compares: most tests compare
+//! [`normalized`](super::clean_lines::normalized) lines, some look for the words inside a line.
+
+use std::sync::LazyLock;
+
+use tables::{All, Words};
+
+mod common;
+mod cs;
+mod de;
+mod en;
+mod es;
+mod fr;
+mod hu;
+mod it;
+mod nl;
+mod pl;
+mod pt;
+mod ru;
+mod sv;
+mod tables;
+
+/// Every language's words, in no order that matters (every test asks whether any entry fits).
+const LANGUAGES: &[&Words] = &[
+    &common::WORDS,
+    &en::WORDS,
+    &de::WORDS,
+    &fr::WORDS,
+    &es::WORDS,
+    &pt::WORDS,
+    &it::WORDS,
+    &nl::WORDS,
+    &pl::WORDS,
+    &cs::WORDS,
+    &ru::WORDS,
+    &sv::WORDS,
+    &hu::WORDS,
+];
+
+/// Every language's words joined, built on first use.
+pub(super) static ALL: LazyLock<All> = LazyLock::new(|| All::join(LANGUAGES));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_is_in_lower_case_and_trimmed_as_it_is_compared() {
+        for (table, entries) in ALL.tables() {
+            for entry in entries {
+                assert_eq!(
+                    *entry,
+                    entry.to_lowercase(),
+                    "{table}: {entry:?} is compared lower-cased"
+                );
+                assert!(
+                    !entry.is_empty(),
+                    "{table}: an empty entry matches every line"
+                );
+                // Tables compared with whole normalized lines cannot hold what normalizing removes.
+                if matches!(
+                    table,
+                    "phrases" | "end_markers" | "meta_labels" | "credit_labels"
+                ) {
+                    assert_eq!(
+                        entry.trim(),
+                        *entry,
+                        "{table}: {entry:?} has spaces at its ends"
+                    );
+                    assert!(
+                        !entry.contains("  "),
+                        "{table}: {entry:?} has a double space"
+                    );
+                }
+            }
+        }
+    }
+}
