@@ -449,6 +449,9 @@ impl Config {
         if let Some(c) = cfg.issue.cover.as_mut() {
             rel(c);
         }
+        for r in cfg.fetch.site_rules.iter_mut() {
+            rel(r);
+        }
         for d in cfg.deliveries.iter_mut() {
             match d {
                 Delivery::Folder { path: p } | Delivery::Device { path: Some(p) } => rel(p),

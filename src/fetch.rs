@@ -47,6 +47,9 @@ pub struct FetchOptions {
     pub private_hosts: Vec<String>,
     /// When to ask servers to send gzip.
     pub compression: Compression,
+    /// Folders of site rules in the Full-Text RSS format (the `ftr-site-config` collection,
+    /// your own), in order: a later folder's file for a host wins. Relative to the config file.
+    pub site_rules: Vec<std::path::PathBuf>,
 }
 
 /// When to ask a server to compress what it sends (`Accept-Encoding: gzip`).
@@ -107,6 +110,7 @@ impl Default for FetchOptions {
             global: 8,
             private_hosts: Vec::new(),
             compression: Compression::Auto,
+            site_rules: Vec::new(),
         }
     }
 }

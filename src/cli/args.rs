@@ -61,6 +61,9 @@ pub enum Command {
     /// body), to check a source before adding it, or for scripts. Writes nothing.
     #[command(after_help = EXTRACT_HELP)]
     Extract(ExtractArgs),
+    /// Site rules (`[fetch] site-rules`): try them on the pages their files name.
+    #[command(subcommand)]
+    Rules(RulesCommand),
     /// List the built-in style themes.
     Styles,
     /// List the device profiles (screen sizes) for --profile.
@@ -133,6 +136,33 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
 }
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Fetch each rule file's `test_url` pages and say whether the rule still finds a body there
+    /// and whether every `test_contains` text is in it. Exit 1 when one does not.
+    #[command(after_help = RULES_TEST_HELP)]
+    Test {
+        /// Hosts (`example.com`) or file names (`.example.com`) to test; all rule files with a
+        /// `test_url` when none is given.
+        #[arg(value_name = "HOST")]
+        hosts: Vec<String>,
+
+        /// The config whose `[fetch] site-rules` folders are read.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+const RULES_TEST_HELP: &str = "\
+Examples:
+  inkquire rules test                   # every rule file that names a test_url
+  inkquire rules test example.com       # the file www.example.com's pages take
+
+A rule file is in the Full-Text RSS format (README: \"Sites that need help\"):
+  body: //div[@id='story']
+  test_url: https://example.com/2024/05/a-story.html
+  test_contains: a sentence of that story";
 
 #[derive(Args, Debug)]
 pub struct ScheduleArgs {

@@ -291,6 +291,19 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
         failed += 1;
         eprintln!("error: {}", printable(&problem.to_string()));
     }
+    if !config.fetch.site_rules.is_empty() {
+        match inkquire::collector::rules::Library::open(&config.fetch.site_rules) {
+            Ok(lib) => inkquire::info_line!(
+                "ok: site rules: {} files in {} folders",
+                lib.len(),
+                config.fetch.site_rules.len()
+            ),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {}", printable(&e.to_string()));
+            }
+        }
+    }
     let fetcher = HttpFetcher::new(config.fetch.clone());
     for s in &config.sources {
         if let Some(u) = &s.url {

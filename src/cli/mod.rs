@@ -14,6 +14,7 @@ mod digest;
 mod edit;
 mod extract;
 mod print;
+mod rules;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -78,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Save(args) => add::save(args),
         Command::Check(args) => commands::check(args),
         Command::Extract(args) => extract::run(args),
+        Command::Rules(RulesCommand::Test { hosts, config }) => rules::test(&hosts, config),
         Command::Profiles => {
             for p in inkquire::profiles::PROFILES {
                 println!(

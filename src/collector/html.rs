@@ -16,7 +16,7 @@ pub(crate) fn read(text: &str, abs_path: &Path) -> Parsed {
         .map(|u| u.to_string())
         .ok();
     if is_full_page(text) {
-        read_page(text, file_url.as_deref(), &[], &[])
+        read_page(text, file_url.as_deref(), &[], &[], None)
     } else {
         read_fragment(text)
     }
@@ -37,6 +37,8 @@ pub struct PageArticle {
     pub body_html: String,
     /// Set when the page is no article (a front page, a listing, an error page).
     pub not_article: Option<super::verdict::NotArticle>,
+    /// What the site's rule did that a reader of the report should know ("found no body").
+    pub rule_note: Option<String>,
 }
 
 /// Extract the article of a fetched page at `url`. `remove` selectors are taken out first; when
@@ -47,7 +49,32 @@ pub fn extract_page(
     keep: &[String],
     remove: &[String],
 ) -> PageArticle {
-    let p = read_page(text, url, keep, remove);
+    let p = read_page(text, url, keep, remove, None);
+    page_article(p)
+}
+
+/// The body a site's rule found on a page, and how to treat it.
+pub(crate) struct Given<'a> {
+    /// The body's HTML.
+    pub html: &'a str,
+    /// Clean it as an extracted body is cleaned.
+    pub prune: bool,
+}
+
+/// Extract the article of a page whose site's rule found its body (`given`): the page's
+/// metadata is read as for any page, the body is the rule's, with the source's `remove`
+/// selectors applied to it after the rule (and its `keep` selectors winning over it).
+pub(crate) fn extract_given(
+    text: &str,
+    url: Option<&str>,
+    keep: &[String],
+    remove: &[String],
+    given: &Given,
+) -> PageArticle {
+    page_article(read_page(text, url, keep, remove, Some(given)))
+}
+
+fn page_article(p: Parsed) -> PageArticle {
     PageArticle {
         title: p.title,
         byline: p.byline,
@@ -59,6 +86,7 @@ pub fn extract_page(
         url: p.url,
         body_html: p.body_html,
         not_article: p.not_article,
+        rule_note: None,
     }
 }
 
@@ -228,7 +256,13 @@ fn take_metadata(parsed: &mut Parsed, a: &dom_smoothie::Article, head: &Head) {
 /// Readability took (the marked article, the main run of prose, a page too short for
 /// Readability) parses it once more. What the `keep` selectors match is decided first: when
 /// they match, that is the body, and no extraction or cleaning is done to be thrown away.
-fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[String]) -> Parsed {
+fn read_page(
+    text: &str,
+    file_url: Option<&str>,
+    keep: &[String],
+    remove: &[String],
+    given: Option<&Given>,
+) -> Parsed {
     let doc = page_tree(text, remove);
     let again = std::cell::OnceCell::new();
     let reparsed = || again.get_or_init(|| page_tree(text, remove));
@@ -239,7 +273,8 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
         ..Parsed::default()
     };
     let kept = kept_html(&doc, keep);
-    if !kept.is_empty() {
+    let given = given.filter(|_| kept.is_empty());
+    if !kept.is_empty() || given.is_some() {
         match readability(doc, file_url) {
             Some(a) => take_metadata(&mut parsed, &a, &head),
             None => {
@@ -248,7 +283,27 @@ fn read_page(text: &str, file_url: Option<&str>, keep: &[String], remove: &[Stri
                 parsed.published = head.meta_date.as_deref().and_then(parse_published);
             }
         }
-        parsed.body_html = kept.join("\n");
+        parsed.body_html = match given {
+            Some(g) => {
+                let body = Document::fragment(g.html);
+                for sel in remove {
+                    if let Some(found) = body.try_select(sel) {
+                        found.remove();
+                    }
+                }
+                let body = body.html().to_string();
+                if g.prune {
+                    let known = super::clean::Known {
+                        title: parsed.title.as_deref(),
+                        byline: parsed.byline.as_deref(),
+                    };
+                    super::clean::clean(&body, &known).0
+                } else {
+                    body
+                }
+            }
+            None => kept.join("\n"),
+        };
         return parsed;
     }
     let standfirst = Standfirst::find(&doc);

@@ -330,7 +330,8 @@ fn link_article(
     let text = super::decode::decode(&page.body)
         .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
         .text;
-    let (article, verdict) = page_article(&text, Some(&page.url), &own, ctx.config);
+    let (article, verdict) =
+        page_article(&text, Some(&page.url), &own, ctx.config, Some(ctx.fetcher));
     let key = canonical_url(&page.url);
     if ctx.known.keys.contains(&key) {
         return Ok(None);

@@ -21,6 +21,7 @@ pub mod page;
 mod parsed;
 mod prose;
 pub mod remote;
+pub mod rules;
 mod text;
 mod topics;
 mod verdict;

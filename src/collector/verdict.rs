@@ -26,6 +26,10 @@ pub enum NotArticle {
     Wall,
     /// Nothing to read: under a couple of sentences of text.
     Empty { words: usize },
+    /// The site's rule says the page is advertising dressed as an article (`native_ad_clue`).
+    Advertising { rule: String },
+    /// The site's rule found no body and says not to extract one (`autodetect_on_failure: no`).
+    RuleMissed { rule: String },
 }
 
 impl NotArticle {
@@ -58,6 +62,13 @@ impl std::fmt::Display for NotArticle {
             }
             NotArticle::Wall => write!(f, "it is a consent or subscription wall"),
             NotArticle::Empty { words } => write!(f, "it holds only {words} words of text"),
+            NotArticle::Advertising { rule } => {
+                write!(f, "the site rule {rule} says it is advertising")
+            }
+            NotArticle::RuleMissed { rule } => write!(
+                f,
+                "the site rule {rule} found no body, and says not to extract one"
+            ),
         }
     }
 }

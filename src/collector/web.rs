@@ -251,7 +251,7 @@ fn judge_page(text: &str, url: Option<&str>, look: &Look) -> Result<Judged, Fail
         }
         tried = Some(d);
     }
-    let (article, verdict) = page_article(text, url, s, look.config);
+    let (article, verdict) = page_article(text, url, s, look.config, Some(look.fetcher));
     match (verdict, site_url) {
         (None, _) => Ok(Judged::Article(Box::new(article))),
         (Some(_), None) if s.keep_non_articles => Ok(Judged::Kept(Box::new(article))),
@@ -396,6 +396,9 @@ fn item_article(
                     format!("{l} does not look like an article ({why}); kept the feed's own text");
             }
             Ok((p, gzip)) => {
+                if let Some(note) = &p.rule_note {
+                    status = note.clone();
+                }
                 page = Some(p);
                 (raw_html, raw_gzip) = (None, Some(gzip));
             }

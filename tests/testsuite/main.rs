@@ -16,6 +16,7 @@ mod mail;
 mod once;
 mod pipeline;
 mod props;
+mod rules;
 mod serve;
 mod server;
 mod sources;
