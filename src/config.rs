@@ -207,6 +207,22 @@ pub struct SourceConfig {
     /// instead of leaving it out (`--force` on the command line).
     #[serde(default)]
     pub keep_non_articles: bool,
+    /// Headers sent with this source's requests (its feed and its article pages, on its own
+    /// site only): `headers = { "User-Agent" = "…", Referer = "…" }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Headers whose values are secrets, read from environment variables:
+    /// `headers-env = { Authorization = "MY_TOKEN_VAR" }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers_env: BTreeMap<String, String>,
+    /// A cookies.txt file (Netscape/Mozilla format, as browser extensions export it) whose
+    /// cookies go with this source's requests. Relative to the config file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookies: Option<PathBuf>,
+    /// Rewrites of article addresses, in order, before they are fetched and recorded:
+    /// `{ match = "regex", to = "replacement" }`, `$1`, `$2`, … the match's groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rewrite: Vec<Rewrite>,
     /// `kind = "imap"`: the mail server.
     pub host: Option<String>,
     /// Default: 993 with TLS, else 143.
@@ -293,6 +309,17 @@ impl SourceConfig {
             }
         }
     }
+}
+
+/// One rewrite of article addresses (`rewrite = [{ match = "…", to = "…" }]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rewrite {
+    /// A regular expression (Rust's `regex` syntax) matched against the whole address.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    /// What the matched part becomes: `$1`, `$2`, … are the match's groups.
+    pub to: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -465,6 +492,9 @@ impl Config {
             if let Some(c) = s.ca_file.as_mut() {
                 rel(c);
             }
+            if let Some(c) = s.cookies.as_mut() {
+                rel(c);
+            }
             if s.kind == Some(SourceKind::Imap) {
                 let missing: Vec<&str> = [
                     ("host", s.host.is_none()),
@@ -534,6 +564,35 @@ impl Config {
                     crate::fetch::redact(u),
                     p.display()
                 ));
+            }
+            for (name, value) in s.headers.iter().chain(&s.headers_env) {
+                let token = !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                if !token {
+                    return Err(format!(
+                        "[[source]] {}: \"{name}\" is not a header name",
+                        crate::fetch::redact(&s.location())
+                    ));
+                }
+                if value.contains(['\r', '\n']) {
+                    return Err(format!(
+                        "[[source]] {}: the header {name} has a line break in its value",
+                        crate::fetch::redact(&s.location())
+                    ));
+                }
+            }
+            for r in &s.rewrite {
+                if let Err(e) = regex::Regex::new(&r.pattern) {
+                    let why = e.to_string();
+                    let why = why.lines().last().unwrap_or_default().trim();
+                    return Err(format!(
+                        "[[source]] {}: rewrite match = \"{}\" is not a regular expression ({why})",
+                        crate::fetch::redact(&s.location()),
+                        r.pattern
+                    ));
+                }
             }
             for (key, list) in [("keep", &s.keep), ("remove", &s.remove)] {
                 for sel in list {

@@ -279,6 +279,109 @@ pub trait Fetcher: Sync {
     fn allow_private(&self, url: &str) {
         let _ = url;
     }
+
+    /// GET with a source's headers and cookies, sent only while the request is on the
+    /// source's site (a redirect to another site drops them).
+    fn get_with(
+        &self,
+        url: &str,
+        validators: &Validators,
+        creds: &Credentials,
+    ) -> Result<Fetched, FetchError> {
+        let _ = creds;
+        self.get(url, validators)
+    }
+}
+
+/// What a source adds to its requests: its headers (its own, its site rule's) and its cookies.
+/// They go only to the source's site: the host, or the domain just above it
+/// (`feeds.example.com` → `example.com`, whose `www.` pages the feed links).
+#[derive(Debug, Default)]
+pub struct Credentials {
+    /// The site the headers and cookies may go to.
+    pub site: String,
+    /// Header names and values (names as written).
+    pub headers: Vec<(String, String)>,
+    /// The source's cookies for this run: its file's and what its site sets.
+    pub jar: Option<Arc<crate::cookies::Jar>>,
+}
+
+impl Credentials {
+    /// Credentials for the site of `url`.
+    pub fn for_site_of(url: &str) -> Credentials {
+        Credentials {
+            site: url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(site_of))
+                .unwrap_or_default(),
+            ..Credentials::default()
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.jar.is_none()
+    }
+
+    /// Whether a request to `url` is on the source's site.
+    pub fn covers(&self, url: &url::Url) -> bool {
+        let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+            return false;
+        };
+        !self.site.is_empty()
+            && (host == self.site
+                || (host.len() > self.site.len()
+                    && host.ends_with(&self.site)
+                    && host.as_bytes()[host.len() - self.site.len() - 1] == b'.'))
+    }
+}
+
+/// The site of a host: the domain just above it when the host has more than two labels and
+/// that domain is not a public suffix's shape (`co.uk`, `com.au`), else the host itself.
+pub fn site_of(host: &str) -> String {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+        return host;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() <= 2 {
+        return host;
+    }
+    let parent = labels[1..].join(".");
+    let tld = labels[labels.len() - 1];
+    let second = labels[labels.len() - 2];
+    let suffix_shaped = labels.len() == 3
+        && tld.len() == 2
+        && (second.len() <= 3 || matches!(second, "gouv" | "govt" | "ltd" | "plc"));
+    if suffix_shaped { host } else { parent }
+}
+
+/// A fetcher that sends one source's credentials with every page it gets.
+pub struct WithCredentials<'a> {
+    pub inner: &'a dyn Fetcher,
+    pub creds: &'a Credentials,
+}
+
+impl Fetcher for WithCredentials<'_> {
+    fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        self.inner.get_with(url, validators, self.creds)
+    }
+
+    fn get_from(&self, url: &str, referer: Option<&str>) -> Result<Fetched, FetchError> {
+        self.inner.get_from(url, referer)
+    }
+
+    fn allow_private(&self, url: &str) {
+        self.inner.allow_private(url)
+    }
+
+    fn get_with(
+        &self,
+        url: &str,
+        validators: &Validators,
+        creds: &Credentials,
+    ) -> Result<Fetched, FetchError> {
+        self.inner.get_with(url, validators, creds)
+    }
 }
 
 /// A URL fit to show: a password in it, and the values of query parameters that carry secrets
@@ -645,21 +748,33 @@ impl HttpFetcher {
         v: &Validators,
         referer: Option<&str>,
         gzip: bool,
+        creds: Option<&Credentials>,
     ) -> Result<Fetched, FetchError> {
         // Without the header any coding would do (RFC 9110), so "identity" is said outright; a
         // server that sends gzip anyway is still understood.
         let coding = if gzip { "gzip" } else { "identity" };
-        let mut req = self.agent.get(url).header("Accept-Encoding", coding);
-        if let Some(r) = referer {
-            req = req.header("Referer", r);
-        }
-        if let Some(e) = &v.etag {
-            req = req.header("If-None-Match", e);
-        }
-        if let Some(lm) = &v.last_modified {
-            req = req.header("If-Modified-Since", lm);
-        }
-        let mut resp = req.call().map_err(|e| self.map_err(e))?;
+        let request = |to: &str| {
+            let mut req = self.agent.get(to).header("Accept-Encoding", coding);
+            if let Some(r) = referer {
+                req = req.header("Referer", r);
+            }
+            if let Some(e) = &v.etag {
+                req = req.header("If-None-Match", e);
+            }
+            if let Some(lm) = &v.last_modified {
+                req = req.header("If-Modified-Since", lm);
+            }
+            req
+        };
+        let (mut resp, final_url) = match creds.filter(|c| !c.is_empty()) {
+            None => {
+                use ureq::ResponseExt;
+                let resp = request(url).call().map_err(|e| self.map_err(e))?;
+                let at = resp.get_uri().to_string();
+                (resp, at)
+            }
+            Some(c) => self.redirects_with(url, c, &request)?,
+        };
         let status = resp.status().as_u16();
         if status == 304 {
             if v.etag.is_none() && v.last_modified.is_none() {
@@ -671,8 +786,6 @@ impl HttpFetcher {
         if !(200..300).contains(&status) {
             return Err(FetchError::Status(status));
         }
-        use ureq::ResponseExt;
-        let final_url = resp.get_uri().to_string();
         let header = |name: &str| {
             resp.headers()
                 .get(name)
@@ -706,6 +819,66 @@ impl HttpFetcher {
             gzip,
             validators,
         }))
+    }
+
+    /// Follow redirects by hand, sending `creds` while the address is on their site and never
+    /// again once it has left it; cookies the site sets are kept in the source's jar.
+    #[allow(clippy::type_complexity)]
+    fn redirects_with(
+        &self,
+        url: &str,
+        creds: &Credentials,
+        request: &dyn Fn(&str) -> ureq::RequestBuilder<ureq::typestate::WithoutBody>,
+    ) -> Result<(ureq::http::Response<ureq::Body>, String), FetchError> {
+        let now = chrono::Utc::now().timestamp();
+        let mut current = url.to_owned();
+        let mut on_site = true;
+        for _ in 0..=self.opts.max_redirects {
+            let at = url::Url::parse(&current).map_err(|_| FetchError::BadUrl(current.clone()))?;
+            if !matches!(at.scheme(), "http" | "https") {
+                return Err(FetchError::BadUrl(current));
+            }
+            on_site = on_site && creds.covers(&at);
+            let mut req = request(&current);
+            if on_site {
+                for (name, value) in &creds.headers {
+                    req = req.header(name.as_str(), value.as_str());
+                }
+                if let Some(cookie) = creds.jar.as_ref().and_then(|j| j.header_for(&current, now)) {
+                    req = req.header("Cookie", cookie);
+                }
+            }
+            let resp = req
+                .config()
+                .max_redirects(0)
+                .max_redirects_will_error(false)
+                .build()
+                .call()
+                .map_err(|e| self.map_err(e))?;
+            if on_site && let Some(jar) = &creds.jar {
+                for set in resp.headers().get_all("set-cookie") {
+                    if let Ok(set) = set.to_str() {
+                        jar.set_from(&current, set, now);
+                    }
+                }
+            }
+            let status = resp.status().as_u16();
+            let location = resp
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .map(str::to_owned);
+            match location {
+                Some(to) if matches!(status, 301 | 302 | 303 | 307 | 308) => {
+                    current = at
+                        .join(to.trim())
+                        .map_err(|_| FetchError::BadUrl(to.clone()))?
+                        .to_string();
+                }
+                _ => return Ok((resp, current)),
+            }
+        }
+        Err(FetchError::TooManyRedirects(self.opts.max_redirects))
     }
 
     /// A gzip body decompressed, within the same size cap as a plain one (a small file that
@@ -765,11 +938,20 @@ impl HttpFetcher {
 
 impl Fetcher for HttpFetcher {
     fn get(&self, url: &str, v: &Validators) -> Result<Fetched, FetchError> {
-        self.fetch(url, v, None, false)
+        self.fetch(url, v, None, false, None)
     }
 
     fn get_from(&self, url: &str, referer: Option<&str>) -> Result<Fetched, FetchError> {
-        self.fetch(url, &Validators::default(), referer, true)
+        self.fetch(url, &Validators::default(), referer, true, None)
+    }
+
+    fn get_with(
+        &self,
+        url: &str,
+        v: &Validators,
+        creds: &Credentials,
+    ) -> Result<Fetched, FetchError> {
+        self.fetch(url, v, None, false, Some(creds))
     }
 
     fn allow_private(&self, url: &str) {
@@ -788,6 +970,7 @@ impl HttpFetcher {
         v: &Validators,
         referer: Option<&str>,
         first: bool,
+        creds: Option<&Credentials>,
     ) -> Result<Fetched, FetchError> {
         let parsed = url::Url::parse(url).map_err(|_| FetchError::BadUrl(url.to_owned()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -808,7 +991,7 @@ impl HttpFetcher {
         loop {
             // What a page shows goes before further pages.
             self.limiter.acquire(&host, first);
-            let r = self.once(url, v, referer, gzip);
+            let r = self.once(url, v, referer, gzip, creds);
             self.limiter.release(&host);
             match r {
                 Err(e @ FetchError::Connect(Unreachable::HostNotFound)) => {

@@ -17,6 +17,7 @@
 pub mod calendar;
 pub mod collector;
 pub mod config;
+pub mod cookies;
 pub mod data_url;
 pub mod dates;
 pub mod deliver;

@@ -100,6 +100,11 @@ pub struct ExtractArgs {
     /// address) apply.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// The address a saved page was saved from: it chooses the site rule and resolves the
+    /// page's links (default: the page's own canonical address, if it names one).
+    #[arg(long, value_name = "ORIGINAL")]
+    pub url: Option<String>,
 }
 
 const EXTRACT_HELP: &str = "\
@@ -321,6 +326,11 @@ pub struct BuildArgs {
     /// error or consent page); without it each is named on stderr and left out.
     #[arg(long)]
     pub force: bool,
+
+    /// The address the one saved page given was saved from: it chooses the site rule and
+    /// resolves the page's links (default: the page's own canonical address, if it names one).
+    #[arg(long, value_name = "ORIGINAL")]
+    pub url: Option<String>,
 
     #[command(flatten)]
     pub state: StateArgs,

@@ -51,6 +51,21 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
         }
         s.keep_non_articles |= args.force;
     }
+    if let Some(u) = &args.url {
+        let one_page = sources.is_empty()
+            && inputs.len() == 1
+            && inkquire::collector::Kind::of(&inputs[0]) == Some(inkquire::collector::Kind::Html);
+        if !one_page {
+            return Ok(usage_error(
+                "--url names the address of one saved page: give exactly one .html file with it",
+            ));
+        }
+        if !is_web_address(u) {
+            return Ok(usage_error(&format!(
+                "--url {u}: give the page's web address (http:// or https://)"
+            )));
+        }
+    }
     let fetcher = HttpFetcher::new(config.fetch.clone());
     let profile = settings.issue.profile;
     let req = BuildRequest {
@@ -58,6 +73,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
         sources,
         store: held.as_mut().map(|h| &mut h.store),
         keep_non_articles: args.force,
+        page_url: args.url.clone(),
         ..BuildRequest::new(settings, &config, &fetcher)
     };
     let outcome = build_issue(req)?;
@@ -280,6 +296,11 @@ pub fn init(args: InitArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Done)
 }
 
+/// An `http://` or `https://` address with a host.
+pub(super) fn is_web_address(u: &str) -> bool {
+    url::Url::parse(u).is_ok_and(|x| matches!(x.scheme(), "http" | "https") && x.has_host())
+}
+
 pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
     let config = Config::load(args.config.as_deref())?;
     match &config.path {
@@ -315,6 +336,34 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
         if s.url.is_none() && s.path.as_deref().is_some_and(Path::is_dir) {
             inkquire::info_line!("ok: {loc}: a folder of articles");
             continue;
+        }
+        if let Some(path) = &s.cookies {
+            match inkquire::cookies::read_file(path, chrono::Utc::now().timestamp()) {
+                Ok(read) => {
+                    let jar = inkquire::cookies::Jar::new(read.cookies.clone());
+                    let apply = jar.count_for(&s.location(), chrono::Utc::now().timestamp());
+                    inkquire::info_line!(
+                        "ok: {loc}: {}: {} cookie{} loaded, {apply} for its address",
+                        path.display(),
+                        read.cookies.len(),
+                        plural(read.cookies.len())
+                    );
+                    if !read.expired.is_empty() {
+                        inkquire::warn_line!(
+                            "warning: {loc}: {}: {} expired cookie{} left out ({})",
+                            path.display(),
+                            read.expired.len(),
+                            plural(read.expired.len()),
+                            read.expired.join(", ")
+                        );
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("error: {loc}: {}", printable(&e.to_string()));
+                    continue;
+                }
+            }
         }
         let verdict = offer(s, &fetcher, &config, false)
             .map(|o| describe_offer(&o))

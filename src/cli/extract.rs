@@ -5,14 +5,27 @@ use std::io::Write;
 use inkquire::config::Config;
 use inkquire::fetch::HttpFetcher;
 use inkquire::formatter::tree::{esc, esc_attr};
-use inkquire::pipeline::extract::{Extracted, extract};
+use inkquire::pipeline::extract::{Extracted, extract_saved};
 
 use super::{Exit, ExtractArgs};
 
 pub fn run(args: ExtractArgs) -> anyhow::Result<Exit> {
     let config = Config::load(args.config.as_deref())?;
+    if let Some(u) = &args.url {
+        if args.input.starts_with("http://") || args.input.starts_with("https://") {
+            eprintln!(
+                "error: --url is for a saved page; {} is an address already",
+                args.input
+            );
+            return Ok(Exit::Nothing);
+        }
+        if !super::commands::is_web_address(u) {
+            eprintln!("error: --url {u}: give the page's web address (http:// or https://)");
+            return Ok(Exit::Nothing);
+        }
+    }
     let fetcher = HttpFetcher::new(config.fetch.clone());
-    let page = match extract(&args.input, &config, &fetcher) {
+    let page = match extract_saved(&args.input, args.url.as_deref(), &config, &fetcher) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

@@ -90,8 +90,25 @@ fn page_article(p: Parsed) -> PageArticle {
     }
 }
 
+/// The address a saved page says it was saved from: its `<link rel="canonical">` or
+/// `og:url` (only its head is parsed).
+pub(crate) fn declared_address(text: &str) -> Option<String> {
+    let end = text
+        .find("</head>")
+        .or_else(|| text.find("</HEAD>"))
+        .unwrap_or(text.len().min(256 * 1024));
+    let end = (0..=end)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let doc = Document::from(&text[..end]);
+    attr(&doc, "link[rel=canonical]", "href")
+        .or_else(|| meta(&doc, &["og:url"]))
+        .filter(|u| is_web(u))
+}
+
 /// Does the text look like a whole page rather than a fragment of content?
-fn is_full_page(text: &str) -> bool {
+pub(crate) fn is_full_page(text: &str) -> bool {
     let head: String = text
         .chars()
         .take(4096)

@@ -309,7 +309,12 @@ fn link_article(
     s: &SourceConfig,
     ctx: &Collect,
 ) -> Result<Option<(Harvested, Option<String>)>, Failure> {
-    if ctx.known.keys.contains(&canonical_url(&link.url)) {
+    if ctx.known.keys.contains(&canonical_url(&link.url))
+        || ctx
+            .known
+            .keys
+            .contains(&super::address::legacy_key(&link.url))
+    {
         return Ok(None);
     }
     let mut own = s.clone();
@@ -320,18 +325,26 @@ fn link_article(
     }
     // The user wrote the address down, as they name a source: it may be on their own network.
     ctx.fetcher.allow_private(&link.url);
-    let page = get_plain(ctx.fetcher, &link.url)?;
+    // Without tracking and through the source's rewrites (a site's print version, say).
+    let address = super::address::article_address(&link.url, s);
+    let creds = super::page::page_credentials(s, &ctx.config.fetch.site_rules, &address)?;
+    let with = creds.as_deref().map(|creds| crate::fetch::WithCredentials {
+        inner: ctx.fetcher,
+        creds,
+    });
+    let fetcher: &dyn crate::fetch::Fetcher = match &with {
+        Some(w) => w,
+        None => ctx.fetcher,
+    };
+    let page = get_plain(fetcher, &address)?;
     if feed::sniff(&page.body) != DocKind::Page {
         return Err(Failure::new(
             Kind::Parse,
             "is a feed or a list, not a page (a feed is added as a [[source]] of its own)",
         ));
     }
-    let text = super::decode::decode(&page.body)
-        .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
-        .text;
-    let (article, verdict) =
-        page_article(&text, Some(&page.url), &own, ctx.config, Some(ctx.fetcher));
+    let (page, text) = super::page::not_amp(fetcher, page)?;
+    let (article, verdict) = page_article(&text, Some(&page.url), &own, ctx.config, Some(fetcher));
     let key = canonical_url(&page.url);
     if ctx.known.keys.contains(&key) {
         return Ok(None);

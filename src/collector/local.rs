@@ -55,6 +55,7 @@ pub fn collect_local(
     inputs: &[PathBuf],
     max_bytes: u64,
     keep_non_articles: bool,
+    origin: &PageOrigin,
     report: &mut Report,
 ) -> Vec<Article> {
     // First the list of files (cheap, in order), then reading and extraction in parallel: a year
@@ -119,7 +120,7 @@ pub fn collect_local(
         .par_iter()
         .map(|(path, root)| {
             let mut own = Report::default();
-            let article = match read_file(path, root, max_bytes, &mut own) {
+            let article = match read_file_from(path, root, max_bytes, origin, &mut own) {
                 Ok(a) => Some(a),
                 Err(ReadError::NotArticle { why, article }) if keep_non_articles => {
                     own.warn_as(
@@ -193,10 +194,30 @@ pub fn read_local(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Read one local file into an article. `root` is the folder its images must stay inside.
+/// Where a saved page came from: the address it was saved from (`--url`; without it, the
+/// page's own `<link rel="canonical">` or `og:url`), which decides its site rule and resolves
+/// its relative links, and the config's site-rules folders.
+#[derive(Debug, Clone, Default)]
+pub struct PageOrigin {
+    pub url: Option<String>,
+    pub site_rules: Vec<PathBuf>,
+}
+
 pub fn read_file(
     path: &Path,
     root: &Path,
     max_bytes: u64,
+    report: &mut Report,
+) -> Result<Article, ReadError> {
+    read_file_from(path, root, max_bytes, &PageOrigin::default(), report)
+}
+
+/// [`read_file`] of a page saved from `origin`.
+pub fn read_file_from(
+    path: &Path,
+    root: &Path,
+    max_bytes: u64,
+    origin: &PageOrigin,
     report: &mut Report,
 ) -> Result<Article, ReadError> {
     let kind = Kind::of(path).ok_or(ReadError::NotAKind)?;
@@ -207,7 +228,7 @@ pub fn read_file(
         .ok()
         .map(|t| DateTime::<chrono::Local>::from(t).fixed_offset());
     let root = fs::canonicalize(root).ok();
-    read_bytes(&bytes, kind, path, &abs, root, seen, report)
+    read_bytes_from(&bytes, kind, path, &abs, root, seen, origin, report)
 }
 
 /// Read a file's bytes already in hand (the fuzz targets call this; nothing touches the disk):
@@ -220,6 +241,21 @@ pub fn read_bytes(
     abs: &Path,
     root: Option<PathBuf>,
     seen: Option<DateTime<FixedOffset>>,
+    report: &mut Report,
+) -> Result<Article, ReadError> {
+    let origin = PageOrigin::default();
+    read_bytes_from(bytes, kind, path, abs, root, seen, &origin, report)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_bytes_from(
+    bytes: &[u8],
+    kind: Kind,
+    path: &Path,
+    abs: &Path,
+    root: Option<PathBuf>,
+    seen: Option<DateTime<FixedOffset>>,
+    page: &PageOrigin,
     report: &mut Report,
 ) -> Result<Article, ReadError> {
     let decoded = decode(bytes)?;
@@ -239,7 +275,7 @@ pub fn read_bytes(
     let dir = abs.parent().map(Path::to_path_buf);
     let parsed = match kind {
         Kind::Markdown => markdown::read(&decoded.text)?,
-        Kind::Html => html::read(&decoded.text, abs),
+        Kind::Html => read_html(&decoded.text, abs, page, &origin, report),
         Kind::Text => text::read(&decoded.text),
     };
     let folder = abs
@@ -269,6 +305,60 @@ pub fn read_bytes(
             article: Box::new(article),
         }),
         None => Ok(article),
+    }
+}
+
+/// A saved page: read as any HTML file, except that its original address (given, or the one
+/// it declares) names it and chooses its site rule.
+fn read_html(
+    text: &str,
+    abs: &Path,
+    page: &PageOrigin,
+    origin: &str,
+    report: &mut Report,
+) -> Parsed {
+    if page.url.is_none() && page.site_rules.is_empty() {
+        return html::read(text, abs);
+    }
+    let address = page
+        .url
+        .clone()
+        .or_else(|| html::declared_address(text).filter(|_| html::is_full_page(text)));
+    let Some(address) = address else {
+        return html::read(text, abs);
+    };
+    if !html::is_full_page(text) || super::ruled::site_rule(&page.site_rules, &address).is_none() {
+        let mut p = html::read(text, abs);
+        if page.url.is_some() {
+            p.url = Some(address);
+        }
+        return p;
+    }
+    let file_url = url::Url::from_file_path(abs).map(|u| u.to_string()).ok();
+    let p = super::ruled::reduce(
+        text,
+        Some(&address),
+        &SourceConfig::from_arg(&address),
+        &page.site_rules,
+        None,
+        file_url.as_deref(),
+    );
+    if let Some(note) = p.rule_note {
+        report.warn_as(ProblemKind::Parse, origin, note);
+    }
+    Parsed {
+        title: p.title,
+        byline: p.byline,
+        published: p.published,
+        topics: Vec::new(),
+        source: p.site_name,
+        url: Some(address),
+        lang: p.lang,
+        summary: p.summary,
+        lead_image: p.lead_image,
+        body_html: p.body_html,
+        base_url: None,
+        not_article: p.not_article,
     }
 }
 
@@ -375,6 +465,10 @@ fn collect_folder(s: &SourceConfig, path: &Path, ctx: &Collect) -> SourceResult 
         &[path.to_path_buf()],
         ctx.config.input.max_bytes(),
         s.keep_non_articles,
+        &PageOrigin {
+            url: None,
+            site_rules: ctx.config.fetch.site_rules.clone(),
+        },
         &mut report,
     );
     let mut harvest = Harvest::default();

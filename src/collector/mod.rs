@@ -1,6 +1,7 @@
 //! Stage 1: gather articles from sources. This file only names the collector's parts (see
 //! ARCHITECTURE.md for which file a newcomer opens for what); no part imports it.
 
+pub mod address;
 mod clean;
 mod clean_lines;
 mod clean_passes;
@@ -13,6 +14,7 @@ pub mod html;
 pub mod imap;
 pub mod links;
 pub mod local;
+mod login;
 mod mail;
 pub mod mailbox;
 mod markdown;
@@ -21,6 +23,7 @@ pub mod page;
 mod parsed;
 mod prose;
 pub mod remote;
+mod ruled;
 pub mod rules;
 mod text;
 mod topics;
@@ -30,7 +33,9 @@ mod words;
 
 pub use crate::config::MAX_INPUT_BYTES;
 pub use decode::{DecodeError, Decoded, decode};
-pub use local::{Kind, collect_local, read_bytes, read_file, read_local};
+pub use local::{
+    Kind, PageOrigin, collect_local, read_bytes, read_file, read_file_from, read_local,
+};
 pub use markdown::to_html as markdown_to_html;
 pub use parsed::ReadError;
 pub use remote::classify;

@@ -7,9 +7,9 @@ use chrono::Utc;
 use super::context::Collect;
 use super::harvest::gzip_fast;
 use super::verdict::NotArticle;
-use super::{feed, html, local, rules};
+use super::{feed, html, local};
 use crate::config::{Config, SourceConfig};
-use crate::fetch::{Fetched, Fetcher};
+use crate::fetch::{Fetched, Fetcher, WithCredentials};
 use crate::ids::short_hash;
 use crate::lang::normalize_lang;
 use crate::model::{Article, Base, Validators};
@@ -24,7 +24,12 @@ pub(crate) fn read_source(
     v: &Validators,
 ) -> Result<Option<(Vec<u8>, Option<(String, Validators)>)>, Failure> {
     if let Some(url) = &s.url {
-        return match ctx.fetcher.get(url, v) {
+        let creds = super::login::of(s)?;
+        let got = match &creds {
+            Some(c) => ctx.fetcher.get_with(url, v, c),
+            None => ctx.fetcher.get(url, v),
+        };
+        return match got {
             Ok(Fetched::NotModified) => Ok(None),
             Ok(Fetched::Body(page)) => Ok(Some((page.body, Some((page.url, page.validators))))),
             Err(e) => Err(e.into()),
@@ -53,11 +58,24 @@ pub(crate) fn fetch_page(
     s: &SourceConfig,
     ctx: &Collect,
 ) -> Result<(html::PageArticle, Vec<u8>), Failure> {
-    let page = get_plain(ctx.fetcher, url)?;
-    let text = super::decode::decode(&page.body)
-        .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
-        .text;
-    let article = reduce(&text, Some(&page.url), s, ctx.config, Some(ctx.fetcher));
+    let creds = page_credentials(s, &ctx.config.fetch.site_rules, url)?;
+    let with = creds.as_deref().map(|creds| WithCredentials {
+        inner: ctx.fetcher,
+        creds,
+    });
+    let fetcher: &dyn Fetcher = match &with {
+        Some(w) => w,
+        None => ctx.fetcher,
+    };
+    let (page, text) = not_amp(fetcher, get_plain(fetcher, url)?)?;
+    let article = super::ruled::reduce(
+        &text,
+        Some(&page.url),
+        s,
+        &ctx.config.fetch.site_rules,
+        Some(fetcher),
+        None,
+    );
     let gzip = match page.gzip {
         Some(wire) => wire,
         None => gzip_fast(&page.body),
@@ -78,6 +96,15 @@ pub fn page_at(
         .as_deref()
         .ok_or_else(|| Failure::from("no address".to_owned()))?;
     fetcher.allow_private(url);
+    let creds = page_credentials(s, &config.fetch.site_rules, url)?;
+    let with = creds.as_deref().map(|creds| WithCredentials {
+        inner: fetcher,
+        creds,
+    });
+    let fetcher: &dyn Fetcher = match &with {
+        Some(w) => w,
+        None => fetcher,
+    };
     let page = get_plain(fetcher, url)?;
     match feed::sniff(&page.body) {
         DocKind::Page => {}
@@ -96,137 +123,45 @@ pub fn page_at(
     ))
 }
 
-/// The most pages one article is read from (its first and the next pages its rule links).
-const MAX_PAGES: usize = 20;
-
-/// A web page at `url` reduced to its article, by its site's rule when the config's rules
-/// folders have one for it, else by extraction alone; the source's `keep` and `remove`
-/// selectors apply after either. With a `fetcher`, a rule's single-page version is read
-/// instead of the page, and its next pages are joined to it (at most [`MAX_PAGES`], none
-/// twice), each fetched through the same guards as any page.
-pub(crate) fn reduce(
-    text: &str,
-    url: Option<&str>,
+/// What a page of source `s` at `url` is fetched with: the source's headers and cookies, and
+/// the `http_header`s of the page's site rule.
+pub(crate) fn page_credentials(
     s: &SourceConfig,
-    config: &Config,
-    fetcher: Option<&dyn Fetcher>,
-) -> html::PageArticle {
-    let automatic =
-        |text: &str, url: Option<&str>| html::extract_page(text, url, &s.keep, &s.remove);
-    let Some((rule, page_url)) = url.and_then(|u| site_rule(config, u).map(|r| (r, u))) else {
-        return automatic(text, url);
-    };
-    let name = rule
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+    site_rules: &[std::path::PathBuf],
+    url: &str,
+) -> Result<Option<std::sync::Arc<crate::fetch::Credentials>>, Failure> {
+    let source = super::login::of(s)?;
+    let rule_headers = super::ruled::any_rule(site_rules, url)
+        .map(|r| r.http_headers.clone())
         .unwrap_or_default();
-    let fetch = |link: &str, base: &str| -> Option<(String, String)> {
-        let f = fetcher?;
-        let abs = url::Url::parse(base).ok()?.join(link).ok()?;
-        if !matches!(abs.scheme(), "http" | "https") {
-            return None;
-        }
-        let page = get_plain(f, abs.as_str()).ok()?;
-        let text = super::decode::decode(&page.body).ok()?.text;
-        Some((text, page.url))
-    };
-    let mut ruled = rules::apply(&rule, text);
-    let mut page_url = page_url.to_owned();
-    let mut page_text = None;
-    if let Some(link) = ruled.single_page.clone()
-        && let Some((single, at)) = fetch(&link, &page_url)
-        && at != page_url
-    {
-        let r = rules::apply(&rule, &single);
-        if r.body.is_some() || rule.body.is_empty() {
-            (ruled, page_url, page_text) = (r, at, Some(single));
-        }
-    }
-    if ruled.native_ad {
-        let mut p = automatic(page_text.as_deref().unwrap_or(text), Some(&page_url));
-        p.not_article = Some(super::verdict::NotArticle::Advertising { rule: name });
-        return p;
-    }
-    if let Some(first) = ruled.body.as_mut() {
-        let mut seen = vec![page_url.clone()];
-        let (mut next, mut at) = (ruled.next_page.clone(), page_url.clone());
-        while let Some(link) = next.take() {
-            if seen.len() >= MAX_PAGES {
-                crate::debug_line!("{page_url}: more than {MAX_PAGES} pages; the rest left out");
-                break;
-            }
-            let Some(abs) = url::Url::parse(&at).ok().and_then(|b| b.join(&link).ok()) else {
-                break;
-            };
-            if seen.iter().any(|u| u == abs.as_str()) {
-                break;
-            }
-            let Some((more, final_url)) = fetch(abs.as_str(), &at) else {
-                break;
-            };
-            seen.push(abs.to_string());
-            if !seen.contains(&final_url) {
-                seen.push(final_url.clone());
-            }
-            let r = rules::apply(&rule, &more);
-            let Some(body) = r.body else { break };
-            first.push_str(&body);
-            (next, at) = (r.next_page, final_url);
-        }
-    }
-    let page_text = ruled.page.as_str();
-    let mut p = match &ruled.body {
-        Some(body) => html::extract_given(
-            page_text,
-            Some(&page_url),
-            &s.keep,
-            &s.remove,
-            &html::Given {
-                html: body,
-                prune: rule.prune.unwrap_or(true),
-            },
-        ),
-        None if rule.body.is_empty() => automatic(page_text, Some(&page_url)),
-        None if rule.autodetect_on_failure == Some(false) => {
-            let mut p = automatic(page_text, Some(&page_url));
-            p.not_article = Some(super::verdict::NotArticle::RuleMissed { rule: name.clone() });
-            p
-        }
-        None => {
-            let mut p = automatic(page_text, Some(&page_url));
-            p.rule_note = Some(format!(
-                "the site rule {name} found no body on {page_url}; extracted automatically"
-            ));
-            p
-        }
-    };
-    if let Some(t) = ruled.title {
-        p.title = Some(t);
-    }
-    if let Some(a) = ruled.author {
-        p.byline = Some(a);
-    }
-    if let Some(d) = ruled
-        .date
-        .as_deref()
-        .and_then(crate::dates::parse_published)
-    {
-        p.published = Some(d);
-    }
-    p
+    Ok(super::login::for_page(source.as_ref(), &rule_headers, url))
 }
 
-/// The site rule for the page at `url`, when the config names rules folders and they hold
-/// one that says how to read a page.
-fn site_rule(config: &Config, url: &str) -> Option<std::sync::Arc<rules::SiteRule>> {
-    if config.fetch.site_rules.is_empty() {
-        return None;
+/// A fetched page decoded; an AMP page gives way to the page it stands for (its canonical
+/// page), when that can be fetched.
+pub(crate) fn not_amp(
+    fetcher: &dyn Fetcher,
+    page: crate::fetch::Page,
+) -> Result<(crate::fetch::Page, String), Failure> {
+    let text = super::decode::decode(&page.body)
+        .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
+        .text;
+    if let Some(canonical) = super::address::amp_canonical(&text, &page.url) {
+        let full = get_plain(fetcher, &canonical).and_then(|p| {
+            let t = super::decode::decode(&p.body)
+                .map_err(|e| Failure::new(Kind::Parse, e.to_string()))?
+                .text;
+            Ok((p, t))
+        });
+        match full {
+            Ok(found) => return Ok(found),
+            Err(e) => crate::debug_line!(
+                "{}: the AMP page's own page {canonical} not fetched ({e}); reading the AMP page",
+                page.url
+            ),
+        }
     }
-    rules::library(&config.fetch.site_rules)
-        .ok()?
-        .for_url(url)
-        .filter(|r| r.shapes_the_page())
+    Ok((page, text))
 }
 
 /// A single web page as an article, and whether it looks like none.
@@ -237,7 +172,7 @@ pub(crate) fn page_article(
     config: &Config,
     fetcher: Option<&dyn Fetcher>,
 ) -> (Article, Option<NotArticle>) {
-    let p = reduce(text, url, s, config, fetcher);
+    let p = super::ruled::reduce(text, url, s, &config.fetch.site_rules, fetcher, None);
     if let Some(note) = &p.rule_note {
         crate::warn_line!("{note}");
     }
@@ -293,23 +228,9 @@ pub(crate) fn host_or(location: &str) -> String {
         .unwrap_or_else(|| location.to_owned())
 }
 
-/// Canonical form of an article address: no tracking parameters. The fragment stays: blogs like
-/// Scripting News give each post of a day's page its own `#anchor`.
+/// Canonical form of an article address: no tracking parameters (see [`super::address`]).
 pub fn canonical_url(u: &str) -> String {
-    let Ok(mut url) = url::Url::parse(u) else {
-        return u.to_owned();
-    };
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| !k.starts_with("utm_") && k != "fbclid" && k != "gclid")
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if kept.is_empty() {
-        url.set_query(None);
-    } else {
-        url.query_pairs_mut().clear().extend_pairs(kept);
-    }
-    url.to_string()
+    super::address::without_tracking(u)
 }
 
 #[cfg(test)]

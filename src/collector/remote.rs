@@ -193,7 +193,16 @@ pub fn offer(
     let (bytes, page_url) = match (&s.url, &s.path) {
         (Some(u), _) => {
             fetcher.allow_private(u);
-            let page = get_plain(fetcher, u)?;
+            let page = match super::login::of(s)? {
+                Some(creds) => get_plain(
+                    &crate::fetch::WithCredentials {
+                        inner: fetcher,
+                        creds: &creds,
+                    },
+                    u,
+                )?,
+                None => get_plain(fetcher, u)?,
+            };
             (page.body, Some(page.url))
         }
         (None, Some(p)) => (local::read_local(p, config.input.max_bytes())?, None),

@@ -14,9 +14,7 @@ use super::feed::{self, DocKind, Item};
 use super::harvest::{Harvest, Harvested, SourceResult};
 use super::html;
 use super::offer::Offer;
-use super::page::{
-    canonical_url, fetch_page, host_or, not_article_failure, page_article, read_source,
-};
+use super::page::{fetch_page, host_or, not_article_failure, page_article, read_source};
 use crate::config::{Config, FullText, SourceConfig};
 use crate::fetch::Fetcher;
 use crate::ids::short_hash;
@@ -353,7 +351,11 @@ fn item_article(
     ctx: &Collect,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> ItemOutcome {
-    let link = item.link.as_deref().map(canonical_url);
+    // Without tracking and through the source's rewrites, before it is fetched or recorded.
+    let link = item
+        .link
+        .as_deref()
+        .map(|l| super::address::article_address(l, s));
     let key = match (&link, &item.guid) {
         (Some(l), _) => l.clone(),
         (None, Some(g)) => g.clone(),
@@ -364,7 +366,9 @@ fn item_article(
             }
         },
     };
-    if ctx.known.keys.contains(&key) {
+    // An article stored when fewer parameters counted as tracking is known by that address.
+    let legacy = item.link.as_deref().map(super::address::legacy_key);
+    if ctx.known.keys.contains(&key) || legacy.is_some_and(|l| ctx.known.keys.contains(&l)) {
         return ItemOutcome::Known;
     }
     let feed_html = item

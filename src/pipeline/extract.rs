@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::collector::{NotArticle, ReadError, read_file, remote};
+use crate::collector::{NotArticle, PageOrigin, ReadError, read_file_from, remote};
 use crate::config::{Config, SourceConfig};
 use crate::fetch::Fetcher;
 use crate::formatter::{Body, ImageCache};
@@ -42,6 +42,17 @@ pub fn extract(
     config: &Config,
     fetcher: &dyn Fetcher,
 ) -> Result<Extracted, ExtractError> {
+    extract_saved(input, None, config, fetcher)
+}
+
+/// [`extract`], for a saved page saved from `page_url` (which chooses its site rule and
+/// resolves its links; without it, the page's own canonical address does).
+pub fn extract_saved(
+    input: &str,
+    page_url: Option<&str>,
+    config: &Config,
+    fetcher: &dyn Fetcher,
+) -> Result<Extracted, ExtractError> {
     let mut warnings = Vec::new();
     let (article, not_article) = if input.starts_with("http://") || input.starts_with("https://") {
         let source = config
@@ -56,7 +67,11 @@ pub fn extract(
         let path = Path::new(input);
         let root = path.parent().unwrap_or(Path::new("."));
         let mut report = Report::default();
-        let read = read_file(path, root, config.input.max_bytes(), &mut report);
+        let origin = PageOrigin {
+            url: page_url.map(str::to_owned),
+            site_rules: config.fetch.site_rules.clone(),
+        };
+        let read = read_file_from(path, root, config.input.max_bytes(), &origin, &mut report);
         warnings.extend(report.warnings.into_iter().map(|w| w.message));
         match read {
             Ok(a) => (a, None),

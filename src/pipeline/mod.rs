@@ -59,6 +59,8 @@ pub struct BuildRequest<'a> {
     /// Keep the local pages that do not look like articles (`--force`); sources say it each
     /// for itself (`keep-non-articles`).
     pub keep_non_articles: bool,
+    /// The address the one saved page of `inputs` was saved from (`--url`).
+    pub page_url: Option<String>,
 }
 
 impl<'a> BuildRequest<'a> {
@@ -74,6 +76,7 @@ impl<'a> BuildRequest<'a> {
             fetcher,
             on_source: None,
             keep_non_articles: false,
+            page_url: None,
         }
     }
 }
@@ -176,10 +179,15 @@ fn drive(
     }
     // Nothing more is coming: the early pictures finish in the background.
     drop(early);
+    let origin = collector::PageOrigin {
+        url: req.page_url.clone(),
+        site_rules: req.config.fetch.site_rules.clone(),
+    };
     let local = collector::collect_local(
         &req.inputs,
         req.config.input.max_bytes(),
         req.keep_non_articles,
+        &origin,
         &mut outcome.report,
     );
     let (articles, pending) = with_ledger(local, store, &req, &mut outcome)?;

@@ -2,6 +2,7 @@
 //! `server` for the loopback HTTP server.
 
 mod access;
+mod addresses;
 mod attack;
 mod collect;
 mod corpus;
@@ -12,6 +13,7 @@ mod extract;
 mod fuzz_regressions;
 mod hostile;
 mod images;
+mod login;
 mod mail;
 mod once;
 mod pipeline;

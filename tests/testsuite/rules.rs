@@ -303,3 +303,110 @@ fn rules_test_tries_each_test_url_and_check_counts_the_files() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_saved_page_takes_the_rule_of_its_address_given_or_declared() {
+    let dir = Dir::new();
+    std::fs::create_dir_all(dir.path("mine")).unwrap();
+    dir.write(
+        "collection/harbour.example.txt",
+        "title: //meta[@property='og:title']/@content\nbody: //div[@id='story']\nstrip: //h1\n",
+    );
+    dir.write(
+        "collection/other.example.txt",
+        "body: //div[@id='most-read']\n",
+    );
+    let page = tricky_page("Saved", None).replace(
+        "</head>",
+        "<link rel=\"canonical\" href=\"https://www.harbour.example/2024/ferry.html\"/></head>",
+    );
+    // A relative link in the story resolves against the page's original address.
+    let page = page.replace(
+        "<div class=\"share\">",
+        "<p>See <a href=\"/timetable\">the timetable</a> for the times.</p><div class=\"share\">",
+    );
+    let saved = dir.write("saved/ferry.html", &page);
+    let saved = saved.to_str().unwrap();
+    let cfg = dir.write(
+        "inkquire.toml",
+        "[fetch]\nsite-rules = [\"collection\", \"mine\"]\n",
+    );
+    let cfg = cfg.to_str().unwrap();
+    let json = |extra: &[&str]| {
+        let mut args = vec!["extract", saved, "--config", cfg, "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = inkquire(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    // The page's own canonical address chooses harbour.example's rule.
+    let v = json(&[]);
+    let text = v["text"].as_str().unwrap();
+    assert!(
+        text.contains("Saved, paragraph 3") && !text.contains("Most read"),
+        "{text}"
+    );
+    assert_eq!(v["url"], "https://www.harbour.example/2024/ferry.html");
+    assert!(
+        v["html"]
+            .as_str()
+            .unwrap()
+            .contains("https://www.harbour.example/timetable"),
+        "{}",
+        v["html"]
+    );
+    // --url wins: other.example's rule, which takes the "most read" block.
+    let v = json(&["--url", "https://other.example/x.html"]);
+    assert_eq!(v["url"], "https://other.example/x.html");
+    assert!(v["text"].as_str().unwrap().contains("Most read 3"), "{v}");
+
+    // build PAGE.html --url: one book, the rule's body, valid.
+    let out = dir.path("saved.epub");
+    let o = inkquire(&[
+        "build",
+        saved,
+        "--config",
+        cfg,
+        "--url",
+        "https://www.harbour.example/2024/ferry.html",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&out);
+    let book = Book::open(&out);
+    assert_eq!(
+        book.title_of(&book.articles()[0]),
+        "Ferry timetable changes"
+    );
+    let body = book.doc_text(&book.articles()[0], Some("article-body"));
+    assert!(
+        body.contains("Saved, paragraph 1") && !body.contains("Most read"),
+        "{body}"
+    );
+
+    // --url with two inputs, or with an address to extract, is a usage error.
+    let o = inkquire(&[
+        "build",
+        saved,
+        saved,
+        "--url",
+        "https://e.example/",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("one saved page"), "{}", stderr(&o));
+    let o = inkquire(&[
+        "extract",
+        "https://e.example/a",
+        "--url",
+        "https://e.example/",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--url is for a saved page"),
+        "{}",
+        stderr(&o)
+    );
+}

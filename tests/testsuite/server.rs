@@ -22,6 +22,10 @@ pub struct Resp {
     /// `body` is gzip data: sent as it is with `Content-Encoding: gzip` when asked for gzip,
     /// else decompressed.
     pub gzip: bool,
+    /// Sent as a `Set-Cookie` header.
+    pub set_cookie: Option<String>,
+    /// A request whose header (name in lower case) does not hold this text gets the other answer.
+    pub needs: Option<(String, String, Box<Resp>)>,
 }
 
 impl Resp {
@@ -49,6 +53,9 @@ impl Resp {
     }
 }
 
+/// A request's headers, names in lower case.
+type Headers = HashMap<String, String>;
+
 #[derive(Clone)]
 pub struct TestServer {
     pub port: u16,
@@ -56,6 +63,8 @@ pub struct TestServer {
     log: Arc<Mutex<Vec<String>>>,
     /// Each request's path and Accept-Encoding ("" when there was none).
     encodings: Arc<Mutex<Vec<(String, String)>>>,
+    /// Each request's path and headers (names in lower case).
+    headers: Arc<Mutex<Vec<(String, Headers)>>>,
 }
 
 impl TestServer {
@@ -67,6 +76,7 @@ impl TestServer {
             routes: Arc::new(Mutex::new(HashMap::new())),
             log: Arc::new(Mutex::new(Vec::new())),
             encodings: Arc::new(Mutex::new(Vec::new())),
+            headers: Arc::new(Mutex::new(Vec::new())),
         };
         let s = server.clone();
         std::thread::spawn(move || {
@@ -99,6 +109,15 @@ impl TestServer {
         all.iter()
             .filter(|(p, _)| p == path)
             .map(|(_, e)| e.clone())
+            .collect()
+    }
+
+    /// The headers of each request for `path`, in order.
+    pub fn headers_of(&self, path: &str) -> Vec<HashMap<String, String>> {
+        let all = self.headers.lock().unwrap();
+        all.iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, h)| h.clone())
             .collect()
     }
 
@@ -139,6 +158,18 @@ impl TestServer {
                 None => Resp::status(404),
             }
         };
+        let resp = match &resp.needs {
+            Some((name, text, other))
+                if !headers.get(name).is_some_and(|v| v.contains(text.as_str())) =>
+            {
+                (**other).clone()
+            }
+            _ => resp,
+        };
+        self.headers
+            .lock()
+            .unwrap()
+            .push((path.clone(), headers.clone()));
         std::thread::sleep(resp.delay);
         let not_modified =
             resp.etag.is_some() && headers.get("if-none-match") == resp.etag.as_ref();
@@ -161,6 +192,9 @@ impl TestServer {
         }
         if let Some(l) = &resp.location {
             head.push_str(&format!("Location: {l}\r\n"));
+        }
+        if let Some(c) = &resp.set_cookie {
+            head.push_str(&format!("Set-Cookie: {c}\r\n"));
         }
         let mut whole = resp.body.clone();
         if resp.gzip {
