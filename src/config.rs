@@ -22,6 +22,9 @@ pub struct Config {
     pub fetch: FetchOptions,
     #[serde(default)]
     pub input: InputConfig,
+    /// Articles never wanted, or the only ones wanted, for every source.
+    #[serde(default)]
+    pub filters: FiltersConfig,
     #[serde(default, rename = "source")]
     pub sources: Vec<SourceConfig>,
     /// Keyword rules: an article whose title or text mentions a keyword gets the topic.
@@ -127,6 +130,19 @@ impl Default for IssueConfig {
     }
 }
 
+/// `[filters]`, or a source's own `block`, `allow` and `min-words` (README: "Filters").
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct FiltersConfig {
+    /// Entries whose match leaves an article out: words, or `/regex/`, after an optional
+    /// `title:`, `author:`, `url:` or `text:`.
+    pub block: Vec<String>,
+    /// When not empty, only articles matching one of these are kept.
+    pub allow: Vec<String>,
+    /// Articles shorter than this many words are left out.
+    pub min_words: Option<usize>,
+}
+
 /// Limits on local inputs (files named, folders walked, feed files).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
@@ -219,6 +235,15 @@ pub struct SourceConfig {
     /// cookies go with this source's requests. Relative to the config file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cookies: Option<PathBuf>,
+    /// This source's own filters (after `[filters]`): entries as in `[filters] block`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub block: Vec<String>,
+    /// This source's own `allow` entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
+    /// This source's shortest article, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_words: Option<usize>,
     /// Rewrites of article addresses, in order, before they are fetched and recorded:
     /// `{ match = "regex", to = "replacement" }`, `$1`, `$2`, … the match's groups.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -583,6 +608,12 @@ impl Config {
                     ));
                 }
             }
+            if let Err(e) = crate::filters::Filters::new(&s.block, &s.allow, s.min_words) {
+                return Err(format!(
+                    "[[source]] {}: filter {e}",
+                    crate::fetch::redact(&s.location())
+                ));
+            }
             for r in &s.rewrite {
                 if let Err(e) = regex::Regex::new(&r.pattern) {
                     let why = e.to_string();
@@ -604,6 +635,10 @@ impl Config {
                     }
                 }
             }
+        }
+        let g = &self.filters;
+        if let Err(e) = crate::filters::Filters::new(&g.block, &g.allow, g.min_words) {
+            return Err(format!("[filters] {e}"));
         }
         let f = &self.fetch;
         for (key, v) in [

@@ -23,6 +23,7 @@ pub mod dates;
 pub mod deliver;
 pub mod digest;
 pub mod fetch;
+pub mod filters;
 pub mod formatter;
 pub mod fuzzing;
 pub mod ids;

@@ -13,7 +13,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 /// One piece of reading, as the collector found it: metadata plus a body of (untrusted) HTML.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Article {
     /// Stable identifier: the same source location always gives the same id.
     pub id: String,

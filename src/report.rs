@@ -168,6 +168,13 @@ impl Report {
     }
 }
 
+/// An article the filters left out, and the entry that matched.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Filtered {
+    pub title: String,
+    pub rule: String,
+}
+
 /// What collecting one source did.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -193,4 +200,6 @@ pub struct SourceReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<Kind>,
     pub warnings: Vec<String>,
+    /// New articles the filters left out.
+    pub filtered: Vec<Filtered>,
 }

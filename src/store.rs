@@ -15,7 +15,7 @@ use crate::model::Validators;
 use crate::model::{Article, Base, Published};
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i32 = 5;
+pub const SCHEMA_VERSION: i32 = 6;
 
 /// Steps from each older schema to the next, applied in order in one transaction after a copy of
 /// the old file is saved beside it (`<ledger>.schema-N.bak`): a migration never discards a ledger.
@@ -24,7 +24,15 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (2, SCHEMA_V2_TO_V3),
     (3, SCHEMA_V3_TO_V4),
     (4, SCHEMA_V4_TO_V5),
+    (5, SCHEMA_V5_TO_V6),
 ];
+
+/// v6: an article the filters left out (`[filters]`, a source's `block`, `allow`, `min-words`)
+/// is kept with the entry that matched (`filtered`): known, so never collected again, and never
+/// pending or in an issue. Changing the filters later does not bring it back.
+const SCHEMA_V5_TO_V6: &str = r#"
+ALTER TABLE articles ADD COLUMN filtered TEXT;
+"#;
 
 /// v5: the addresses of read-later lists (`kind = "links"`): done once their page is stored
 /// (its own address may differ after redirects), else how often it failed and why, so a page
@@ -154,10 +162,23 @@ pub enum Stored {
     Unchanged,
     /// The same text is already stored under another address.
     Duplicate,
+    /// New, and left out by the filters (recorded as filtered).
+    Filtered,
 }
 
 pub struct Store {
     conn: Connection,
+}
+
+/// An article the filters left out, as `inkquire list --filtered` shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FilteredArticle {
+    pub title: String,
+    pub source: String,
+    pub url: Option<String>,
+    /// The entry that matched ("[filters] block \"title: horoscope\"").
+    pub rule: String,
+    pub first_seen: String,
 }
 
 /// A stored article with the ledger's own fields.
@@ -371,9 +392,19 @@ impl Store {
             let (u, v) = row?;
             known.validators.insert(u, v);
         }
-        let mut stmt = self.conn.prepare("SELECT key FROM articles")?;
-        for key in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            known.keys.insert(key?);
+        let mut stmt = self.conn.prepare("SELECT key, url, title FROM articles")?;
+        for row in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
+            let (key, url, title) = row?;
+            known.keys.insert(key);
+            if let Some(u) = url {
+                known.urls.insert(u, title);
+            }
         }
         let mut stmt = self.conn.prepare("SELECT url, done, tries FROM links")?;
         for row in stmt.query_map([], |r| {
@@ -410,6 +441,7 @@ impl Store {
         &mut self,
         validators: &[(String, Validators)],
         articles: &[crate::collector::harvest::Harvested],
+        filtered: &[Option<String>],
         links: &[crate::collector::harvest::LinkTry],
         mail: &[crate::collector::harvest::MailRef],
         now: DateTime<Utc>,
@@ -447,8 +479,9 @@ impl Store {
             )?;
         }
         let mut out = Vec::with_capacity(articles.len());
-        for h in articles {
+        for (i, h) in articles.iter().enumerate() {
             let (key, a, source_url) = (&h.key, &h.article, &h.source_url);
+            let filtered_by = filtered.get(i).cloned().flatten();
             let hash = content_hash(a);
             let existing: Option<(String, String, String)> = tx
                 .query_row(
@@ -544,8 +577,8 @@ impl Store {
                     tx.execute(
                         "INSERT INTO articles (id, key, content_hash, source, source_url, url, title, byline,
                            published, has_time, lang, summary, topics, raw_html, body_html, base_url,
-                           first_seen, updated_at, fetch_status, lead_image, raw_gzip)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?17, ?14, ?15, ?16, ?16, ?18, ?19, ?20)",
+                           first_seen, updated_at, fetch_status, lead_image, raw_gzip, filtered)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?17, ?14, ?15, ?16, ?16, ?18, ?19, ?20, ?21)",
                         params![
                             a.id,
                             key,
@@ -567,9 +600,14 @@ impl Store {
                             h.status,
                             a.lead_image,
                             h.raw_gzip,
+                            filtered_by,
                         ],
                     )?;
-                    out.push(Stored::New);
+                    out.push(if filtered_by.is_some() {
+                        Stored::Filtered
+                    } else {
+                        Stored::New
+                    });
                 }
             }
         }
@@ -623,7 +661,8 @@ impl Store {
                     source_url,
                     settled = 0 AND NOT EXISTS
                       (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id)
-             FROM articles ORDER BY coalesce(published, first_seen) DESC, title",
+             FROM articles WHERE filtered IS NULL
+             ORDER BY coalesce(published, first_seen) DESC, title",
         )?;
         let rows = stmt.query_map([], |r| {
             let published: Option<String> = r.get(4)?;
@@ -654,6 +693,25 @@ impl Store {
                 delivered: r.get(15)?,
                 source_url: r.get(16)?,
                 pending: r.get(17)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The articles the filters left out, newest first: title, source, address, the entry that
+    /// matched, and when it was collected.
+    pub fn filtered_articles(&self) -> Result<Vec<FilteredArticle>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT title, source, url, filtered, first_seen FROM articles
+              WHERE filtered IS NOT NULL ORDER BY first_seen DESC, title",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FilteredArticle {
+                title: r.get(0)?,
+                source: r.get(1)?,
+                url: r.get(2)?,
+                rule: r.get(3)?,
+                first_seen: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -1424,7 +1482,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.db");
         let mut s = Store::open(&path).unwrap();
-        s.save_batch(&[], &[harvested(Some("Ann"))], &[], &[], Utc::now())
+        s.save_batch(&[], &[harvested(Some("Ann"))], &[], &[], &[], Utc::now())
             .unwrap();
         let file_alone = |name: &str| {
             let copy = dir.path().join(name);
@@ -1438,7 +1496,7 @@ mod tests {
             .unwrap();
         assert_eq!(file_alone("after.db"), 1, "copied into the file");
         // The ledger goes on working, and an in-memory one has nothing to copy.
-        s.save_batch(&[], &[harvested(None)], &[], &[], Utc::now())
+        s.save_batch(&[], &[harvested(None)], &[], &[], &[], Utc::now())
             .unwrap();
         assert_eq!(s.articles().unwrap().len(), 1);
         assert!(
@@ -1454,7 +1512,7 @@ mod tests {
         for order in [[None, Some("Ann")], [Some("Ann"), None]] {
             let mut s = Store::memory().unwrap();
             for b in order {
-                s.save_batch(&[], &[harvested(b)], &[], &[], Utc::now())
+                s.save_batch(&[], &[harvested(b)], &[], &[], &[], Utc::now())
                     .unwrap();
             }
             let all = s.articles().unwrap();

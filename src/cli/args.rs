@@ -393,6 +393,10 @@ pub struct ListArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// List the articles the filters left out instead, each with the entry that matched.
+    #[arg(long)]
+    pub filtered: bool,
+
     #[command(flatten)]
     pub state: StateArgs,
 }

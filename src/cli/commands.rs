@@ -185,13 +185,7 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<Exit> {
             }
             None => {
                 new += r.new;
-                inkquire::info_line!(
-                    "{}: {} new, {} updated, {} unchanged",
-                    printable(&r.name),
-                    r.new,
-                    r.updated,
-                    r.unchanged
-                )
+                inkquire::info_line!("{}", super::print::source_counts(r))
             }
         }
     }
@@ -216,6 +210,39 @@ pub fn list(args: ListArgs) -> anyhow::Result<Exit> {
     };
     let config = Config::load(args.state.config.as_deref())?;
     let store = hold_ledger(&config, &args.state, Hold::Look)?.store;
+    if args.filtered {
+        let rows = store.filtered_articles()?;
+        if args.json {
+            let items: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "title": f.title,
+                        "url": f.url.as_deref().map(inkquire::fetch::redact),
+                        "source": f.source,
+                        "rule": f.rule,
+                        "first_seen": f.first_seen,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&items)?);
+        } else {
+            for f in &rows {
+                println!(
+                    "{}  {}  ({})",
+                    printable(&f.title),
+                    printable(&f.source),
+                    printable(&f.rule)
+                );
+            }
+            inkquire::info_line!(
+                "{} article{} left out by the filters.",
+                rows.len(),
+                plural(rows.len())
+            );
+        }
+        return Ok(Exit::Done);
+    }
     let rows: Vec<_> = store
         .articles()?
         .into_iter()

@@ -125,13 +125,7 @@ fn say(e: Event) {
             }
             match &s.failed {
                 Some(e) => eprintln!("error: {}: {}", printable(&s.location), printable(e)),
-                None => inkquire::info_line!(
-                    "{}: {} new, {} updated, {} unchanged",
-                    printable(&s.name),
-                    s.new,
-                    s.updated,
-                    s.unchanged
-                ),
+                None => inkquire::info_line!("{}", super::print::source_counts(s)),
             }
             for w in &s.warnings {
                 inkquire::warn_line!("warning: {}: {}", printable(&s.location), printable(w));

@@ -101,6 +101,28 @@ pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// "Name: 3 new, 0 updated, 2 unchanged[, 1 filtered]", and a line for each filtered article.
+pub fn source_counts(r: &inkquire::report::SourceReport) -> String {
+    let mut line = format!(
+        "{}: {} new, {} updated, {} unchanged",
+        printable(&r.name),
+        r.new,
+        r.updated,
+        r.unchanged
+    );
+    if !r.filtered.is_empty() {
+        line.push_str(&format!(", {} filtered", r.filtered.len()));
+    }
+    for f in &r.filtered {
+        line.push_str(&format!(
+            "\n  filtered: \u{201c}{}\u{201d} ({})",
+            printable(&f.title),
+            printable(&f.rule)
+        ));
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,10 @@ pub struct Known {
     pub validators: HashMap<String, Validators>,
     /// Keys of stored articles.
     pub keys: HashSet<String>,
+    /// The addresses stored articles were read at (after redirects, or the page's own
+    /// canonical address), with their titles: an item whose page turns out to be one of these
+    /// is stored already.
+    pub urls: HashMap<String, String>,
     /// What became of the addresses of read-later lists.
     pub links: HashMap<String, LinkState>,
 }

@@ -39,6 +39,8 @@ pub struct PageArticle {
     pub not_article: Option<super::verdict::NotArticle>,
     /// What the site's rule did that a reader of the report should know ("found no body").
     pub rule_note: Option<String>,
+    /// Where the page was fetched from, after redirects (set by the fetching helper).
+    pub final_url: Option<String>,
 }
 
 /// Extract the article of a fetched page at `url`. `remove` selectors are taken out first; when
@@ -87,6 +89,7 @@ fn page_article(p: Parsed) -> PageArticle {
         body_html: p.body_html,
         not_article: p.not_article,
         rule_note: None,
+        final_url: None,
     }
 }
 
@@ -134,12 +137,62 @@ fn page_tree(text: &str, remove: &[String]) -> Document {
             ns.replace_with_html(ns.inner_html());
         }
     }
+    unwrap_noscript_pictures(&doc);
     for sel in remove {
         if let Some(found) = doc.try_select(sel) {
             found.remove();
         }
     }
     doc
+}
+
+/// A picture a page shows only to readers without scripts, `<noscript><img src=…></noscript>`
+/// beside a lazy-loading placeholder, is the picture. Readability unwraps these on its own
+/// path; the page's marked article, its prose block, a `keep` selector and a site rule take
+/// their block as it is, and the sanitizer drops `<noscript>` with the picture in it (a caption
+/// under no picture). So here, for every path: a noscript holding one picture and no text takes
+/// the place of the placeholder before it (an `<img>`, or a block holding one and no text), or,
+/// with none before it, stands where it is.
+fn unwrap_noscript_pictures(doc: &Document) {
+    let real = |img: &NodeRef| {
+        img.attr("src")
+            .is_some_and(|s| !s.trim().is_empty() && !s.trim_start().starts_with("data:"))
+    };
+    for ns in doc.select("body noscript").nodes() {
+        let pictures = ns.find(&["img"]);
+        let [picture] = pictures.as_slice() else {
+            continue;
+        };
+        if !ns.text().trim().is_empty() || !real(picture) {
+            continue;
+        }
+        let placeholder = ns.prev_element_sibling().filter(|prev| {
+            let is_img = prev.node_name().as_deref() == Some("img");
+            is_img || (prev.find(&["img"]).len() == 1 && prev.text().trim().is_empty())
+        });
+        let inner = ns.inner_html();
+        match placeholder {
+            Some(prev) => {
+                let shown = if prev.node_name().as_deref() == Some("img") {
+                    Some(prev)
+                } else {
+                    prev.find(&["img"]).into_iter().next()
+                };
+                let lazy = shown.as_ref().is_none_or(|img| {
+                    !real(img)
+                        || ["data-src", "data-srcset", "data-lazy-src", "data-original"]
+                            .iter()
+                            .any(|a| img.has_attr(a))
+                });
+                if lazy {
+                    prev.replace_with_html(inner);
+                }
+                // A real picture already shown: the noscript's copy would print it twice.
+                ns.remove_from_parent();
+            }
+            None => ns.replace_with_html(inner),
+        }
+    }
 }
 
 /// What the page says about itself, read once from its tree before Readability takes it.
@@ -822,6 +875,32 @@ mod tests {
         assert_eq!(p.source.as_deref(), Some("Blog"));
         assert!(p.body_html.contains("Ein kurzer Text."));
         assert!(!p.body_html.contains("menu"));
+    }
+
+    #[test]
+    fn a_picture_in_a_noscript_replaces_its_lazy_placeholder_on_every_path() {
+        let paras: String = (1..=6)
+            .map(|i| format!("<p>Paragraph {i} of the story, long enough to be read as prose by every path that reads it.</p>"))
+            .collect();
+        let page = format!(
+            "<html><head><title>T</title></head><body><article class='story'>{paras}\
+             <figure><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw=' data-src='/lazy.jpg' class='lazy'>\
+             <noscript><img src='/real.jpg' alt='The pier at dawn'></noscript>\
+             <figcaption>The pier at dawn</figcaption></figure>\
+             <p><span><img src='/shown.jpg' alt='Shown'></span><noscript><img src='/shown.jpg' alt='Shown'></noscript></p>\
+             <div><noscript><img src='/alone.jpg' alt='Alone'></noscript></div>{paras}</article></body></html>"
+        );
+        for keep in [vec![], vec![".story".to_owned()]] {
+            let p = extract_page(&page, Some("https://e.x/a"), &keep, &[]);
+            let b = &p.body_html;
+            assert!(
+                b.contains("real.jpg") && !b.contains("data:image"),
+                "{keep:?}: {b}"
+            );
+            assert_eq!(b.matches("shown.jpg").count(), 1, "{keep:?}: {b}");
+            assert!(b.contains("alone.jpg"), "{keep:?}: {b}");
+            assert!(!b.contains("<noscript"), "{keep:?}: {b}");
+        }
     }
 
     #[test]

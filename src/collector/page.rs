@@ -68,7 +68,7 @@ pub(crate) fn fetch_page(
         None => ctx.fetcher,
     };
     let (page, text) = not_amp(fetcher, get_plain(fetcher, url)?)?;
-    let article = super::ruled::reduce(
+    let mut article = super::ruled::reduce(
         &text,
         Some(&page.url),
         s,
@@ -76,6 +76,9 @@ pub(crate) fn fetch_page(
         Some(fetcher),
         None,
     );
+    // Where the page was read, after redirects (a feed proxy's link leads to the article), is
+    // the address recorded; `url` keeps the page's own canonical address when it names one.
+    article.final_url = Some(canonical_url(&page.url));
     let gzip = match page.gzip {
         Some(wire) => wire,
         None => gzip_fast(&page.body),

@@ -14,13 +14,55 @@ use super::feed::{self, DocKind, Item};
 use super::harvest::{Harvest, Harvested, SourceResult};
 use super::html;
 use super::offer::Offer;
-use super::page::{fetch_page, host_or, not_article_failure, page_article, read_source};
+use super::page::{
+    canonical_url, fetch_page, host_or, not_article_failure, page_article, read_source,
+};
 use crate::config::{Config, FullText, SourceConfig};
 use crate::fetch::Fetcher;
 use crate::ids::short_hash;
 use crate::lang::normalize_lang;
 use crate::model::{Article, Base, Validators};
 use crate::report::{Failure, Kind};
+
+/// The page's own canonical address, when it names an article page (not a site's front page).
+fn canonical_address(p: &html::PageArticle) -> Option<String> {
+    p.url
+        .as_deref()
+        .filter(|u| url::Url::parse(u).is_ok_and(|x| x.path().trim_matches('/').len() > 1))
+        .map(canonical_url)
+}
+
+/// Whether the page `p` (an item's link `link`) is an article stored under another address:
+/// where the page was read after redirects is a stored article's address; or the page's own
+/// canonical address is, and that article has the item's title (a site whose every page names
+/// one canonical address would otherwise lose all but its first article).
+fn stored_elsewhere(
+    p: &html::PageArticle,
+    link: &str,
+    title: Option<&str>,
+    urls: &std::collections::HashMap<String, String>,
+) -> bool {
+    let same = |a: &str, b: &str| {
+        a.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+            == b.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+    };
+    if p.final_url
+        .as_deref()
+        .is_some_and(|f| f != link && urls.contains_key(f))
+    {
+        return true;
+    }
+    match (canonical_address(p), title) {
+        (Some(c), Some(t)) if c != link => urls.get(&c).is_some_and(|stored| same(stored, t)),
+        _ => false,
+    }
+}
 
 /// Items whose text is shorter than this (characters) are summaries: `auto` fetches their page.
 const SUMMARY_CHARS: usize = 600;
@@ -400,6 +442,11 @@ fn item_article(
                     format!("{l} does not look like an article ({why}); kept the feed's own text");
             }
             Ok((p, gzip)) => {
+                // The same article reached by another address (a feed proxy's redirect, the
+                // page's own canonical address) is stored already.
+                if stored_elsewhere(&p, l, item.title.as_deref(), &ctx.known.urls) {
+                    return ItemOutcome::Known;
+                }
                 if let Some(note) = &p.rule_note {
                     status = note.clone();
                 }
@@ -465,14 +512,21 @@ fn item_article(
         published,
         topics,
         source: source_name.to_owned(),
-        url: web_link.map(str::to_owned),
+        // Where the page was read, after redirects (a feed proxy's link leads to the article).
+        url: page
+            .as_ref()
+            .and_then(|p| p.final_url.clone())
+            .or_else(|| web_link.map(str::to_owned)),
         lang,
         summary: summary_text,
         lead_image: page.as_ref().and_then(|p| p.lead_image.clone()),
         body_html,
         base: Base {
-            url: web_link
-                .map(str::to_owned)
+            // The body's relative links resolve from where its page was read.
+            url: page
+                .as_ref()
+                .and_then(|p| p.final_url.clone())
+                .or_else(|| web_link.map(str::to_owned))
                 .or_else(|| feed_url.map(str::to_owned)),
             dir: None,
             root: None,

@@ -41,6 +41,7 @@ pub(crate) fn collect_watching(
         }
     }
     let known = store.known()?;
+    let filters = SourceFilters::new(sources, config);
     let ctx = remote::Collect {
         fetcher,
         config,
@@ -76,14 +77,30 @@ pub(crate) fn collect_watching(
                 rep.list = h.list;
                 rep.feed = h.discovered.as_deref().map(fetch::redact);
                 rep.unchanged = h.known;
-                match store.save_batch(&h.validators, &h.articles, &h.links, &h.mail, Utc::now()) {
+                let filtered: Vec<Option<String>> = h
+                    .articles
+                    .iter()
+                    .map(|a| filters.verdict(i, &a.article))
+                    .collect();
+                match store.save_batch(
+                    &h.validators,
+                    &h.articles,
+                    &filtered,
+                    &h.links,
+                    &h.mail,
+                    Utc::now(),
+                ) {
                     Ok(stored) => {
-                        for (s, h) in stored.into_iter().zip(&h.articles) {
+                        for ((s, h), why) in stored.into_iter().zip(&h.articles).zip(&filtered) {
                             match s {
                                 Stored::New => {
                                     rep.new += 1;
                                     rep.titles.push(h.article.title.clone());
                                 }
+                                Stored::Filtered => rep.filtered.push(crate::report::Filtered {
+                                    title: h.article.title.clone(),
+                                    rule: why.clone().unwrap_or_default(),
+                                }),
                                 Stored::Updated => rep.updated += 1,
                                 Stored::Unchanged | Stored::Duplicate => rep.unchanged += 1,
                             }
@@ -106,6 +123,42 @@ pub(crate) fn collect_watching(
     }
     reports.sort_by_key(|(i, _)| *i);
     Ok(reports.into_iter().map(|(_, r)| r).collect())
+}
+
+/// The filters each source's articles go through: `[filters]`, then the source's own. (The
+/// config was checked when it was read; an entry that still does not parse is left out.)
+struct SourceFilters {
+    global: crate::filters::Filters,
+    own: Vec<crate::filters::Filters>,
+}
+
+impl SourceFilters {
+    fn new(sources: &[SourceConfig], config: &Config) -> SourceFilters {
+        let g = &config.filters;
+        SourceFilters {
+            global: crate::filters::Filters::new(&g.block, &g.allow, g.min_words)
+                .unwrap_or_default(),
+            own: sources
+                .iter()
+                .map(|s| {
+                    crate::filters::Filters::new(&s.block, &s.allow, s.min_words)
+                        .unwrap_or_default()
+                })
+                .collect(),
+        }
+    }
+
+    /// Why source `i`'s article `a` is left out, if it is.
+    fn verdict(&self, i: usize, a: &model::Article) -> Option<String> {
+        let own = self.own.get(i).filter(|f| !f.is_empty());
+        if self.global.is_empty() && own.is_none() {
+            return None;
+        }
+        let text = crate::filters::plain_text(&a.body_html);
+        self.global
+            .verdict(a, &text, "[filters]")
+            .or_else(|| own.and_then(|f| f.verdict(a, &text, "the source's")))
+    }
 }
 
 /// Put what went wrong with each source into `report`: its warnings, its failure, or that it

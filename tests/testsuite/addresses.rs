@@ -187,3 +187,88 @@ fn an_article_stored_under_the_older_clean_form_is_not_stored_again() {
     // Known by its older key: not even fetched again.
     assert_eq!(srv.downloads("/pier"), 1);
 }
+
+/// A feed proxy's link is followed and the page's address recorded; the same article reached
+/// later by that address, or by a page whose canonical address it is (with the same title), is
+/// not stored again; a page that only claims the canonical address of another story is.
+#[test]
+fn the_address_after_redirects_and_the_canonical_one_store_an_article_once() {
+    let srv = TestServer::start();
+    srv.route(
+        "/a.xml",
+        Resp::ok(
+            "application/rss+xml",
+            feed(&srv, &[("Pier", "/go/1"), ("Quay", "/story/2")]),
+        ),
+    );
+    srv.route(
+        "/go/1",
+        Resp {
+            status: 302,
+            location: Some(srv.url("/story/1")),
+            ..Resp::default()
+        },
+    );
+    srv.route("/story/1", Resp::ok(HTML, story("Pier")));
+    srv.route("/story/2", Resp::ok(HTML, story("Quay")));
+    let with_canonical = |title: &str, extra: &str| {
+        story(title)
+            .replace(
+                "</head>",
+                &format!(
+                    "<link rel=\"canonical\" href=\"{}\"></head>",
+                    srv.url("/story/2")
+                ),
+            )
+            .replace("</article>", &format!("<p>{extra}</p></article>"))
+    };
+    srv.route(
+        "/print/2",
+        Resp::ok(HTML, with_canonical("Quay", "Printed on Monday.")),
+    );
+    srv.route(
+        "/decoy",
+        Resp::ok(HTML, with_canonical("Decoy", "Another story entirely.")),
+    );
+    let dir = Dir::new();
+    let write = |sources: &[&str]| {
+        let mut cfg = String::from("store = \"ledger.db\"\n");
+        for s in sources {
+            cfg.push_str(&format!(
+                "[[source]]\nurl = \"{}\"\nfull-text = \"always\"\n",
+                srv.url(s)
+            ));
+        }
+        dir.write("inkquire.toml", cfg)
+            .to_string_lossy()
+            .into_owned()
+    };
+    let cfg = write(&["/a.xml"]);
+    let o = inkquire(&["collect", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = inkquire(&["list", "--config", &cfg, "--json"]);
+    let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        listed.contains(&srv.url("/story/1")),
+        "the address after the redirect: {listed}"
+    );
+
+    srv.route(
+        "/b.xml",
+        Resp::ok(
+            "application/rss+xml",
+            feed(
+                &srv,
+                &[
+                    ("Pier", "/story/1?utm_source=b"),
+                    ("Quay", "/print/2"),
+                    ("Decoy", "/decoy"),
+                ],
+            ),
+        ),
+    );
+    let cfg = write(&["/a.xml", "/b.xml"]);
+    let o = inkquire(&["collect", "--config", &cfg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stored_titles(&cfg), ["Decoy", "Pier", "Quay"]);
+}

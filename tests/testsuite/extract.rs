@@ -343,3 +343,66 @@ fn check_names_a_page_source_that_is_no_article() {
     let o = inkquire(&["check", "--config", cfg.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// A picture the page shows only inside `<noscript>`, beside a lazy placeholder, reaches the
+/// book as the picture (with its caption), whichever path chose the body; the placeholder does
+/// not.
+#[test]
+fn a_picture_hidden_in_a_noscript_reaches_the_book() {
+    let srv = TestServer::start();
+    let paras: String = (1..=6)
+        .map(|i| format!("<p>Paragraph {i} of the pier story: the harbour authority said the work would start in May and last most of next year.</p>"))
+        .collect();
+    srv.route(
+        "/pier.html",
+        Resp::ok(
+            "text/html; charset=utf-8",
+            format!(
+                "<!doctype html><html lang=\"en\"><head><title>Pier Works</title></head><body>\
+                 <article class=\"story\"><h1>Pier Works</h1>{paras}<figure>\
+                 <img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\" class=\"lazyload\" data-sizes=\"auto\">\
+                 <noscript><img src=\"/pier.png\" alt=\"The pier at dawn\"></noscript>\
+                 <figcaption>The pier at dawn, before the works.</figcaption></figure>{paras}\
+                 </article></body></html>"
+            ),
+        ),
+    );
+    srv.route("/pier.png", Resp::ok("image/png", png(640, 480)));
+    let dir = Dir::new();
+    for keep in ["", "keep = [\".story\"]\n"] {
+        let cfg = dir.write(
+            "inkquire.toml",
+            format!(
+                "store = \"ledger-{}.db\"\n[[source]]\nurl = \"{}\"\n{keep}",
+                keep.len(),
+                srv.url("/pier.html")
+            ),
+        );
+        let out = dir.path("pier.epub");
+        let o = inkquire(&[
+            "build",
+            "--config",
+            cfg.to_str().unwrap(),
+            &srv.url("/pier.html"),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{keep}: {}", stderr(&o));
+        epubcheck(&out);
+        let book = Book::open(&out);
+        let pictures: Vec<&String> = book
+            .files
+            .keys()
+            .filter(|k| k.starts_with("OEBPS/images/") && !k.contains("/cover."))
+            .collect();
+        assert_eq!(
+            pictures.len(),
+            1,
+            "{keep}: {:?} {}",
+            book.files.keys(),
+            stderr(&o)
+        );
+        let article = book.doc_text(&book.articles()[0], None);
+        assert!(article.contains("The pier at dawn"), "{keep}: {article}");
+    }
+}

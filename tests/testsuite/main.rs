@@ -10,6 +10,7 @@ mod corpus_feeds;
 mod digest;
 mod disk;
 mod extract;
+mod filters;
 mod fuzz_regressions;
 mod hostile;
 mod images;
