@@ -147,6 +147,8 @@ pub enum FetchError {
     Status(u16),
     #[error("timed out ({0})")]
     Timeout(Stall),
+    #[error("blocked: the site answered with a bot check (HTTP {0}), not the page")]
+    Challenged(u16),
     #[error("too many redirects (more than {0})")]
     TooManyRedirects(u32),
     #[error("the answer is larger than {} MiB", .0 >> 20)]
@@ -236,6 +238,7 @@ impl FetchError {
             FetchError::TooLarge(_) => Kind::TooLarge,
             FetchError::Private(_) => Kind::Unsafe,
             FetchError::BadUrl(_) | FetchError::Garbled(_) => Kind::Parse,
+            FetchError::Challenged(_) => Kind::Blocked,
             FetchError::Status(_)
             | FetchError::Timeout(_)
             | FetchError::TooManyRedirects(_)
@@ -262,6 +265,24 @@ fn status_phrase(code: u16) -> &'static str {
         504 => " Gateway Timeout",
         _ => "",
     }
+}
+
+/// A bot check in an answer's raw bytes (an error status's body, which is not parsed).
+fn is_challenge_body(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(256 * 1024)];
+    let text = String::from_utf8_lossy(head).to_lowercase();
+    [
+        "cf-browser-verification",
+        "/cdn-cgi/challenge-platform/",
+        "_cf_chl_opt",
+        "px-captcha",
+        "captcha-delivery.com",
+        "<title>just a moment",
+        "checking your browser",
+        "verify you are a human",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
 }
 
 /// Something that can GET a URL.
@@ -784,6 +805,19 @@ impl HttpFetcher {
             return Ok(Fetched::NotModified);
         }
         if !(200..300).contains(&status) {
+            // A bot check answers 403, 429 or 503 with a page of its own: say so, and do not
+            // try again (it would answer the same).
+            if matches!(status, 403 | 429 | 503) {
+                let body = resp
+                    .body_mut()
+                    .with_config()
+                    .limit(256 * 1024)
+                    .read_to_vec()
+                    .unwrap_or_default();
+                if is_challenge_body(&body) {
+                    return Err(FetchError::Challenged(status));
+                }
+            }
             return Err(FetchError::Status(status));
         }
         let header = |name: &str| {

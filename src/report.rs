@@ -35,8 +35,11 @@ pub enum Kind {
     Unsafe,
     /// Over a size limit.
     TooLarge,
-    /// A web page that is no article: a front page, a listing, an error or consent page.
+    /// A web page that is no article: a front page, a listing, an error page.
     NotArticle,
+    /// A wall in front of the article: a bot check, a consent wall, a paywall, a page built by
+    /// scripts (the message says which).
+    Blocked,
     /// A file could not be read or written: missing, not permitted, the disk full.
     Disk,
     /// The ledger is damaged, another program's, or newer than this inkquire.

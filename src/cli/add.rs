@@ -274,9 +274,13 @@ pub fn save(args: SaveArgs) -> anyhow::Result<Exit> {
             inkquire::warn_line!("warning: {shown}: {}", printable(w));
         }
     }
+    // A page that was reached but stands behind a wall is a failed page (1), not a failed run.
+    let walled = reports
+        .iter()
+        .any(|r| r.kind == Some(inkquire::report::Kind::Blocked));
     Ok(match failed {
         0 => Exit::Done,
-        f if f == reports.len() => Exit::Nothing,
+        f if f == reports.len() && !walled => Exit::Nothing,
         _ => Exit::Partial,
     })
 }

@@ -409,8 +409,9 @@ fn read_page(
             }
             // A listing is one before cleaning takes its link lists out; after, what is left
             // may be too little to be anything.
+            // A paywall's prompt is furniture cleaning takes out, so a teaser is judged before.
             parsed.not_article = super::verdict::judge(&before, &head.claims)
-                .filter(super::verdict::NotArticle::is_listing)
+                .filter(|n| n.is_listing() || n.wall() == Some(super::verdict::Wall::Paywall))
                 .or_else(|| super::verdict::judge(&after, &head.claims));
             // A page kept anyway (`--force`) keeps what cleaning would have taken.
             parsed.body_html = if parsed.not_article.is_some() {

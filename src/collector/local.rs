@@ -300,6 +300,15 @@ fn read_bytes_from(
         },
     );
     match not_article {
+        // A saved page is what the user saved: a wall in it is named, and what it shows kept.
+        Some(why) if why.wall().is_some() => {
+            report.warn_as(
+                ProblemKind::Blocked,
+                path.display().to_string(),
+                format!("{why}: kept as it was saved"),
+            );
+            Ok(article)
+        }
         Some(why) => Err(ReadError::NotArticle {
             why,
             article: Box::new(article),

@@ -216,6 +216,12 @@ pub(crate) fn page_article(
 }
 
 pub(crate) fn not_article_failure(why: &NotArticle) -> Failure {
+    if let Some(wall) = why.wall() {
+        return Failure::new(
+            Kind::Blocked,
+            format!("blocked ({}): {wall}", wall.reason()),
+        );
+    }
     Failure::new(
         Kind::NotArticle,
         format!(

@@ -22,8 +22,9 @@ pub enum NotArticle {
     SearchResults,
     /// An error page ("Page not found").
     Error { title: String },
-    /// A cookie, consent or subscription wall with little else.
-    Wall,
+    /// A wall in front of the article: a bot challenge, a consent wall, a paywall's stub, or a
+    /// page built by scripts that holds nothing without them.
+    Wall(Wall),
     /// Nothing to read: under a couple of sentences of text.
     Empty { words: usize },
     /// The site's rule says the page is advertising dressed as an article (`native_ad_clue`).
@@ -32,7 +33,51 @@ pub enum NotArticle {
     RuleMissed { rule: String },
 }
 
+/// What kind of wall stands in front of the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wall {
+    /// A bot check or captcha ("Just a moment…", "Checking your browser").
+    Challenge,
+    /// A cookie or consent wall with no article behind it.
+    Consent,
+    /// A teaser and a prompt to subscribe or sign in.
+    Paywall,
+    /// A page whose text a script builds ("enable JavaScript", an empty app shell).
+    ScriptOnly,
+}
+
+impl Wall {
+    /// The reason, as the report's `blocked` says it.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Wall::Challenge => "challenge",
+            Wall::Consent => "consent",
+            Wall::Paywall => "paywall",
+            Wall::ScriptOnly => "script-only",
+        }
+    }
+}
+
+impl std::fmt::Display for Wall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Wall::Challenge => "the site answered with a bot check, not the article",
+            Wall::Consent => "the site showed a consent wall, not the article",
+            Wall::Paywall => "the site asked for a subscription",
+            Wall::ScriptOnly => "the page is built by scripts and holds no article without them",
+        })
+    }
+}
+
 impl NotArticle {
+    /// The wall in front of the article, if that is why the page is none.
+    pub fn wall(&self) -> Option<Wall> {
+        match self {
+            NotArticle::Wall(w) => Some(*w),
+            _ => None,
+        }
+    }
+
     /// A page of links to other pages (rather than an error page, a wall or nothing).
     pub fn is_listing(&self) -> bool {
         matches!(
@@ -60,7 +105,7 @@ impl std::fmt::Display for NotArticle {
             NotArticle::Error { title } => {
                 write!(f, "it is an error page (\u{201c}{title}\u{201d})")
             }
-            NotArticle::Wall => write!(f, "it is a consent or subscription wall"),
+            NotArticle::Wall(w) => write!(f, "{w} (blocked: {})", w.reason()),
             NotArticle::Empty { words } => write!(f, "it holds only {words} words of text"),
             NotArticle::Advertising { rule } => {
                 write!(f, "the site rule {rule} says it is advertising")
@@ -80,7 +125,37 @@ pub(crate) struct Claims {
     pub types: Vec<String>,
     /// The `<title>` and the first `<h1>`.
     pub titles: Vec<String>,
+    /// The page carries a bot check's marks (its scripts, its form, its title).
+    pub challenge: bool,
+    /// The page is an app shell: scripts, an empty root element or a "turn on JavaScript" note.
+    pub script_shell: bool,
 }
+
+/// What a bot check leaves in a page: the challenge forms and scripts of the common services
+/// (Cloudflare, PerimeterX, DataDome) and their titles. A captcha alone is not one: comment and
+/// contact forms under real articles carry reCAPTCHA and Turnstile.
+const CHALLENGE_MARKS: &[&str] = &[
+    "#challenge-form",
+    "#challenge-running",
+    "#cf-challenge-running",
+    ".cf-browser-verification",
+    "#px-captcha",
+    "script[src*='/cdn-cgi/challenge-platform/']",
+    "script[src*='captcha-delivery.com']",
+];
+
+/// Titles of bot checks, lower case.
+const CHALLENGE_TITLES: &[&str] = &[
+    "just a moment...",
+    "just a moment…",
+    "attention required! | cloudflare",
+    "checking your browser",
+    "checking your browser before accessing",
+    "please verify you are a human",
+    "are you a robot?",
+    "access to this page has been denied",
+    "ddos-guard",
+];
 
 impl Claims {
     pub fn of(doc: &Document) -> Claims {
@@ -105,12 +180,32 @@ impl Claims {
         {
             types.push(format!("og:{}", t.trim().to_lowercase()));
         }
-        let titles = ["title", "h1"]
+        let titles: Vec<String> = ["title", "h1"]
             .iter()
             .map(|sel| collapse(&doc.select(sel).first().text()))
             .filter(|t| !t.is_empty())
             .collect();
-        Claims { types, titles }
+        let challenge = CHALLENGE_MARKS.iter().any(|m| doc.select(m).exists())
+            || titles
+                .first()
+                .is_some_and(|t| CHALLENGE_TITLES.contains(&t.to_lowercase().as_str()));
+        let scripts = doc.select("body script").length();
+        let empty_root = ["#root", "#app", "#__next", "#__nuxt", "#svelte", "app-root"]
+            .iter()
+            .any(|sel| {
+                let el = doc.select(sel);
+                el.exists() && el.text().trim().is_empty()
+            });
+        let turn_on = doc.select("noscript").nodes().iter().any(|n| {
+            let t = n.text().to_lowercase();
+            t.contains("javascript") && (t.contains("enable") || t.contains("turn on"))
+        });
+        Claims {
+            types,
+            titles,
+            challenge,
+            script_shell: scripts > 0 && (empty_root || turn_on),
+        }
     }
 
     /// The page declares itself an article (schema.org or OpenGraph).
@@ -277,8 +372,29 @@ pub(crate) fn judge(shape: &Shape, claims: &Claims) -> Option<NotArticle> {
     {
         return Some(NotArticle::Error { title: t.clone() });
     }
-    if own < 600 && WORDS.walls.iter().any(|p| shape.opening.contains(p)) {
-        return Some(NotArticle::Wall);
+    if claims.challenge && own < 1000 {
+        return Some(NotArticle::Wall(Wall::Challenge));
+    }
+    if own < 600
+        && let Some(p) = WORDS.walls.iter().find(|p| shape.opening.contains(*p))
+    {
+        let consent = [
+            "cookie", "consent", "privacy", "accept", "akzept", "accetta", "acepta",
+        ]
+        .iter()
+        .any(|w| p.contains(w));
+        return Some(NotArticle::Wall(if consent {
+            Wall::Consent
+        } else {
+            Wall::Paywall
+        }));
+    }
+    // A teaser under a subscription prompt: little text, and the prompt's words.
+    if own < 1200 && WORDS.paywall.iter().any(|p| shape.opening.contains(*p)) {
+        return Some(NotArticle::Wall(Wall::Paywall));
+    }
+    if claims.script_shell && own < 200 {
+        return Some(NotArticle::Wall(Wall::ScriptOnly));
     }
     // A page that calls itself an article needs stronger evidence to be called a listing.
     let strict = claims.says_article();
@@ -440,7 +556,7 @@ mod tests {
              in the settings.</p><p>Subscribe to continue reading.</p>",
             "",
         );
-        assert_eq!(v, Some(NotArticle::Wall));
+        assert_eq!(v, Some(NotArticle::Wall(Wall::Consent)));
         let v = verdict("<p>Loading…</p>", "");
         assert!(matches!(v, Some(NotArticle::Empty { .. })), "{v:?}");
     }

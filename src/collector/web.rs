@@ -294,6 +294,8 @@ fn judge_page(text: &str, url: Option<&str>, look: &Look) -> Result<Judged, Fail
     let (article, verdict) = page_article(text, url, s, look.config, Some(look.fetcher));
     match (verdict, site_url) {
         (None, _) => Ok(Judged::Article(Box::new(article))),
+        // A wall is never kept as the article, whatever `keep-non-articles` says.
+        (Some(why), _) if why.wall().is_some() => Err(not_article_failure(&why)),
         (Some(_), None) if s.keep_non_articles => Ok(Judged::Kept(Box::new(article))),
         (Some(why), None) => Err(not_article_failure(&why)),
         (Some(why), Some(u)) => {
@@ -432,14 +434,31 @@ fn item_article(
         };
     let mut page = None;
     let mut status = "ok".to_owned();
+    // Why the page behind the item could not be read, said in the book under the feed's text.
+    let mut wall_note: Option<String> = None;
     let mut raw_html = Some(feed_html.clone());
     let mut raw_gzip = None;
     if let (true, Some(l)) = (want_page, web_link) {
         match fetch_page(l, s, ctx) {
-            Ok((p, _)) if p.not_article.is_some() && !s.keep_non_articles => {
+            // A wall is never the article, whatever `keep-non-articles` says.
+            Ok((p, _))
+                if p.not_article
+                    .as_ref()
+                    .is_some_and(|w| w.wall().is_some() || !s.keep_non_articles) =>
+            {
                 let why = p.not_article.expect("checked");
-                status =
-                    format!("{l} does not look like an article ({why}); kept the feed's own text");
+                status = match why.wall() {
+                    Some(wall) => {
+                        wall_note = Some(wall.to_string());
+                        format!(
+                            "{l}: blocked ({}): {wall}; kept the feed's own text",
+                            wall.reason()
+                        )
+                    }
+                    None => format!(
+                        "{l} does not look like an article ({why}); kept the feed's own text"
+                    ),
+                };
             }
             Ok((p, gzip)) => {
                 // The same article reached by another address (a feed proxy's redirect, the
@@ -454,6 +473,9 @@ fn item_article(
                 (raw_html, raw_gzip) = (None, Some(gzip));
             }
             Err(e) => {
+                if e.kind == Kind::Blocked {
+                    wall_note = Some(e.message.trim_start_matches("blocked: ").to_owned());
+                }
                 status = format!("full text of {l} not fetched ({e}); kept the feed's own text")
             }
         }
@@ -479,10 +501,18 @@ fn item_article(
                 short
             }
         });
-    let body_html = match &page {
+    let mut body_html = match &page {
         Some(p) if text_len(&p.body_html) >= text_len(&feed_html) / 2 => p.body_html.clone(),
         _ => feed_html.clone(),
     };
+    if let Some(why) = &wall_note {
+        body_html.push_str(&format!(
+            "<p><em>The full article could not be read: {}.</em></p>",
+            why.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        ));
+    }
     let mut topics: Vec<String> = s.topics.iter().map(|t| t.to_lowercase()).collect();
     for c in &item.categories {
         let c = c.trim().to_lowercase();

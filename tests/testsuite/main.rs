@@ -24,3 +24,4 @@ mod serve;
 mod server;
 mod sources;
 mod util;
+mod walls;
