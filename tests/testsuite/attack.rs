@@ -6,7 +6,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::server::{Resp, TestServer};
@@ -80,7 +80,7 @@ fn eight_adds_at_once_leave_eight_sources() {
         let children: Vec<_> = (1..=8)
             .map(|n| {
                 let url = srv.url(&format!("/f{n}.xml"));
-                Command::new(env!("CARGO_BIN_EXE_inkquire"))
+                crate::util::command()
                     .args(["add", &url, "--config", &cfg, "--pick", "1"])
                     .stdout(Stdio::null())
                     .stderr(Stdio::piped())
@@ -180,7 +180,7 @@ fn a_run_removes_only_temporary_files_its_ledger_names() {
     let a = publication(&dir, "Alpha", &srv, "/a.xml");
     let b = publication(&dir, "Beta", &srv, "/b.xml");
     let mine = dir.write("shared/.inkquire-notes.txt.abc123.part", "my own notes");
-    let held = Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    let held = crate::util::command()
         .args(["digest", "--config", &b])
         .env("INKQUIRE_PAUSE", "written")
         .env("INKQUIRE_PAUSE_MS", "6000")
@@ -245,7 +245,7 @@ fn a_killed_runs_temporary_file_is_cleared_by_its_own_next_run() {
         "shared/.inkquire-Other-2026-01-01-No1.epub.Ab12Cd.part",
         "x",
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    let mut child = crate::util::command()
         .args(["digest", "--config", &a])
         .env("INKQUIRE_PAUSE", "written")
         .env("INKQUIRE_PAUSE_MS", "30000")
@@ -372,7 +372,7 @@ fn run_measured(
     limit: Duration,
 ) -> (i32, String, u64, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    let mut child = crate::util::command()
         .args(args)
         .envs(env.iter().copied())
         .stdout(Stdio::null())
@@ -682,7 +682,7 @@ fn an_issue_finished_by_a_later_run_gets_its_report() {
             srv.url("/f.xml")
         ),
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    let mut child = crate::util::command()
         .args(["digest", "--config", &cfg])
         .env("INKQUIRE_PAUSE", "renamed")
         .env("INKQUIRE_PAUSE_MS", "30000")

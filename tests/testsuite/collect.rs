@@ -486,7 +486,7 @@ fn a_killed_collect_leaves_a_ledger_with_what_it_committed() {
         sources,
         "total-timeout = 120.0\nread-timeout = 120.0",
     );
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    let mut child = crate::util::command()
         .args(["collect", "--config", &cfg])
         .stderr(std::process::Stdio::null())
         .spawn()

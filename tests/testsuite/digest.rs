@@ -125,7 +125,7 @@ fn two_digests_at_once_leave_exactly_one_issue() {
     let dir = Dir::new();
     let cfg = examples_copy(&dir);
     let spawn = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        crate::util::command()
             .args(["digest", "--config", cfg.to_str().unwrap()])
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -394,7 +394,7 @@ fn opds_catalog_lists_issues_and_serves_the_same_bytes() {
     let cfg = examples_copy(&dir);
     let o = inkquire(&["digest", "--config", cfg.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    let mut child = crate::util::command()
         .args(["serve", "--config", cfg.to_str().unwrap(), "--port", "0"])
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -500,7 +500,7 @@ fn a_digest_killed_while_building_leaves_no_partial_book() {
         );
     }
     for delay_ms in [300u64, 900, 1500, 2500] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        let mut child = crate::util::command()
             .args(["digest", "--config", cfg.to_str().unwrap()])
             .stderr(std::process::Stdio::null())
             .spawn()

@@ -134,8 +134,7 @@ fn articles_stored_while_a_build_runs_reach_the_next_issue() {
     serve_feed(&srv, "/b.xml", 100, 104, false);
     let dir = Dir::new();
     let cfg = config(&dir, &[srv.url("/a.xml")], "", OUTBOX);
-    let bin = env!("CARGO_BIN_EXE_inkquire");
-    let run = std::process::Command::new(bin)
+    let run = crate::util::command()
         .args(["digest", "--config", &cfg])
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -298,9 +297,8 @@ fn two_builds_at_once_and_a_symlinked_ledger_share_one_lock() {
     let cfg = config(&dir, &[srv.url("/f.xml")], "", "");
     let o = inkquire(&["collect", "--config", &cfg]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let bin = env!("CARGO_BIN_EXE_inkquire");
     let spawn = |out: &str| {
-        std::process::Command::new(bin)
+        crate::util::command()
             .args(["build", "--config", &cfg, "--since", "last-issue", "-o"])
             .arg(dir.path(out))
             .stderr(std::process::Stdio::piped())
@@ -478,7 +476,6 @@ fn killed_digests_lose_nothing_and_repeat_nothing() {
         "keep = 3\n[filters]\nblock = [\"title: /^Story [0-9]*7$/\"]",
         OUTBOX,
     );
-    let bin = env!("CARGO_BIN_EXE_inkquire");
     // A fixed seed: the same moments on every run of the test.
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
@@ -530,7 +527,7 @@ fn killed_digests_lose_nothing_and_repeat_nothing() {
                 // Never past the hold, whatever `whole` was measured as.
                 at = at.min(Duration::from_millis(2900));
             }
-            let mut child = std::process::Command::new(bin)
+            let mut child = crate::util::command()
                 .env("INKQUIRE_PAUSE", pause.unwrap_or(""))
                 .env("INKQUIRE_PAUSE_MS", "3000")
                 .args(["digest", "--config", &cfg, "--wait"])
@@ -1008,7 +1005,7 @@ fn local_inputs_have_limits_and_outputs_are_regular_files() {
     std::os::unix::fs::symlink("/dev/zero", dir.path("zero.md")).unwrap();
     let cfg = dir.write("c.toml", "[input]\nmax-file-size = \"4kB\"\n");
     let out = dir.path("book.epub");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    let mut child = crate::util::command()
         .args([
             "build",
             "--config",
@@ -1169,7 +1166,7 @@ fn a_digest_killed_before_or_during_delivery_is_finished_by_the_next() {
         serve_feed(&srv, "/f.xml", 0, 3, false);
         let dir = Dir::new();
         let cfg = config(&dir, &[srv.url("/f.xml")], "", OUTBOX);
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        let mut child = crate::util::command()
             .args(["digest", "--config", &cfg])
             .env("INKQUIRE_PAUSE", point)
             .env("INKQUIRE_PAUSE_MS", "30000")

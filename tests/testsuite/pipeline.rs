@@ -754,7 +754,7 @@ fn quiet_verbose_and_the_log_variable() {
         stderr(&inkquire(&v)).contains("  1. Fine"),
         "-v lists the articles"
     );
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    let o = crate::util::command()
         .args(args)
         .env("INKQUIRE_LOG", "warn")
         .output()

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::digest::examples_copy;
@@ -28,7 +28,7 @@ impl Drop for Served {
 
 impl Served {
     fn start(folder: &Path) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_inkquire"))
+        let mut child = crate::util::command()
             .args(["serve", "--folder", folder.to_str().unwrap(), "--port", "0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

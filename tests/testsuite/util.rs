@@ -47,13 +47,27 @@ pub fn corpus(test: &str) -> Option<PathBuf> {
     }
 }
 
+/// The `inkquire` binary as a command whose data and config folders (`XDG_DATA_HOME`,
+/// `XDG_CONFIG_HOME`) are a temporary folder of this test run: no test reads or writes the real
+/// `~/.local/share/inkquire` (the default ledger) or `~/.config/inkquire`, nor is disturbed by
+/// what is there.
+pub fn command() -> Command {
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let home = HOME.get_or_init(|| tempfile::tempdir().expect("a temporary home"));
+    let mut c = Command::new(env!("CARGO_BIN_EXE_inkquire"));
+    c.env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env_remove("INKQUIRE_CONFIG");
+    c
+}
+
 /// Run `inkquire` with `args`.
 pub fn inkquire(args: &[&str]) -> Output {
     inkquire_in(&root(), args)
 }
 
 pub fn inkquire_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    command()
         .args(args)
         .current_dir(cwd)
         .env_remove("NO_COLOR")
@@ -63,7 +77,7 @@ pub fn inkquire_in(cwd: &Path, args: &[&str]) -> Output {
 
 /// Run `inkquire` with `args` and extra environment variables.
 pub fn inkquire_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_inkquire"))
+    command()
         .args(args)
         .current_dir(root())
         .env_remove("NO_COLOR")
