@@ -56,24 +56,14 @@ pub fn try_rule(rule: &SiteRule, fetcher: &dyn Fetcher) -> Vec<Trial> {
             let ruled = apply(rule, &text);
             trial.body_found = ruled.body.is_some() || rule.body.is_empty();
             let shown = ruled.body.as_deref().unwrap_or(&ruled.page);
-            let words = plain(shown);
+            let words = crate::filters::plain_text(shown);
             trial.missing = t
                 .contains
                 .iter()
-                .filter(|c| !words.contains(&plain(c)))
+                .filter(|c| !words.contains(&crate::filters::plain_text(c)))
                 .cloned()
                 .collect();
             trial
         })
         .collect()
-}
-
-/// Text without tags and with single spaces, to look for a phrase in.
-fn plain(html: &str) -> String {
-    let doc = dom_query::Document::fragment(html);
-    doc.root()
-        .text()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
