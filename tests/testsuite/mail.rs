@@ -83,7 +83,43 @@ impl Dovecot {
             String::from_utf8_lossy(&made.stderr)
         );
         std::fs::write(root.join("passwd"), format!("ann:{{PLAIN}}{PASSWORD}\n")).unwrap();
-        let (plain, tls) = (free_port(), free_port());
+        // A free port can be taken by another test between choosing it and dovecot binding it:
+        // a start that fails is tried again on other ports, and its own words are kept.
+        let mut failures = Vec::new();
+        for _ in 0..5 {
+            match Dovecot::start_on(&bin, dir.path("."), free_port(), free_port()) {
+                Ok(()) => break,
+                Err(e) => failures.push(e),
+            }
+        }
+        let started = std::fs::read_to_string(dir.path("ports")).ok();
+        let Some((plain, tls)) = started.as_deref().and_then(|s| {
+            let (a, b) = s.split_once(' ')?;
+            Some((a.parse().ok()?, b.parse().ok()?))
+        }) else {
+            panic!("dovecot starts: {}", failures.join("\n---\n"));
+        };
+        let d = Dovecot {
+            dir,
+            plain,
+            tls,
+            conf: root.join("dovecot.conf"),
+        };
+        // Ready when it answers.
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", plain)).is_ok()
+                && std::net::TcpStream::connect(("127.0.0.1", tls)).is_ok()
+            {
+                return Some(d);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("dovecot did not listen: {}", d.log());
+    }
+
+    /// Write the configuration for these ports and start dovecot on it; on success the ports
+    /// are written to `ports`, on failure dovecot's own words are the error.
+    fn start_on(bin: &Path, root: PathBuf, plain: u16, tls: u16) -> Result<(), String> {
         // As root, the mail is read as nobody (dovecot refuses uid 0), and dovecot's own
         // processes run as nobody too: the `dovecot` and `dovenull` users its package means to
         // make may be missing on a fresh machine. As anyone else, everything runs as them.
@@ -117,34 +153,27 @@ impl Dovecot {
         );
         let conf_path = root.join("dovecot.conf");
         std::fs::write(&conf_path, conf).unwrap();
-        let d = Dovecot {
-            dir,
-            plain,
-            tls,
-            conf: conf_path,
-        };
-        d.open_up();
-        // dovecot forks into the background: its output goes to its log, never to a pipe that
+        open_up(&root);
+        // dovecot forks into the background: its output goes to a file, never to a pipe that
         // would stay open as long as it runs.
+        let said = root.join("start.err");
         let status = Command::new(bin)
             .arg("-c")
-            .arg(&d.conf)
+            .arg(&conf_path)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&said).unwrap())
             .status()
             .unwrap();
-        assert!(status.success(), "dovecot starts: {}", d.log());
-        // Ready when it answers.
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", plain)).is_ok()
-                && std::net::TcpStream::connect(("127.0.0.1", tls)).is_ok()
-            {
-                return Some(d);
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
+        if !status.success() {
+            return Err(format!(
+                "{status}: {}{}",
+                std::fs::read_to_string(&said).unwrap_or_default(),
+                std::fs::read_to_string(root.join("log")).unwrap_or_default()
+            ));
         }
-        panic!("dovecot did not listen: {}", d.log());
+        std::fs::write(root.join("ports"), format!("{plain} {tls}")).unwrap();
+        Ok(())
     }
 
     pub fn maildir(&self) -> PathBuf {
@@ -188,12 +217,17 @@ impl Dovecot {
 
     /// The mail files readable and writable by the user dovecot reads them as.
     fn open_up(&self) {
-        Command::new("chmod")
-            .args(["-R", "a+rwX"])
-            .arg(self.dir.path("home"))
-            .status()
-            .unwrap();
+        open_up(&self.dir.path("."));
     }
+}
+
+/// The mail folders open to the user dovecot reads them as.
+fn open_up(root: &Path) {
+    Command::new("chmod")
+        .args(["-R", "a+rwX"])
+        .arg(root.join("home"))
+        .status()
+        .unwrap();
 }
 
 impl Drop for Dovecot {
