@@ -645,12 +645,21 @@ impl Config {
             ("connect-timeout", f.connect_timeout),
             ("read-timeout", f.read_timeout),
             ("total-timeout", f.total_timeout),
+            ("browser-timeout", f.browser_timeout),
         ] {
             if !(v.is_finite() && v > 0.0 && v <= 86_400.0) {
                 return Err(format!(
                     "[fetch] {key} = {v} is not a timeout: give seconds, more than 0 and at most 86400"
                 ));
             }
+        }
+        if let Some(b) = &f.browser
+            && b.trim().is_empty()
+        {
+            return Err(
+                "[fetch] browser = \"\" names no program: give a name on PATH (chromium) or a path, or leave it out"
+                    .into(),
+            );
         }
         if let Some(m) = &self.input.max_file_size {
             match crate::units::parse_size(m) {
@@ -751,6 +760,9 @@ output = "issues"
 # private-hosts = []        # local hosts links in feeds may reach: "nas.lan" (any port) or "nas.lan:8080"
 #                           # (each source's own host and port always may)
 # compression = "auto"      # ask servers for gzip, except one on this machine; or "always", "never"
+# browser = "chromium"      # read pages a script builds in headless Chromium (a name on PATH or a path)
+# browser-pages = 20        # most pages the browser renders in one run
+# browser-timeout = 20.0    # seconds one page may take in the browser
 
 # [input]                   # local files, folders and feed files
 # max-file-size = "50MB"    # larger files are left out, before they are read

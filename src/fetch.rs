@@ -50,6 +50,13 @@ pub struct FetchOptions {
     /// Folders of site rules in the Full-Text RSS format (the `ftr-site-config` collection,
     /// your own), in order: a later folder's file for a host wins. Relative to the config file.
     pub site_rules: Vec<std::path::PathBuf>,
+    /// A headless Chromium for pages whose text a script builds: a name on PATH
+    /// (`chromium`) or a path. Unset, such a page is a named wall.
+    pub browser: Option<String>,
+    /// Pages the browser renders at most in one run.
+    pub browser_pages: usize,
+    /// Seconds one page may take in the browser.
+    pub browser_timeout: f64,
 }
 
 /// When to ask a server to compress what it sends (`Accept-Encoding: gzip`).
@@ -111,6 +118,9 @@ impl Default for FetchOptions {
             private_hosts: Vec::new(),
             compression: Compression::Auto,
             site_rules: Vec::new(),
+            browser: None,
+            browser_pages: 20,
+            browser_timeout: 20.0,
         }
     }
 }

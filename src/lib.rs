@@ -14,6 +14,7 @@
 //! owns the output folder, [`serve`] serves it. Problems with single inputs are collected in a
 //! [`report::Report`] and never stop the others. The command line is the binary's (`src/cli/`).
 
+pub mod browser;
 pub mod calendar;
 pub mod collector;
 pub mod config;

@@ -3,14 +3,25 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Profile {
     pub name: &'static str,
     pub width: u32,
     pub height: u32,
+    /// The screen's diagonal in inches (a phone's for `tablet`: the narrowest it is read on).
+    pub diagonal: f32,
     /// E-ink: grayscale images with 16 levels.
     pub gray: bool,
     pub about: &'static str,
+}
+
+impl Profile {
+    /// The screen's width in CSS pixels, at the 160 to the inch e-readers and phones lay out
+    /// pages at: about 570 for a 6-inch reader.
+    pub fn css_width(&self) -> u32 {
+        let (w, h) = (self.width as f32, self.height as f32);
+        (self.diagonal * w / (w * w + h * h).sqrt() * 160.0).round() as u32
+    }
 }
 
 pub const PROFILES: &[Profile] = &[
@@ -18,6 +29,7 @@ pub const PROFILES: &[Profile] = &[
         name: "generic-eink",
         width: 1072,
         height: 1448,
+        diagonal: 6.0,
         gray: true,
         about: "any 6\" e-ink reader (default)",
     },
@@ -25,6 +37,7 @@ pub const PROFILES: &[Profile] = &[
         name: "kindle",
         width: 1072,
         height: 1448,
+        diagonal: 6.0,
         gray: true,
         about: "Kindle (11th gen), 6\" 300 ppi",
     },
@@ -32,6 +45,7 @@ pub const PROFILES: &[Profile] = &[
         name: "kindle-paperwhite",
         width: 1236,
         height: 1648,
+        diagonal: 6.8,
         gray: true,
         about: "Kindle Paperwhite 5, 6.8\"",
     },
@@ -39,6 +53,7 @@ pub const PROFILES: &[Profile] = &[
         name: "kindle-oasis",
         width: 1264,
         height: 1680,
+        diagonal: 7.0,
         gray: true,
         about: "Kindle Oasis, 7\"",
     },
@@ -46,6 +61,7 @@ pub const PROFILES: &[Profile] = &[
         name: "kindle-scribe",
         width: 1860,
         height: 2480,
+        diagonal: 10.2,
         gray: true,
         about: "Kindle Scribe, 10.2\"",
     },
@@ -53,6 +69,7 @@ pub const PROFILES: &[Profile] = &[
         name: "kobo-clara",
         width: 1072,
         height: 1448,
+        diagonal: 6.0,
         gray: true,
         about: "Kobo Clara HD/2E/BW, 6\"",
     },
@@ -60,6 +77,7 @@ pub const PROFILES: &[Profile] = &[
         name: "kobo-libra",
         width: 1264,
         height: 1680,
+        diagonal: 7.0,
         gray: true,
         about: "Kobo Libra 2, 7\"",
     },
@@ -67,6 +85,7 @@ pub const PROFILES: &[Profile] = &[
         name: "kobo-sage",
         width: 1440,
         height: 1920,
+        diagonal: 8.0,
         gray: true,
         about: "Kobo Sage / Forma, 8\"",
     },
@@ -74,6 +93,7 @@ pub const PROFILES: &[Profile] = &[
         name: "pocketbook-inkpad",
         width: 1404,
         height: 1872,
+        diagonal: 7.8,
         gray: true,
         about: "PocketBook InkPad 3/4, 7.8\"",
     },
@@ -81,6 +101,7 @@ pub const PROFILES: &[Profile] = &[
         name: "tablet",
         width: 1600,
         height: 2560,
+        diagonal: 6.0,
         gray: false,
         about: "phones and tablets: colour kept",
     },

@@ -352,6 +352,20 @@ pub fn check(args: CheckArgs) -> anyhow::Result<Exit> {
             }
         }
     }
+    if let Some(browser) = inkquire::browser::Browser::configured(&config.fetch) {
+        match browser.probe() {
+            Ok((path, product)) => inkquire::info_line!(
+                "ok: browser: {} ({product}) started and answered; it renders at most {} pages a run, {} s each",
+                path.display(),
+                browser.options().pages,
+                browser.options().timeout.as_secs_f64()
+            ),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: [fetch] browser: {}", printable(&e.to_string()));
+            }
+        }
+    }
     let fetcher = HttpFetcher::new(config.fetch.clone());
     for s in &config.sources {
         if let Some(u) = &s.url {

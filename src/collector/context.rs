@@ -17,4 +17,13 @@ pub struct Collect<'a> {
     /// Told of each new article as soon as it is read, before its source is done (a build uses
     /// it to start on the article's pictures while other pages are still arriving).
     pub on_article: Option<&'a (dyn Fn(&Article) + Sync)>,
+    /// The headless browser for pages whose text a script builds (`[fetch] browser`).
+    pub browser: Option<&'a crate::browser::Browser>,
+}
+
+impl Collect<'_> {
+    /// Whether a browser is configured.
+    pub fn has_browser(&self) -> bool {
+        self.browser.is_some()
+    }
 }

@@ -374,8 +374,10 @@ fn read_page(
             }
             None => kept.join("\n"),
         };
+        untitle_site(&mut parsed, file_url);
         return parsed;
     }
+    let carried = super::embedded::Carried::of(&doc);
     let standfirst = Standfirst::find(&doc);
     // The page's own article container, and its main run of prose, to check Readability's
     // choice against.
@@ -383,6 +385,8 @@ fn read_page(
     let prose = super::prose::Prose::find(&doc);
     // Readability takes the tree (copying it costs more than parsing the page again in the rare
     // case that needs it).
+    // The visible page's words, to weigh against what it carries.
+    let visible;
     match readability(doc, file_url) {
         Some(a) => {
             take_metadata(&mut parsed, &a, &head);
@@ -413,6 +417,7 @@ fn read_page(
             parsed.not_article = super::verdict::judge(&before, &head.claims)
                 .filter(|n| n.is_listing() || n.wall() == Some(super::verdict::Wall::Paywall))
                 .or_else(|| super::verdict::judge(&after, &head.claims));
+            visible = after.words;
             // A page kept anyway (`--force`) keeps what cleaning would have taken.
             parsed.body_html = if parsed.not_article.is_some() {
                 body.to_owned()
@@ -438,11 +443,70 @@ fn read_page(
             let shape =
                 super::verdict::Shape::of(&Document::fragment(fallback.body_html.as_str()).root());
             parsed.not_article = super::verdict::judge(&shape, &head.claims);
+            visible = shape.words;
             parsed.body_html = fallback.body_html;
             parsed.lead_image = head.og_image;
         }
     }
+    if !carried.is_empty() {
+        read_carried(&mut parsed, &carried, visible, file_url);
+    }
+    untitle_site(&mut parsed, file_url);
     parsed
+}
+
+/// The title without the site's name (its `og:site_name`, its address's domain).
+fn untitle_site(parsed: &mut Parsed, file_url: Option<&str>) {
+    let site = super::title::SiteNames::new()
+        .name(parsed.source.as_deref())
+        .address(file_url)
+        .address(parsed.url.as_deref());
+    if let Some(t) = &parsed.title {
+        parsed.title = Some(super::title::without_site(t, &site));
+    }
+}
+
+/// Below this many words, a page that carries more of itself in its scripts' data is read
+/// from there.
+const SHORT_PAGE: usize = 500;
+
+/// A script-built page whose visible HTML holds little (a shell, or a few lines) but which
+/// carries its article in JSON-LD, framework state or a template: the article is that. A
+/// page judged a wall (a bot check, a consent or paywall, an error page) or a listing stays
+/// what it is: what it carries past a wall is for the site's subscribers.
+fn read_carried(
+    parsed: &mut Parsed,
+    carried: &super::embedded::Carried,
+    visible: usize,
+    file_url: Option<&str>,
+) {
+    use super::verdict::{NotArticle, Wall};
+    let open = match &parsed.not_article {
+        None => visible < SHORT_PAGE,
+        Some(NotArticle::Empty { .. } | NotArticle::Wall(Wall::ScriptOnly)) => true,
+        Some(_) => false,
+    };
+    if !open {
+        return;
+    }
+    let Some(found) = carried.article(parsed.title.as_deref()) else {
+        return;
+    };
+    if found.words < visible * 2 {
+        return;
+    }
+    crate::debug_line!(
+        "{}: the visible page holds {visible} words; the article ({} words) is read from {}",
+        file_url.unwrap_or("a page"),
+        found.words,
+        found.from
+    );
+    let known = super::clean::Known {
+        title: parsed.title.as_deref(),
+        byline: parsed.byline.as_deref(),
+    };
+    parsed.body_html = super::clean::clean(&found.html, &known).0;
+    parsed.not_article = None;
 }
 
 fn read_fragment(text: &str) -> Parsed {

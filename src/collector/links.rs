@@ -344,7 +344,18 @@ fn link_article(
         ));
     }
     let (page, text) = super::page::not_amp(fetcher, page)?;
-    let (article, verdict) = page_article(&text, Some(&page.url), &own, ctx.config, Some(fetcher));
+    let (article, verdict) = page_article(
+        &text,
+        Some(&page.url),
+        &own,
+        ctx.config,
+        Some(fetcher),
+        ctx.browser.map(|b| (b, Some(&page))),
+    );
+    // A wall is no saved page: it fails, and the link is tried again at the next runs.
+    if let Some(why) = verdict.as_ref().filter(|v| v.wall().is_some()) {
+        return Err(super::page::not_article_failure(why, ctx.has_browser()));
+    }
     let key = canonical_url(&page.url);
     if ctx.known.keys.contains(&key) {
         return Ok(None);

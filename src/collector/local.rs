@@ -301,7 +301,12 @@ fn read_bytes_from(
     );
     match not_article {
         // A saved page is what the user saved: a wall in it is named, and what it shows kept.
-        Some(why) if why.wall().is_some() => {
+        // An error page saved as a file is no article, as any other page that is none.
+        Some(why)
+            if why
+                .wall()
+                .is_some_and(|w| w != super::verdict::Wall::ErrorPage) =>
+        {
             report.warn_as(
                 ProblemKind::Blocked,
                 path.display().to_string(),
@@ -405,8 +410,9 @@ fn finish(p: Parsed, local: Local) -> Article {
         .source
         .filter(|s| !s.trim().is_empty())
         .or_else(|| url.as_deref().and_then(host_of))
-        .or_else(|| local.folder.as_deref().map(title_case))
-        .unwrap_or_else(|| "Local files".to_owned());
+        // A folder of your own is no site: the article names none unless the config does
+        // (`name =` on its [[source]]). The folder stays its topic.
+        .unwrap_or_default();
     let title = p
         .title
         .map(|t| t.trim().to_owned())

@@ -68,13 +68,13 @@ pub(crate) fn fetch_page(
         None => ctx.fetcher,
     };
     let (page, text) = not_amp(fetcher, get_plain(fetcher, url)?)?;
-    let mut article = super::ruled::reduce(
+    let mut article = reduce_page(
         &text,
         Some(&page.url),
         s,
         &ctx.config.fetch.site_rules,
         Some(fetcher),
-        None,
+        ctx.browser.map(|b| (b, Some(&page))),
     );
     // Where the page was read, after redirects (a feed proxy's link leads to the article), is
     // the address recorded; `url` keeps the page's own canonical address when it names one.
@@ -86,6 +86,61 @@ pub(crate) fn fetch_page(
     Ok((article, gzip))
 }
 
+/// A page reduced to its article (its site's rule, else automatic extraction); a page built
+/// by scripts (an app shell, a body with next to nothing in it) is rendered in the browser,
+/// when one is configured, and read from what the scripts wrote. `browser` carries the answer
+/// already fetched for the page, when there is one, so the browser does not ask again.
+pub(crate) fn reduce_page(
+    text: &str,
+    url: Option<&str>,
+    s: &SourceConfig,
+    site_rules: &[std::path::PathBuf],
+    fetcher: Option<&dyn Fetcher>,
+    browser: Option<(&crate::browser::Browser, Option<&crate::fetch::Page>)>,
+) -> html::PageArticle {
+    let article = super::ruled::reduce(text, url, s, site_rules, fetcher, None);
+    let (Some((browser, first)), Some(url), Some(fetcher)) = (browser, url, fetcher) else {
+        return article;
+    };
+    if !needs_browser(&article) {
+        return article;
+    }
+    match browser.render(url, first, fetcher) {
+        Ok(r) => {
+            crate::debug_line!(
+                "{url}: rendered in the browser ({} requests fetched, {} not made for their kind, {} refused{})",
+                r.fetched,
+                r.skipped,
+                r.refused.len(),
+                if r.refused.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", r.refused.join("; "))
+                }
+            );
+            let rendered =
+                super::ruled::reduce(&r.html, Some(url), s, site_rules, Some(fetcher), None);
+            if needs_browser(&rendered) {
+                // Still nothing to read: the page stays the wall it was.
+                return article;
+            }
+            rendered
+        }
+        Err(e) => {
+            crate::warn_line!("{}: not rendered: {e}", crate::fetch::redact(url));
+            article
+        }
+    }
+}
+
+/// A page whose text a script builds: an app shell, or a body with next to nothing in it.
+fn needs_browser(a: &html::PageArticle) -> bool {
+    matches!(
+        a.not_article,
+        Some(NotArticle::Wall(super::verdict::Wall::ScriptOnly) | NotArticle::Empty { .. })
+    )
+}
+
 /// One web page at `url`, fetched now and reduced to its article, for a look at it
 /// (`inkquire extract`), with the source's `keep` and `remove` selectors: the article, and why
 /// it does not look like one, if it does not. A feed or an OPML list is no page.
@@ -93,6 +148,7 @@ pub fn page_at(
     s: &SourceConfig,
     fetcher: &dyn Fetcher,
     config: &Config,
+    browser: Option<&crate::browser::Browser>,
 ) -> Result<(Article, Option<NotArticle>), Failure> {
     let url = s
         .url
@@ -123,6 +179,7 @@ pub fn page_at(
         s,
         config,
         Some(fetcher),
+        browser.map(|b| (b, Some(&page))),
     ))
 }
 
@@ -174,8 +231,9 @@ pub(crate) fn page_article(
     s: &SourceConfig,
     config: &Config,
     fetcher: Option<&dyn Fetcher>,
+    browser: Option<(&crate::browser::Browser, Option<&crate::fetch::Page>)>,
 ) -> (Article, Option<NotArticle>) {
-    let p = super::ruled::reduce(text, url, s, &config.fetch.site_rules, fetcher, None);
+    let p = reduce_page(text, url, s, &config.fetch.site_rules, fetcher, browser);
     if let Some(note) = &p.rule_note {
         crate::warn_line!("{note}");
     }
@@ -215,11 +273,15 @@ pub(crate) fn page_article(
     (article, verdict)
 }
 
-pub(crate) fn not_article_failure(why: &NotArticle) -> Failure {
-    if let Some(wall) = why.wall() {
+pub(crate) fn not_article_failure(why: &NotArticle, browser: bool) -> Failure {
+    if let (Some(wall), Some(said)) = (why.wall(), why.wall_said()) {
+        let hint = wall
+            .hint(browser)
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
         return Failure::new(
             Kind::Blocked,
-            format!("blocked ({}): {wall}", wall.reason()),
+            format!("blocked ({}): {said}{hint}", wall.reason()),
         );
     }
     Failure::new(

@@ -44,6 +44,8 @@ pub enum Wall {
     Paywall,
     /// A page whose text a script builds ("enable JavaScript", an empty app shell).
     ScriptOnly,
+    /// An error page ("Page not found") answered as if it were the page (status 200).
+    ErrorPage,
 }
 
 impl Wall {
@@ -54,6 +56,16 @@ impl Wall {
             Wall::Consent => "consent",
             Wall::Paywall => "paywall",
             Wall::ScriptOnly => "script-only",
+            Wall::ErrorPage => "error page",
+        }
+    }
+
+    /// What the user can do about it, for the report (not the book): a page built by scripts
+    /// is read by a browser, when one is configured.
+    pub fn hint(self, browser: bool) -> Option<&'static str> {
+        match self {
+            Wall::ScriptOnly if !browser => Some("set [fetch] browser to read it"),
+            _ => None,
         }
     }
 }
@@ -65,6 +77,7 @@ impl std::fmt::Display for Wall {
             Wall::Consent => "the site showed a consent wall, not the article",
             Wall::Paywall => "the site asked for a subscription",
             Wall::ScriptOnly => "the page is built by scripts and holds no article without them",
+            Wall::ErrorPage => "the site answered with an error page, not the article",
         })
     }
 }
@@ -74,7 +87,18 @@ impl NotArticle {
     pub fn wall(&self) -> Option<Wall> {
         match self {
             NotArticle::Wall(w) => Some(*w),
+            NotArticle::Error { .. } => Some(Wall::ErrorPage),
             _ => None,
+        }
+    }
+
+    /// The wall as the report says it: an error page with its title.
+    pub fn wall_said(&self) -> Option<String> {
+        match self {
+            NotArticle::Error { title } => Some(format!(
+                "the site answered with an error page (\u{201c}{title}\u{201d}), not the article"
+            )),
+            _ => self.wall().map(|w| w.to_string()),
         }
     }
 
@@ -328,6 +352,10 @@ impl Walk {
         }
         let name = node.node_name();
         let name = name.as_deref().unwrap_or("");
+        // What no reader sees: a script's code or data, a style sheet, a template.
+        if matches!(name, "script" | "style" | "template") {
+            return (0, 0, false);
+        }
         let is_link = name == "a" && node.has_attr("href");
         let before = self.seen;
         let (mut total, mut linked, mut has_li) = (0, 0, false);

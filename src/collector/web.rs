@@ -129,6 +129,7 @@ pub fn collect(s: &SourceConfig, ctx: &Collect) -> SourceResult {
                     fetcher: ctx.fetcher,
                     known: &known,
                     all: false,
+                    browser: ctx.browser,
                 };
                 judge_page(&d.text, base_url.as_deref(), &look)
             }) {
@@ -234,6 +235,7 @@ pub fn offer(
                 fetcher,
                 known: &no_validators,
                 all,
+                browser: None,
             };
             Ok(match judge_page(&text, page_url.as_deref(), &look)? {
                 Judged::Feeds(found) => Offer::Found(found),
@@ -273,6 +275,8 @@ struct Look<'a> {
     known: &'a dyn Fn(&str) -> Validators,
     /// Read every feed the page names, not only the first that reads.
     all: bool,
+    /// The headless browser, for a page a script builds.
+    browser: Option<&'a crate::browser::Browser>,
 }
 
 /// A web page named as a source: a site's front page, or a page that is no article (a listing,
@@ -291,13 +295,22 @@ fn judge_page(text: &str, url: Option<&str>, look: &Look) -> Result<Judged, Fail
         }
         tried = Some(d);
     }
-    let (article, verdict) = page_article(text, url, s, look.config, Some(look.fetcher));
+    let (article, verdict) = page_article(
+        text,
+        url,
+        s,
+        look.config,
+        Some(look.fetcher),
+        look.browser.map(|b| (b, None)),
+    );
     match (verdict, site_url) {
         (None, _) => Ok(Judged::Article(Box::new(article))),
         // A wall is never kept as the article, whatever `keep-non-articles` says.
-        (Some(why), _) if why.wall().is_some() => Err(not_article_failure(&why)),
+        (Some(why), _) if why.wall().is_some() => {
+            Err(not_article_failure(&why, look.browser.is_some()))
+        }
         (Some(_), None) if s.keep_non_articles => Ok(Judged::Kept(Box::new(article))),
-        (Some(why), None) => Err(not_article_failure(&why)),
+        (Some(why), None) => Err(not_article_failure(&why, look.browser.is_some())),
         (Some(why), Some(u)) => {
             let d = tried.unwrap_or_else(|| find(u));
             if d.found.is_empty() {
@@ -314,6 +327,10 @@ fn judge_page(text: &str, url: Option<&str>, look: &Look) -> Result<Judged, Fail
         }
     }
 }
+
+/// A feed text this long (characters) is an article of its own; a page with a third of it is
+/// a teaser.
+const TEASED_FEED: usize = 1500;
 
 fn text_len(html: &str) -> usize {
     let mut n = 0;
@@ -340,6 +357,17 @@ fn items_to_articles(
 ) {
     let now = Utc::now().fixed_offset();
     let mut page_failures: Vec<String> = Vec::new();
+    // What names the site in its items' titles: the feed's title, the source's name, the
+    // site's address, and a suffix most of the titles repeat.
+    let site = super::title::SiteNames::new()
+        .name(Some(source_name))
+        .name(doc.title.as_deref())
+        .name(
+            super::title::repeated_suffix(doc.items.iter().filter_map(|i| i.title.as_deref()))
+                .as_deref(),
+        )
+        .address(doc.link.as_deref())
+        .address(feed_url);
     // Items are independent; fetch their pages a few at a time.
     let items: Vec<&Item> = doc.items.iter().collect();
     let prepared: Vec<Option<Harvested>> = {
@@ -353,7 +381,7 @@ fn items_to_articles(
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(item) = items.get(i) else { break };
-                        match item_article(item, doc, s, source_name, feed_url, ctx, now) {
+                        match item_article(item, doc, s, (source_name, &site), feed_url, ctx, now) {
                             ItemOutcome::Article(h) => {
                                 if let Some(tell) = ctx.on_article {
                                     tell(&h.article);
@@ -390,7 +418,7 @@ fn item_article(
     item: &Item,
     doc: &feed::FeedDoc,
     s: &SourceConfig,
-    source_name: &str,
+    (source_name, site): (&str, &super::title::SiteNames),
     feed_url: Option<&str>,
     ctx: &Collect,
     now: chrono::DateTime<chrono::FixedOffset>,
@@ -447,15 +475,20 @@ fn item_article(
                     .is_some_and(|w| w.wall().is_some() || !s.keep_non_articles) =>
             {
                 let why = p.not_article.expect("checked");
-                status = match why.wall() {
-                    Some(wall) => {
-                        wall_note = Some(wall.to_string());
-                        format!(
-                            "{l}: blocked ({}): {wall}; kept the feed's own text",
+                status = match (why.wall(), why.wall_said()) {
+                    (Some(wall), Some(said)) => {
+                        let hint = wall
+                            .hint(ctx.has_browser())
+                            .map(|h| format!(" ({h})"))
+                            .unwrap_or_default();
+                        let status = format!(
+                            "{l}: blocked ({}): {said}; kept the feed's own text{hint}",
                             wall.reason()
-                        )
+                        );
+                        wall_note = Some(said);
+                        status
                     }
-                    None => format!(
+                    _ => format!(
                         "{l} does not look like an article ({why}); kept the feed's own text"
                     ),
                 };
@@ -468,6 +501,14 @@ fn item_article(
                 }
                 if let Some(note) = &p.rule_note {
                     status = note.clone();
+                }
+                // Far less on the page than in the feed: a teaser for subscribers. The feed's
+                // text is the article (below); the report names the wall.
+                let (on_page, in_feed) = (text_len(&p.body_html), text_len(&feed_html));
+                if in_feed >= TEASED_FEED && on_page * 3 < in_feed {
+                    status = format!(
+                        "{l}: blocked (paywall): the page holds {on_page} characters of text against the feed's {in_feed} (a teaser); kept the feed's own text"
+                    );
                 }
                 page = Some(p);
                 (raw_html, raw_gzip) = (None, Some(gzip));
@@ -485,9 +526,14 @@ fn item_article(
         .as_deref()
         .map(feed::plain_text)
         .filter(|t| !t.is_empty());
+    let site = site
+        .clone()
+        .address(web_link)
+        .name(page.as_ref().and_then(|p| p.site_name.as_deref()));
     let title = item
         .title
-        .clone()
+        .as_deref()
+        .map(|t| super::title::without_site(t, &site))
         .or_else(|| {
             page.as_ref()
                 .and_then(|p: &html::PageArticle| p.title.clone())

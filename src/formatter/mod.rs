@@ -19,6 +19,7 @@ mod images;
 mod locale;
 mod repair;
 mod sanitize;
+mod tables;
 mod tidy;
 pub mod tree;
 mod typography;
@@ -209,6 +210,7 @@ pub fn draft(mut article: Article, opts: &FormatOptions) -> Draft {
     warnings.extend(cleaner.removed.describe());
     let mut nodes = repair::repair(nodes);
     tidy::tidy(&mut nodes);
+    tables::fit(&mut nodes);
     access::alt_texts(&mut nodes);
     drop_repeated_header(&mut nodes, &article);
     footnotes(&mut nodes);
@@ -320,10 +322,12 @@ fn header(
             esc(&typeset(&loc.byline(by), lang))
         ));
     }
-    let mut meta = vec![format!(
-        "<span class=\"source\">{}</span>",
-        esc(&collapse(&a.source))
-    )];
+    // A file of your own names no site: no source line for it.
+    let mut meta: Vec<String> = Some(collapse(&a.source))
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("<span class=\"source\">{}</span>", esc(&s)))
+        .into_iter()
+        .collect();
     if let Some(p) = a.published {
         meta.push(format!(
             "<time datetime=\"{}\">{}</time>",

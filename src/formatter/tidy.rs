@@ -1,7 +1,8 @@
 //! Clutter that survives extraction inside the blocks it keeps: wiki `[edit]` links in
 //! headings, gallery labels ("Gallery: Xbox One X | 14 Photos"), price tags ("$499 at Amazon"),
-//! captions glued to their credits ("…on Thursday.Anthony Wallace"), and a caption printed again
-//! as the paragraph beside its figure.
+//! captions glued to their credits ("…on Thursday.Anthony Wallace"), a caption printed again
+//! as the paragraph beside its figure, and the ideographic spaces Chinese and Japanese pages
+//! indent paragraphs with (the stylesheet indents them).
 
 use super::tree::{Node, text_of};
 
@@ -41,6 +42,8 @@ pub fn tidy(nodes: &mut Vec<Node>) {
                 let _ = drop_edit_links(&mut e.children);
             } else if e.name == "figcaption" {
                 unglue(&mut e.children);
+            } else if e.name == "p" {
+                drop_leading_indent(&mut e.children);
             }
             let is_block = matches!(e.name, "p" | "div" | "li" | "dd" | "figcaption");
             if is_block {
@@ -54,6 +57,26 @@ pub fn tidy(nodes: &mut Vec<Node>) {
             tidy(&mut e.children);
         }
         i += 1;
+    }
+}
+
+/// A paragraph's leading ideographic spaces (U+3000, the page's own indent, often with
+/// ordinary spaces around them): on top of the stylesheet's indent they indent it twice.
+fn drop_leading_indent(children: &mut [Node]) {
+    let Some(first) = children.first_mut() else {
+        return;
+    };
+    match first {
+        Node::Text(t) => {
+            let lead = t.len() - t.trim_start_matches(|c: char| c.is_whitespace()).len();
+            if t[..lead].contains('\u{3000}') {
+                t.drain(..lead);
+            }
+        }
+        Node::El(e) if matches!(e.name, "span" | "font" | "strong" | "b" | "em" | "i") => {
+            drop_leading_indent(&mut e.children)
+        }
+        Node::El(_) => {}
     }
 }
 
@@ -290,6 +313,43 @@ fn is_price_tag(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pages_ideographic_indent_goes_and_other_spaces_stay() {
+        let p = |children: Vec<Node>| {
+            Node::El(super::super::tree::Element {
+                name: "p",
+                attrs: vec![],
+                children,
+            })
+        };
+        let mut nodes = vec![
+            p(vec![Node::Text("\u{3000}\u{3000}市政府周一宣布。".into())]),
+            p(vec![Node::El(super::super::tree::Element {
+                name: "span",
+                attrs: vec![],
+                children: vec![Node::Text(" \u{3000}\u{3000}新大桥将于六月通车。".into())],
+            })]),
+            p(vec![Node::Text("  An English paragraph.".into())]),
+        ];
+        tidy(&mut nodes);
+        let texts: Vec<String> = nodes
+            .iter()
+            .map(|n| {
+                let mut t = String::new();
+                text_of(std::slice::from_ref(n), &mut t);
+                t.trim_end().to_owned()
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "市政府周一宣布。",
+                "新大桥将于六月通车。",
+                "  An English paragraph."
+            ]
+        );
+    }
     use crate::formatter::tree::write_nodes;
 
     fn run(html: &str) -> String {

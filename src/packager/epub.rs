@@ -506,7 +506,10 @@ fn article_list(out: &mut String, items: &[&Placed], book_lang: &str) {
     out.push_str("<ul class=\"toc-articles\">\n");
     for p in items {
         let a = p.article;
-        let mut by = vec![esc(&a.source)];
+        let mut by: Vec<String> = Some(esc(&a.source))
+            .filter(|s| !s.trim().is_empty())
+            .into_iter()
+            .collect();
         if let Some(b) = &a.byline
             && b != &a.source
         {

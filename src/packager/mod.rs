@@ -105,6 +105,9 @@ fn group(articles: Vec<FormattedArticle>, by: GroupBy, issue_title: &str) -> Vec
                 Some(t) => (format!("0{t}"), title_case(t)),
                 None => ("1".to_owned(), "Other".to_owned()),
             },
+            GroupBy::Source if a.source.trim().is_empty() => {
+                ("1".to_owned(), "Your files".to_owned())
+            }
             GroupBy::Source => (format!("0{}", a.source.to_lowercase()), a.source.clone()),
             GroupBy::Date => match a.published {
                 // Newest day first: sort on the inverted day number.

@@ -42,7 +42,10 @@ pub(crate) fn collect_watching(
     }
     let known = store.known()?;
     let filters = SourceFilters::new(sources, config);
+    // Started at the first page that needs it; killed when the collection ends.
+    let browser = crate::browser::Browser::configured(&config.fetch);
     let ctx = remote::Collect {
+        browser: browser.as_ref(),
         fetcher,
         config,
         known: &known,

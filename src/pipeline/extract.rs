@@ -61,7 +61,8 @@ pub fn extract_saved(
             .find(|s| s.url.as_deref() == Some(input))
             .cloned()
             .unwrap_or_else(|| SourceConfig::from_arg(input));
-        remote::page_at(&source, fetcher, config)
+        let browser = crate::browser::Browser::configured(&config.fetch);
+        remote::page_at(&source, fetcher, config, browser.as_ref())
             .map_err(|f| ExtractError::Fetch(crate::fetch::redact(input), f))?
     } else {
         let path = Path::new(input);

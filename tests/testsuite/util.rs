@@ -552,3 +552,15 @@ pub fn book_in(dir: &Path) -> PathBuf {
         })
         .unwrap_or_else(|| panic!("no book in {}", dir.display()))
 }
+
+/// Debian's chromium, which `.ci/run` installs (for Ace, and for the tests that render pages);
+/// without it a test that needs it says so and skips.
+pub fn chromium() -> Option<&'static str> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).is_file());
+    if found.is_none() {
+        eprintln!("skipped: no chromium on this machine (.ci/run installs Debian's chromium)");
+    }
+    found
+}

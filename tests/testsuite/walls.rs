@@ -237,3 +237,93 @@ fn no_real_article_of_the_corpus_is_called_a_wall() {
     assert!(pages.len() > 1000, "{}", pages.len());
     assert!(walls.is_empty(), "{} false alarms: {walls:#?}", walls.len());
 }
+
+/// A page far shorter than the feed's own text is a teaser: the report names it a paywall, and
+/// the book has the feed's text.
+#[test]
+fn a_page_much_shorter_than_the_feed_is_named_a_teaser_and_the_feed_text_kept() {
+    let srv = TestServer::start();
+    srv.route(
+        "/teaser",
+        Resp::ok(
+            HTML,
+            page(
+                "Harbour plans",
+                "<article><h1>Harbour plans</h1><p>The harbour authority said on Monday that the \
+                 old pier would close for two years while the new quay is built.</p><p>Work starts \
+                 in May, and ferries will move to the north landing until it is done.</p></article>",
+            ),
+        ),
+    );
+    let feed_text: String = (1..=20)
+        .map(|i| format!("<p>Feed paragraph {i}: the harbour authority set out its plans for the pier, the quay and the ferries in a long statement.</p>"))
+        .collect();
+    srv.route(
+        "/feed.xml",
+        Resp::ok(
+            "application/rss+xml",
+            format!(
+                "<rss version=\"2.0\"><channel><title>Harbour</title><link>{}</link>\
+                 <item><title>Harbour plans</title><link>{}</link><description><![CDATA[{feed_text}]]></description></item>\
+                 </channel></rss>",
+                srv.url("/"),
+                srv.url("/teaser")
+            ),
+        ),
+    );
+    let dir = Dir::new();
+    let cfg = dir.write(
+        "inkquire.toml",
+        format!(
+            "store = \"ledger.db\"\n[[source]]\nurl = \"{}\"\nfull-text = \"always\"\n",
+            srv.url("/feed.xml")
+        ),
+    );
+    let cfg = cfg.to_str().unwrap();
+    let o = inkquire(&["collect", "--config", cfg]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains(&srv.url("/teaser")))
+        .unwrap_or_else(|| panic!("no line for the teaser: {err}"));
+    assert!(
+        line.contains("blocked (paywall)") && line.contains("a teaser"),
+        "{line}"
+    );
+    let out = dir.path("harbour.epub");
+    let o = inkquire(&["build", "--config", cfg, "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&out);
+    let book = Book::open(&out);
+    let a = &book.articles()[0];
+    assert_eq!(book.title_of(a), "Harbour plans");
+    let body = book.doc_text(a, Some("article-body"));
+    assert!(body.contains("Feed paragraph 20:"), "{body}");
+    assert!(!body.contains("north landing"), "{body}");
+}
+
+/// An error page answered with status 200 is a wall of its kind (`blocked (error page)`).
+#[test]
+fn an_error_page_answered_as_the_page_is_blocked_as_an_error_page() {
+    let srv = TestServer::start();
+    srv.route(
+        "/gone",
+        Resp::ok(
+            HTML,
+            page(
+                "Page not found | The Harbour Times",
+                "<h1>Page not found</h1><p>Sorry, the page you were looking for does not exist.</p>",
+            ),
+        ),
+    );
+    let dir = Dir::new();
+    let cfg = dir.write("inkquire.toml", "store = \"ledger.db\"\n");
+    let o = inkquire(&["save", &srv.url("/gone"), "--config", cfg.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("blocked (error page)") && err.contains("Page not found"),
+        "{err}"
+    );
+}
