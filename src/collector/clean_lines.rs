@@ -193,6 +193,9 @@ pub(super) fn is_numeric_date(token: &str) -> bool {
 /// A metadata label, alone or with a short value: `Von: Jane Doe`, `Kategorie: News`,
 /// `Autoren:`, `Release date:`, `Tags: a, b`.
 pub(super) fn is_label_line(text: &str) -> bool {
+    if is_label_run(text) {
+        return true;
+    }
     if text.chars().count() > 70 {
         return false;
     }
@@ -204,6 +207,41 @@ pub(super) fn is_label_line(text: &str) -> bool {
             && rest.split_whitespace().count() <= 5
             && !rest.contains(['.', '!', '?'])
     })
+}
+
+/// A run of labels with short values and dates, as Chinese news pages print under the title:
+/// `来源：新华社 作者：张三 2024-01-05 10:30` — two labels, or a label and a date, and no sentence.
+pub(super) fn is_label_run(text: &str) -> bool {
+    if text.chars().count() > 90 || text.contains(['。', '！', '？']) {
+        return false;
+    }
+    let mut labels = 0;
+    let mut dated = false;
+    for token in text.split(|c: char| c.is_whitespace() || matches!(c, '|' | '丨' | '｜')) {
+        let token = token.trim();
+        if token.is_empty() {
+            continue;
+        }
+        if let Some((label, _)) = token.split_once(['：', ':'])
+            && WORDS.meta_labels.contains(&label.trim())
+        {
+            labels += 1;
+        } else if is_numeric_date(token) || is_cjk_date(token) {
+            dated = true;
+        }
+    }
+    labels >= 2 || (labels == 1 && dated)
+}
+
+/// `2024年1月5日`, `2024年01月05日10:30`.
+fn is_cjk_date(token: &str) -> bool {
+    let digits = token.chars().filter(|c| c.is_ascii_digit()).count();
+    digits >= 4
+        && token.contains('年')
+        && token.contains('月')
+        && token
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '年' | '月' | '日' | ':' | '：'))
 }
 
 /// "5 min read", "Lesezeit: 3 Minuten", "Ten tekst przeczytasz w 1 minutę": our header says it.
@@ -332,4 +370,26 @@ pub(super) fn is_end_marker(text: &str) -> bool {
                 | "commentaires"
                 | "komentarze"
         )
+}
+
+#[cfg(test)]
+mod label_run_tests {
+    use super::*;
+
+    #[test]
+    fn a_chinese_source_line_is_metadata_and_a_sentence_is_not() {
+        for line in [
+            "来源：新华社 作者：张三 2024-01-05 10:30",
+            "来源： 人民网 2024年01月05日10:30",
+            "责任编辑：李四 | 发布时间：2024-01-05",
+        ] {
+            assert!(is_label_line(line), "{line}");
+        }
+        for line in [
+            "来源：新华社。市政府周一宣布，新大桥将于六月通车。",
+            "作者说，这座桥花了三年时间才建成",
+        ] {
+            assert!(!is_label_line(line), "{line}");
+        }
+    }
 }

@@ -24,6 +24,7 @@ mod pt;
 mod ru;
 mod sv;
 mod tables;
+mod zh;
 
 /// Every language's words, in no order that matters (every test asks whether any entry fits).
 const LANGUAGES: &[&Words] = &[
@@ -40,6 +41,7 @@ const LANGUAGES: &[&Words] = &[
     &ru::WORDS,
     &sv::WORDS,
     &hu::WORDS,
+    &zh::WORDS,
 ];
 
 /// Every language's words joined, built on first use.
