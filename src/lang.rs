@@ -77,10 +77,73 @@ pub fn detect_lang(html: &str) -> Option<String> {
         whatlang::Lang::Ron => "ro",
         whatlang::Lang::Ara => "ar",
         whatlang::Lang::Heb => "he",
+        whatlang::Lang::Pes => "fa",
+        whatlang::Lang::Urd => "ur",
+        whatlang::Lang::Yid => "yi",
         whatlang::Lang::Hin => "hi",
         _ => return None,
     };
     Some(code.to_owned())
+}
+
+/// Whether a language is written right to left (Arabic, Hebrew, Persian, Urdu, Pashto, Yiddish,
+/// Dhivehi, Uyghur, Sorani, Sindhi, Syriac), from its BCP 47 tag; a script subtag decides when
+/// there is one (`az-Arab` is, `ku-Latn` is not).
+pub fn is_rtl_lang(tag: &str) -> bool {
+    let mut parts = tag.split(['-', '_']);
+    let primary = parts.next().unwrap_or("").to_ascii_lowercase();
+    if let Some(script) = parts.find(|p| p.len() == 4) {
+        return matches!(
+            script.to_ascii_lowercase().as_str(),
+            "arab" | "hebr" | "syrc" | "thaa" | "nkoo" | "adlm" | "rohg"
+        );
+    }
+    matches!(
+        primary.as_str(),
+        "ar" | "he"
+            | "iw"
+            | "fa"
+            | "ur"
+            | "ps"
+            | "yi"
+            | "ji"
+            | "dv"
+            | "ug"
+            | "ckb"
+            | "sd"
+            | "syr"
+            | "arc"
+            | "prs"
+            | "pnb"
+            | "azb"
+            | "lrc"
+            | "mzn"
+            | "glk"
+            | "bal"
+            | "ks"
+    )
+}
+
+/// Whether a character is a strong right-to-left letter: Hebrew, Arabic, Syriac, Thaana, N'Ko
+/// and their presentation forms.
+pub fn is_rtl_char(c: char) -> bool {
+    matches!(c as u32,
+        0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+        && c.is_alphabetic()
+}
+
+/// The direction the letters of `text` mostly run: `Some(true)` when most of its letters are
+/// right-to-left ones, `Some(false)` when most are others, `None` when it has no letters.
+pub fn text_is_rtl(text: &str) -> Option<bool> {
+    let (mut rtl, mut ltr) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        if is_rtl_char(c) {
+            rtl += 1;
+        } else {
+            ltr += 1;
+        }
+    }
+    (rtl + ltr > 0).then_some(rtl > ltr)
 }
 
 #[cfg(test)]
@@ -100,5 +163,24 @@ mod tests {
     fn language_is_detected_from_text() {
         let fr = "<p>Le gouvernement a annoncé mardi une nouvelle réforme des retraites qui sera présentée au parlement la semaine prochaine.</p>";
         assert_eq!(detect_lang(fr).as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn right_to_left_languages_and_scripts_are_known() {
+        for rtl in [
+            "ar", "ar-EG", "he", "iw", "fa-IR", "ur", "yi", "az-Arab", "ckb",
+        ] {
+            assert!(is_rtl_lang(rtl), "{rtl}");
+        }
+        for ltr in ["en", "de-DE", "zh-Hant", "ku-Latn", "az", ""] {
+            assert!(!is_rtl_lang(ltr), "{ltr}");
+        }
+        assert_eq!(
+            text_is_rtl("قال الوزير إن الاتفاق مع Reuters نهائي"),
+            Some(true)
+        );
+        assert_eq!(text_is_rtl("שלום עולם"), Some(true));
+        assert_eq!(text_is_rtl("The minister said الاتفاق"), Some(false));
+        assert_eq!(text_is_rtl("2025 — 17:30"), None);
     }
 }

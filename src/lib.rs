@@ -32,6 +32,7 @@ pub mod imaging;
 pub mod issue;
 pub mod lang;
 pub mod log;
+pub mod math;
 pub mod model;
 pub mod packager;
 pub mod pipeline;

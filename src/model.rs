@@ -100,6 +100,8 @@ pub struct FormattedArticle {
     pub source: String,
     pub url: Option<String>,
     pub lang: String,
+    /// Set right to left (its language or its letters say so).
+    pub rtl: bool,
     /// One line for the contents page.
     pub summary: String,
     pub words: usize,
@@ -131,8 +133,10 @@ pub struct IssueMeta {
     pub date: NaiveDate,
     /// Series index: the issue number.
     pub number: u32,
-    /// BCP 47 language of the issue (the most common article language).
+    /// BCP 47 language of the issue (the language of most of its words).
     pub lang: String,
+    /// Most of the issue's words are right to left: pages turn from right to left.
+    pub rtl: bool,
     /// Stable `urn:uuid:` identifier derived from title, date and number.
     pub identifier: String,
     /// `dcterms:modified`, ISO 8601 in UTC, to the second.

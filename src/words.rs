@@ -2,6 +2,11 @@
 //! characters are counted instead. The formatter's reading times and the collector's judgement of
 //! a page both count this way.
 
+/// Whitespace runs as one space, none at either end.
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Words, counting each CJK character as half a word (about how fast they are read).
 pub fn count_words(text: &str) -> usize {
     let mut words = 0;

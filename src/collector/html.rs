@@ -10,6 +10,7 @@ use dom_smoothie::{Config, Readability};
 
 use super::parsed::Parsed;
 use crate::dates::parse_published;
+use crate::words::collapse;
 
 pub(crate) fn read(text: &str, abs_path: &Path) -> Parsed {
     let file_url = url::Url::from_file_path(abs_path)
@@ -138,6 +139,9 @@ fn page_tree(text: &str, remove: &[String]) -> Document {
         }
     }
     unwrap_noscript_pictures(&doc);
+    if super::maths::may_have(text) {
+        super::maths::convert(&doc, text);
+    }
     for sel in remove {
         if let Some(found) = doc.try_select(sel) {
             found.remove();
@@ -907,10 +911,6 @@ fn meta(doc: &Document, keys: &[&str]) -> Option<String> {
 
 fn is_web(u: &str) -> bool {
     u.starts_with("http://") || u.starts_with("https://")
-}
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Markdown files: optional YAML (`---`) or TOML (`+++`) front matter, then CommonMark with tables,
-//! footnotes and strikethrough. Without a `title` in the front matter, a leading `# Heading` is the
+//! footnotes, strikethrough and maths (`$…$` inline, `$$…$$` on its own, as MathML). Without a `title` in the front matter, a leading `# Heading` is the
 //! title (and leaves the body, so it is not printed twice).
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -19,7 +19,8 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
-    let mut events: Vec<Event> = Parser::new_ext(body, opts).collect();
+    opts.insert(Options::ENABLE_MATH);
+    let mut events: Vec<Event> = Parser::new_ext(body, opts).map(math).collect();
     if parsed.title.is_none()
         && matches!(
             events.first(),
@@ -46,6 +47,20 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
     }
     pulldown_cmark::html::push_html(&mut parsed.body_html, events.into_iter());
     Ok(parsed)
+}
+
+/// A formula as MathML; one the converter cannot read stays as its TeX, between its dollars.
+fn math(e: Event<'_>) -> Event<'_> {
+    let (tex, display) = match &e {
+        Event::InlineMath(t) => (t, false),
+        Event::DisplayMath(t) => (t, true),
+        _ => return e,
+    };
+    match crate::math::tex_to_mathml(tex, display) {
+        Some(m) => Event::InlineHtml(m.into()),
+        None if display => Event::Text(format!("$${tex}$$").into()),
+        None => Event::Text(format!("${tex}$").into()),
+    }
 }
 
 /// Split off a front matter block: `---` YAML or `+++` TOML on the very first line.

@@ -19,6 +19,7 @@ mod login;
 mod mail;
 pub mod mailbox;
 mod markdown;
+mod maths;
 pub mod offer;
 pub mod page;
 mod parsed;

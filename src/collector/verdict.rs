@@ -8,6 +8,7 @@
 use dom_query::{Document, NodeRef};
 
 use super::words::ALL as WORDS;
+use crate::words::collapse;
 
 /// Why a page is not taken for an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -488,10 +489,6 @@ fn is_error_title(t: &str) -> bool {
 /// Characters other than white space.
 fn chars(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
-}
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -8,13 +8,13 @@
 //! property tests assert that it finds nothing.
 
 /// Elements that never belong in a book: code, frames, plugins, media that loads by itself,
-/// forms, foreign vocabularies (SVG and MathML can carry scripts and links), and head elements
-/// that fetch or redirect.
+/// forms, SVG (it can carry scripts and links), and head elements that fetch or redirect.
+/// MathML is carried, in its own namespace and vocabulary only ([`crate::math`]).
 const FORBIDDEN_ELEMENTS: &[&str] = &[
     "script", "noscript", "style", "link", "meta", "base", "iframe", "frame", "frameset", "object",
     "embed", "applet", "param", "video", "audio", "source", "track", "picture", "form", "input",
-    "button", "textarea", "select", "option", "svg", "math", "image", "canvas", "template",
-    "portal", "dialog",
+    "button", "textarea", "select", "option", "svg", "image", "canvas", "template", "portal",
+    "dialog",
 ];
 
 /// Attributes that run code, style, or load something.
@@ -58,6 +58,18 @@ pub fn violations(fragment: &str) -> Vec<String> {
     for node in doc.descendants().filter(|n| n.is_element()) {
         let name = node.tag_name();
         let tag = name.name().to_ascii_lowercase();
+        let mathml = name.namespace() == Some(crate::math::MATHML_NS);
+        if mathml {
+            if crate::math::element(&tag).is_none() {
+                found.push(format!("<{tag}> in MathML"));
+            }
+            for a in node.attributes() {
+                if a.namespace().is_some() || crate::math::attribute(&tag, a.name()).is_none() {
+                    found.push(format!("{}= on MathML <{tag}>", a.name()));
+                }
+            }
+            continue;
+        }
         if name.namespace() != Some(XHTML) {
             found.push(format!("<{tag}> outside XHTML"));
         }
@@ -114,7 +126,8 @@ mod tests {
         let ok = r##"<header class="article-header"><h1>T</h1></header>
             <p>Text <a href="https://example.org/x?a=1&amp;b=2">web</a>
             <a href="#a1-fn1" epub:type="noteref">1</a> <a href="mailto:x@example.org">m</a></p>
-            <p><img src="images/0a1b.jpg" alt="x"/></p><blockquote cite="https://e.org/">q</blockquote>"##;
+            <p><img src="images/0a1b.jpg" alt="x"/></p><blockquote cite="https://e.org/">q</blockquote>
+            <p><math xmlns="http://www.w3.org/1998/Math/MathML" alttext="x"><mi mathvariant="bold">x</mi></math></p>"##;
         assert_eq!(violations(ok), Vec::<String>::new());
     }
 
@@ -133,6 +146,9 @@ mod tests {
             "<a href=\"data:text/html,x\">x</a>",
             "<iframe srcdoc=\"x\"></iframe>",
             "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>x</script></svg>",
+            "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi href=\"javascript:x()\">x</mi></math>",
+            "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><maction actiontype=\"statusline\"><mi>x</mi></maction></math>",
+            "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi style=\"x\">x</mi></math>",
             "<object data=\"x\"></object>",
             "<meta http-equiv=\"refresh\" content=\"0;url=file:///\"/>",
             "<link rel=\"stylesheet\" href=\"http://e.org/s.css\"/>",

@@ -1,7 +1,7 @@
 //! The words of the article header in the article's own language: the byline's "By", the
 //! reading time and the date, for English, French, German, Spanish, Italian, Portuguese, Dutch,
-//! Chinese and Japanese (anything else reads English); and whether a byline names a person at
-//! all.
+//! Chinese, Japanese, Arabic, Hebrew and Persian (anything else reads English); and whether a
+//! byline names a person at all.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -16,6 +16,8 @@ pub struct Locale {
     months: [&'static str; 12],
     /// The date: `D` day, `M` month name, `Y` year, `N` month number.
     date: &'static str,
+    /// The digits zero to nine the language writes numbers with; `None` for 0–9.
+    digits: Option<[char; 10]>,
 }
 
 const EN_MONTHS: [&str; 12] = calendar::EN.names;
@@ -25,6 +27,7 @@ const EN: Locale = Locale {
     minutes: "{} min read",
     months: EN_MONTHS,
     date: "D M Y",
+    digits: None,
 };
 
 const LOCALES: &[(&str, Locale)] = &[
@@ -35,6 +38,7 @@ const LOCALES: &[(&str, Locale)] = &[
             minutes: "{} min de lecture",
             months: calendar::FR.names,
             date: "D M Y",
+            digits: None,
         },
     ),
     (
@@ -44,6 +48,7 @@ const LOCALES: &[(&str, Locale)] = &[
             minutes: "{} Min. Lesezeit",
             months: calendar::DE.names,
             date: "D. M Y",
+            digits: None,
         },
     ),
     (
@@ -53,6 +58,7 @@ const LOCALES: &[(&str, Locale)] = &[
             minutes: "{} min de lectura",
             months: calendar::ES.names,
             date: "D de M de Y",
+            digits: None,
         },
     ),
     (
@@ -62,6 +68,7 @@ const LOCALES: &[(&str, Locale)] = &[
             minutes: "{} min di lettura",
             months: calendar::IT.names,
             date: "D M Y",
+            digits: None,
         },
     ),
     (
@@ -71,6 +78,7 @@ const LOCALES: &[(&str, Locale)] = &[
             minutes: "{} min de leitura",
             months: calendar::PT.names,
             date: "D de M de Y",
+            digits: None,
         },
     ),
     (
@@ -80,6 +88,7 @@ const LOCALES: &[(&str, Locale)] = &[
             minutes: "{} min leestijd",
             months: calendar::NL.names,
             date: "D M Y",
+            digits: None,
         },
     ),
     (
@@ -89,6 +98,7 @@ const LOCALES: &[(&str, Locale)] = &[
             minutes: "阅读约 {} 分钟",
             months: EN_MONTHS,
             date: "Y年N月D日",
+            digits: None,
         },
     ),
     (
@@ -98,6 +108,37 @@ const LOCALES: &[(&str, Locale)] = &[
             minutes: "約{}分で読めます",
             months: EN_MONTHS,
             date: "Y年N月D日",
+            digits: None,
+        },
+    ),
+    (
+        "ar",
+        Locale {
+            by: "بقلم ",
+            minutes: "مدة القراءة {} دقيقة",
+            months: calendar::AR.names,
+            date: "D M Y",
+            digits: None,
+        },
+    ),
+    (
+        "he",
+        Locale {
+            by: "מאת ",
+            minutes: "{} דקות קריאה",
+            months: calendar::HE.names,
+            date: "D בM Y",
+            digits: None,
+        },
+    ),
+    (
+        "fa",
+        Locale {
+            by: "نوشتهٔ ",
+            minutes: "{} دقیقه مطالعه",
+            months: calendar::FA.names,
+            date: "D M Y",
+            digits: Some(['۰', '۱', '۲', '۳', '۴', '۵', '۶', '۷', '۸', '۹']),
         },
     ),
 ];
@@ -108,6 +149,7 @@ const ZH_HANT: Locale = Locale {
     minutes: "閱讀約 {} 分鐘",
     months: EN_MONTHS,
     date: "Y年N月D日",
+    digits: None,
 };
 
 impl Locale {
@@ -127,30 +169,49 @@ impl Locale {
     }
 
     /// "By Ann Lee"; a byline that already starts with the lead word is left as it is.
+    #[cfg(test)]
     pub fn byline(&self, name: &str) -> String {
+        let (lead, name) = self.byline_parts(name);
+        format!("{lead}{name}")
+    }
+
+    /// The byline's lead word (`"By "`, or `""` when the byline already has one) and the name.
+    pub fn byline_parts<'a>(&self, name: &'a str) -> (&'static str, &'a str) {
         let by = self.by.trim();
         let starts = name
             .get(..by.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(by));
         if by.is_empty() || starts || name.to_lowercase().starts_with("by ") {
-            name.to_owned()
+            ("", name)
         } else {
-            format!("{}{name}", self.by)
+            (self.by, name)
         }
     }
 
     pub fn reading_time(&self, minutes: u32) -> String {
-        self.minutes.replace("{}", &minutes.to_string())
+        self.minutes.replace("{}", &self.number(minutes as i64))
+    }
+
+    /// A number in the language's digits.
+    fn number(&self, n: i64) -> String {
+        let s = n.to_string();
+        match self.digits {
+            None => s,
+            Some(d) => s
+                .chars()
+                .map(|c| c.to_digit(10).map_or(c, |v| d[v as usize]))
+                .collect(),
+        }
     }
 
     pub fn date(&self, d: NaiveDate) -> String {
         let mut out = String::new();
         for c in self.date.chars() {
             match c {
-                'D' => out.push_str(&d.day().to_string()),
+                'D' => out.push_str(&self.number(d.day().into())),
                 'M' => out.push_str(self.months[d.month0() as usize]),
-                'N' => out.push_str(&d.month().to_string()),
-                'Y' => out.push_str(&d.year().to_string()),
+                'N' => out.push_str(&self.number(d.month().into())),
+                'Y' => out.push_str(&self.number(d.year().into())),
                 c => out.push(c),
             }
         }
@@ -238,7 +299,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headers_in_nine_languages() {
+    fn headers_in_twelve_languages() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
         let cases = [
             ("en", "By Ann Lee", "4 min read", "27 November 2026"),
@@ -266,6 +327,14 @@ mod tests {
             ("zh", "作者：Ann Lee", "阅读约 4 分钟", "2026年11月27日"),
             ("zh-TW", "作者：Ann Lee", "閱讀約 4 分鐘", "2026年11月27日"),
             ("ja", "著者：Ann Lee", "約4分で読めます", "2026年11月27日"),
+            (
+                "ar-EG",
+                "بقلم Ann Lee",
+                "مدة القراءة 4 دقيقة",
+                "27 نوفمبر 2026",
+            ),
+            ("he", "מאת Ann Lee", "4 דקות קריאה", "27 בנובמבר 2026"),
+            ("fa", "نوشتهٔ Ann Lee", "۴ دقیقه مطالعه", "۲۷ نوامبر ۲۰۲۶"),
             ("sv", "By Ann Lee", "4 min read", "27 November 2026"),
         ];
         for (lang, by, min, date) in cases {

@@ -14,11 +14,15 @@
 mod access;
 pub mod audit;
 pub mod batch;
+mod bidi;
 mod export;
+mod hyphenate;
 mod images;
 mod locale;
+mod mathml;
 mod repair;
 mod sanitize;
+mod summary;
 mod tables;
 mod tidy;
 pub mod tree;
@@ -32,7 +36,8 @@ use crate::model::{Article, FormattedArticle};
 use tree::{Element, Node, esc, esc_attr};
 
 /// The text of a formatted article's body (its `article-body` division, without our header),
-/// each block on a line of its own: what `scripts/extraction-eval` scores.
+/// each block on a line of its own, without soft hyphens or formulas' TeX annotations: what
+/// `scripts/extraction-eval` scores.
 pub fn body_text(xhtml: &str) -> String {
     let doc = format!("<r>{xhtml}</r>");
     let Ok(tree) = roxmltree::Document::parse(&doc) else {
@@ -52,7 +57,18 @@ pub fn body_text(xhtml: &str) -> String {
 fn text_of(node: roxmltree::Node, out: &mut String) {
     for child in node.children() {
         if child.is_text() {
-            out.push_str(child.text().unwrap_or(""));
+            // Soft hyphens are break points, not text.
+            out.extend(
+                child
+                    .text()
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| *c != '\u{ad}'),
+            );
+            continue;
+        }
+        // A formula's TeX annotation repeats the formula.
+        if child.tag_name().name() == "annotation" {
             continue;
         }
         // The note left for a picture that could not be had is ours, not the article's.
@@ -249,15 +265,23 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
 
     let mut text = String::new();
     tree::text_of(&nodes, &mut text);
+    let rtl = bidi::article_is_rtl(&lang, &text);
+    // A left-to-right article without a right-to-left letter has no block to mark.
+    if rtl || text.chars().any(crate::lang::is_rtl_char) {
+        bidi::mark_blocks(&mut nodes, rtl);
+    }
+    let patterns = hyphenate::patterns(&lang);
+    hyphenate::headings_and_cells(&mut nodes, patterns, false);
     let words = count_words(&text);
     let reading_minutes = (words.div_ceil(WORDS_PER_MINUTE)).max(1) as u32;
     let title = typeset(&collapse(&article.title), &lang);
+    let lead = summary::Lead::of(&nodes);
     let summary = article
         .summary
         .as_deref()
         .map(collapse)
-        .filter(|s| s.chars().count() >= 20 && !is_header_line(s, &article))
-        .unwrap_or_else(|| lead_text(&nodes));
+        .filter(|s| s.chars().count() >= 20 && !is_header_line(s, &article) && !lead.passes_over(s))
+        .unwrap_or(lead.text);
     let summary = typeset(&truncate_words(&summary, 180), &lang);
 
     // A byline that is a date, an address or the site's name names no one.
@@ -267,10 +291,16 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
         .map(collapse)
         .filter(|b| locale::names_a_person(b, &article.source, article.url.as_deref()));
     let mut xhtml = String::with_capacity(source_len + 1024);
+    // The headline, hyphenated like the headings below it (the contents and the reader's
+    // table of contents show it whole).
+    let headline = match patterns {
+        Some(p) => hyphenate::text(&title, p),
+        None => title.clone(),
+    };
     header(
         &article,
         byline.as_deref(),
-        &title,
+        &headline,
         &lang,
         reading_minutes,
         &mut xhtml,
@@ -288,6 +318,7 @@ pub fn finish(draft: Draft, opts: &FormatOptions) -> (FormattedArticle, Vec<Stri
         source: collapse(&article.source),
         url: article.url,
         lang,
+        rtl,
         summary,
         words,
         reading_minutes,
@@ -316,21 +347,26 @@ fn header(
         "<h1 class=\"article-title\">{}</h1>\n",
         esc(title)
     ));
+    // Names, the site, the date and the reading time are each isolated (`<bdi>`): a Latin name
+    // in an Arabic header, or an Arabic site's name beside an English date, keeps its own
+    // direction and does not pull its neighbours' words around it.
     if let Some(by) = byline {
+        let (lead, name) = loc.byline_parts(by);
         out.push_str(&format!(
-            "<p class=\"byline\">{}</p>\n",
-            esc(&typeset(&loc.byline(by), lang))
+            "<p class=\"byline\">{}<bdi>{}</bdi></p>\n",
+            esc(&typeset(lead, lang)),
+            esc(&typeset(name, lang))
         ));
     }
     // A file of your own names no site: no source line for it.
     let mut meta: Vec<String> = Some(collapse(&a.source))
         .filter(|s| !s.is_empty())
-        .map(|s| format!("<span class=\"source\">{}</span>", esc(&s)))
+        .map(|s| format!("<bdi class=\"source\">{}</bdi>", esc(&s)))
         .into_iter()
         .collect();
     if let Some(p) = a.published {
         meta.push(format!(
-            "<time datetime=\"{}\">{}</time>",
+            "<bdi><time datetime=\"{}\">{}</time></bdi>",
             if p.has_time {
                 p.at.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
             } else {
@@ -339,14 +375,14 @@ fn header(
             esc(&loc.date(p.at.date_naive()))
         ));
     }
-    meta.push(esc(&loc.reading_time(minutes)));
+    meta.push(format!("<bdi>{}</bdi>", esc(&loc.reading_time(minutes))));
     out.push_str(&format!(
         "<p class=\"article-meta\">{}</p>\n",
         meta.join(" · ")
     ));
     if let Some(url) = &a.url {
         out.push_str(&format!(
-            "<p class=\"original\"><a href=\"{}\">{}</a></p>\n",
+            "<p class=\"original\"><a href=\"{}\" dir=\"ltr\">{}</a></p>\n",
             esc_attr(url),
             esc(&short_url(url))
         ));
@@ -504,50 +540,7 @@ fn drop_repeated_header(nodes: &mut Vec<Node>, a: &Article) {
     }
 }
 
-/// The opening paragraphs' text (about 200 characters), without note markers: the summary of an
-/// article that brings none.
-fn lead_text(nodes: &[Node]) -> String {
-    fn paragraphs(nodes: &[Node], out: &mut String) {
-        for n in nodes {
-            if out.chars().count() > 200 {
-                return;
-            }
-            if let Node::El(e) = n {
-                if e.name == "p" {
-                    let kept: Vec<Node> = e
-                        .children
-                        .iter()
-                        .filter(|c| !matches!(c, Node::El(x) if x.name == "sup"))
-                        .cloned()
-                        .collect();
-                    let mut t = String::new();
-                    tree::text_of(&kept, &mut t);
-                    let t = collapse(&t);
-                    if !t.is_empty() {
-                        if !out.is_empty() {
-                            out.push(' ');
-                        }
-                        out.push_str(&t);
-                    }
-                } else if e.name != "aside" && e.name != "figure" {
-                    paragraphs(&e.children, out);
-                }
-            }
-        }
-    }
-    let mut out = String::new();
-    paragraphs(nodes, &mut out);
-    if out.is_empty() {
-        tree::text_of(nodes, &mut out);
-    }
-    collapse(&out)
-}
-
-pub use crate::words::{count_words, is_cjk};
-
-pub fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+pub use crate::words::{collapse, count_words, is_cjk};
 
 /// At most `max` characters, cut at a word boundary, with an ellipsis when cut.
 fn truncate_words(s: &str, max: usize) -> String {
@@ -602,7 +595,10 @@ mod tests {
             f.xhtml
                 .contains("<h1 class=\"article-title\">A “quoted” title</h1>")
         );
-        assert!(f.xhtml.contains("<p class=\"byline\">By Ann Author</p>"));
+        assert!(
+            f.xhtml
+                .contains("<p class=\"byline\">By <bdi>Ann Author</bdi></p>")
+        );
         assert!(
             f.xhtml
                 .contains("<time datetime=\"2026-11-27\">27 November 2026</time>")

@@ -24,6 +24,7 @@ pub fn repair(nodes: Vec<Node>) -> Vec<Node> {
 
 fn has_block(nodes: &[Node]) -> bool {
     nodes.iter().any(|n| match n {
+        Node::El(e) if e.name == "math" => false,
         Node::El(e) => !is_phrasing(e.name) || has_block(&e.children),
         Node::Text(_) => false,
     })
@@ -35,6 +36,11 @@ fn repair_in(nodes: Vec<Node>, ctx: Ctx, in_link: bool) -> Vec<Node> {
         let mut e = match n {
             Node::Text(t) => {
                 out.push(Node::Text(t));
+                continue;
+            }
+            // A formula is phrasing, and MathML of its own within: nothing here to mend.
+            Node::El(e) if e.name == "math" => {
+                out.push(Node::El(e));
                 continue;
             }
             Node::El(e) => e,

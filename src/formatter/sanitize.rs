@@ -68,8 +68,8 @@ fn action(name: &str) -> Action {
         "big" | "font" | "nobr" | "label" => Keep("span"),
         "listing" | "xmp" | "plaintext" => Keep("pre"),
         "script" | "style" | "noscript" | "template" | "head" | "title" | "meta" | "link"
-        | "base" | "nav" | "svg" | "math" | "canvas" | "video" | "audio" | "source" | "track"
-        | "map" | "area" | "dialog" | "colgroup" | "col" | "param" => Drop,
+        | "base" | "nav" | "svg" | "canvas" | "video" | "audio" | "source" | "track" | "map"
+        | "area" | "dialog" | "colgroup" | "col" | "param" => Drop,
         "iframe" | "frame" | "frameset" | "object" | "embed" | "applet" | "portal" => Drop,
         "input" | "button" | "select" | "textarea" | "option" | "optgroup" | "output"
         | "datalist" | "progress" | "meter" | "keygen" => Drop,
@@ -339,6 +339,17 @@ impl<'a> Sanitizer<'a> {
             .unwrap_or_default();
         let name = name.rsplit(':').next().unwrap_or("").to_owned();
         self.count_handlers(n);
+        // Maths: a page's MathML, cleaned to what a book may carry; MathJax's TeX, converted.
+        if name == "math" {
+            out.extend(super::mathml::clean(n).map(Node::El));
+            return;
+        }
+        if name == "script"
+            && let Some(m) = super::mathml::from_script(n)
+        {
+            out.push(Node::El(m));
+            return;
+        }
         match action(&name) {
             Action::Drop => match name.as_str() {
                 "script" => self.removed.scripts += 1,

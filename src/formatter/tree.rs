@@ -80,6 +80,7 @@ pub fn is_phrasing(name: &str) -> bool {
             | "ins"
             | "kbd"
             | "mark"
+            | "math"
             | "q"
             | "ruby"
             | "rt"

@@ -36,12 +36,21 @@ impl Quotes {
                 open1: "‚",
                 close1: "‘",
             },
-            "es" | "it" | "pt" | "ru" | "uk" | "el" | "ca" | "nb" | "no" => Quotes {
-                open2: "«",
-                close2: "»",
-                open1: "“",
-                close1: "”",
+            // Hebrew (CLDR): the same mark opens and closes.
+            "he" | "iw" => Quotes {
+                open2: "”",
+                close2: "”",
+                open1: "’",
+                close1: "’",
             },
+            "es" | "it" | "pt" | "ru" | "uk" | "el" | "ca" | "nb" | "no" | "ar" | "fa" | "ur" => {
+                Quotes {
+                    open2: "«",
+                    close2: "»",
+                    open1: "“",
+                    close1: "”",
+                }
+            }
             // Japanese, and Chinese as written in Taiwan and Hong Kong: corner brackets.
             "ja" => CORNERS,
             "zh" if lang.split('-').skip(1).any(|p| {
@@ -92,7 +101,7 @@ fn walk(nodes: &mut [Node], q: Quotes, st: &mut State) {
                 *t = out;
             }
             Node::El(e) => {
-                if matches!(e.name, "code" | "pre" | "kbd" | "samp" | "var") {
+                if matches!(e.name, "code" | "pre" | "kbd" | "samp" | "var" | "math") {
                     let mut s = String::new();
                     super::tree::text_of(&e.children, &mut s);
                     st.prev = s.chars().last().or(st.prev);

@@ -22,7 +22,7 @@ use zip::write::{PreparedZipFile, SimpleFileOptions};
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::formatter::tree::{esc, esc_attr};
-use crate::model::{Asset, FormattedArticle, Issue};
+use crate::model::{Asset, FormattedArticle, Issue, IssueMeta};
 
 /// One document of the spine.
 struct Doc {
@@ -235,13 +235,14 @@ const CONTAINER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </container>
 "#;
 
-/// An XHTML document with the book's stylesheet.
-fn xhtml(lang: &str, title: &str, body_attrs: &str, body: &str) -> String {
+/// An XHTML document with the book's stylesheet, right to left when `rtl`.
+fn xhtml(lang: &str, rtl: bool, title: &str, body_attrs: &str, body: &str) -> String {
     let lang = esc_attr(lang);
+    let dir = if rtl { " dir=\"rtl\"" } else { "" };
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}">
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}"{dir}>
 <head>
 <meta charset="UTF-8"/>
 <title>{}</title>
@@ -273,7 +274,11 @@ fn opf(
 <meta refines="#title" property="title-type">main</meta>
 <dc:language>{lang}</dc:language>
 <dc:creator id="creator">{name}</dc:creator>
-<dc:publisher>inkquire</dc:publisher>
+<meta refines="#creator" property="role" scheme="marc:relators">aut</meta>
+<meta refines="#creator" property="file-as">{name}</meta>
+<dc:contributor id="producer">inkquire</dc:contributor>
+<meta refines="#producer" property="role" scheme="marc:relators">bkp</meta>
+<dc:publisher>{name}</dc:publisher>
 <dc:date>{date}</dc:date>
 <dc:description>{desc}</dc:description>
 "##,
@@ -288,6 +293,10 @@ fn opf(
         .articles()
         .flat_map(|a| a.topics.iter().map(String::as_str))
         .collect();
+    // "News", as calibre's news downloads tag theirs: library apps shelve the issues together.
+    if !subjects.iter().any(|t| t.eq_ignore_ascii_case("news")) {
+        subjects.push("News");
+    }
     subjects.sort_unstable();
     subjects.dedup();
     for t in subjects {
@@ -319,8 +328,14 @@ fn opf(
         cover_type = issue.cover.media_type,
     ));
     for p in placed {
+        // A page with a formula says so: reading systems switch their MathML renderer on.
+        let props = if p.article.xhtml.contains("<math ") {
+            " properties=\"mathml\""
+        } else {
+            ""
+        };
         s.push_str(&format!(
-            "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"/>\n",
+            "<item id=\"{}\" href=\"{}\" media-type=\"application/xhtml+xml\"{props}/>\n",
             p.doc.id, p.doc.href
         ));
     }
@@ -332,7 +347,11 @@ fn opf(
             a.media_type
         ));
     }
-    s.push_str("</manifest>\n<spine toc=\"ncx\">\n");
+    s.push_str(if m.rtl {
+        "</manifest>\n<spine toc=\"ncx\" page-progression-direction=\"rtl\">\n"
+    } else {
+        "</manifest>\n<spine toc=\"ncx\">\n"
+    });
     for d in spine {
         s.push_str(&format!("<itemref idref=\"{}\"/>\n", d.id));
     }
@@ -443,7 +462,7 @@ fn nav(issue: &Issue, section_docs: &[Doc], placed: &[Placed]) -> String {
             .map(|p| {
                 format!(
                     "<li{}><a href=\"{}\">{}</a></li>\n",
-                    lang_if_other(&p.article.lang, &m.lang),
+                    lang_if_other(p.article, m),
                     p.doc.href,
                     esc(&p.article.title)
                 )
@@ -475,7 +494,7 @@ fn nav(issue: &Issue, section_docs: &[Doc], placed: &[Placed]) -> String {
 </nav>
 "#
     ));
-    xhtml(&m.lang, "Contents", "", &body)
+    xhtml(&m.lang, m.rtl, "Contents", "", &body)
 }
 
 fn cover_page(issue: &Issue) -> String {
@@ -489,36 +508,52 @@ fn cover_page(issue: &Issue) -> String {
             issue.meta.number
         ))
     );
-    xhtml(&issue.meta.lang, "Cover", " class=\"cover-page\"", &body)
+    xhtml(
+        &issue.meta.lang,
+        issue.meta.rtl,
+        "Cover",
+        " class=\"cover-page\"",
+        &body,
+    )
 }
 
-/// ` lang="…"` when an article's language is not the book's, for the lists that name it.
-fn lang_if_other(lang: &str, book: &str) -> String {
-    if lang == book {
-        String::new()
-    } else {
-        let l = esc_attr(lang);
-        format!(" lang=\"{l}\" xml:lang=\"{l}\"")
+/// ` lang="…"` when an article's language is not the book's, and ` dir="…"` when its direction
+/// is not, for the lists that name it.
+fn lang_if_other(a: &FormattedArticle, book: &IssueMeta) -> String {
+    let mut s = String::new();
+    if a.lang != book.lang {
+        let l = esc_attr(&a.lang);
+        s.push_str(&format!(" lang=\"{l}\" xml:lang=\"{l}\""));
     }
+    if a.rtl != book.rtl {
+        s.push_str(if a.rtl {
+            " dir=\"rtl\""
+        } else {
+            " dir=\"ltr\""
+        });
+    }
+    s
 }
 
-fn article_list(out: &mut String, items: &[&Placed], book_lang: &str) {
+fn article_list(out: &mut String, items: &[&Placed], book: &IssueMeta) {
     out.push_str("<ul class=\"toc-articles\">\n");
     for p in items {
         let a = p.article;
-        let mut by: Vec<String> = Some(esc(&a.source))
+        // Each part isolated: a Latin site's name beside an Arabic byline keeps its place.
+        let mut by: Vec<String> = Some(&a.source)
             .filter(|s| !s.trim().is_empty())
+            .map(|s| format!("<bdi>{}</bdi>", esc(s)))
             .into_iter()
             .collect();
         if let Some(b) = &a.byline
             && b != &a.source
         {
-            by.push(esc(b));
+            by.push(format!("<bdi>{}</bdi>", esc(b)));
         }
-        by.push(format!("{} min", a.reading_minutes));
+        by.push(format!("<bdi>{} min</bdi>", a.reading_minutes));
         out.push_str(&format!(
             "<li{}><a href=\"{}\">{}</a>\n<p class=\"toc-byline\">{}</p>\n<p class=\"toc-summary\">{}</p></li>\n",
-            lang_if_other(&a.lang, book_lang),
+            lang_if_other(a, book),
             p.doc.href,
             esc(&a.title),
             by.join(" · "),
@@ -553,10 +588,10 @@ fn contents_page(
                 esc(&sec.title)
             ));
         }
-        article_list(&mut body, &items, &m.lang);
+        article_list(&mut body, &items, m);
     }
     body.push_str("</nav>\n");
-    xhtml(&m.lang, full_title, " class=\"contents\"", &body)
+    xhtml(&m.lang, m.rtl, full_title, " class=\"contents\"", &body)
 }
 
 fn article_page(issue: &Issue, i: usize, section_docs: &[Doc], placed: &[Placed]) -> String {
@@ -593,15 +628,23 @@ fn article_page(issue: &Issue, i: usize, section_docs: &[Doc], placed: &[Placed]
     let body = format!(
         "<article class=\"article\">\n{}</article>\n{}",
         content,
-        issue_nav(&links)
+        issue_nav(&links, a)
     );
-    xhtml(&a.lang, &a.title, " class=\"article-page\"", &body)
+    xhtml(&a.lang, a.rtl, &a.title, " class=\"article-page\"", &body)
 }
 
-/// The links between the issue's pages, as a navigation landmark.
-fn issue_nav(links: &[String]) -> String {
+/// The links between the issue's pages, as a navigation landmark. Their words are English (the
+/// book's own), so on a page in another language they say so, and on a right-to-left page they
+/// keep their own direction.
+fn issue_nav(links: &[String], a: &FormattedArticle) -> String {
+    let lang = if a.lang.split('-').next() == Some("en") {
+        ""
+    } else {
+        " lang=\"en\" xml:lang=\"en\""
+    };
+    let dir = if a.rtl { " dir=\"ltr\"" } else { "" };
     format!(
-        "<nav class=\"issue-nav\" aria-label=\"Issue\"><p>{}</p></nav>\n",
+        "<nav class=\"issue-nav\" aria-label=\"Issue\"{lang}{dir}><p>{}</p></nav>\n",
         links.join(" · ")
     )
 }

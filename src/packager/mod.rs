@@ -44,6 +44,7 @@ pub struct IssueOptions {
 /// Group `articles` (already in reading order) into an issue.
 pub fn assemble(articles: Vec<FormattedArticle>, opts: &IssueOptions) -> Issue {
     let lang = majority_lang(&articles);
+    let rtl = mostly_rtl(&articles);
     let sections = group(articles, opts.group_by, &opts.title);
     let headlines: Vec<&str> = sections
         .iter()
@@ -78,6 +79,7 @@ pub fn assemble(articles: Vec<FormattedArticle>, opts: &IssueOptions) -> Issue {
             date: opts.date,
             number: opts.number,
             lang,
+            rtl,
             identifier,
             modified: opts.modified.clone(),
             // One section is no section: the contents page is its list.
@@ -179,21 +181,50 @@ pub fn long_date(d: NaiveDate) -> String {
     )
 }
 
-/// The most common article language (ties: the first seen), or English.
+/// The issue's language: the one most of its words are in (`en-US` and `en-GB` are both
+/// English; the tag written is the one with most words of that language; ties: the first seen),
+/// or English. A library app shows it and files the book under it.
 fn majority_lang(articles: &[FormattedArticle]) -> String {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    /// A language: its primary subtag, its words, and its tags with their words.
+    type Count<'a> = (String, usize, Vec<(&'a str, usize)>);
+    let mut counts: Vec<Count> = Vec::new();
     for a in articles {
-        match counts.iter_mut().find(|(l, _)| *l == a.lang) {
-            Some(c) => c.1 += 1,
-            None => counts.push((a.lang.clone(), 1)),
+        let primary = a.lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+        let words = a.words.max(1);
+        let i = match counts.iter().position(|c| c.0 == primary) {
+            Some(i) => i,
+            None => {
+                counts.push((primary, 0, Vec::new()));
+                counts.len() - 1
+            }
+        };
+        let c = &mut counts[i];
+        c.1 += words;
+        match c.2.iter_mut().find(|t| t.0 == a.lang) {
+            Some(t) => t.1 += words,
+            None => c.2.push((&a.lang, words)),
         }
     }
     let best = counts.iter().map(|c| c.1).max().unwrap_or(0);
     counts
-        .into_iter()
+        .iter()
         .find(|c| c.1 == best)
-        .map(|c| c.0)
+        .and_then(|c| {
+            let top = c.2.iter().map(|t| t.1).max()?;
+            c.2.iter().find(|t| t.1 == top).map(|t| t.0.to_owned())
+        })
         .unwrap_or_else(|| "en".to_owned())
+}
+
+/// Whether most of the issue's words are in articles set right to left.
+fn mostly_rtl(articles: &[FormattedArticle]) -> bool {
+    let rtl: usize = articles
+        .iter()
+        .filter(|a| a.rtl)
+        .map(|a| a.words.max(1))
+        .sum();
+    let all: usize = articles.iter().map(|a| a.words.max(1)).sum();
+    rtl * 2 > all
 }
 
 /// A name-based (version 5 style, SHA-1) UUID: the same name always gives the same id.
@@ -231,5 +262,53 @@ mod tests {
             long_date(NaiveDate::from_ymd_opt(2016, 7, 27).unwrap()),
             "Wednesday 27 July 2016"
         );
+    }
+
+    fn article(lang: &str, words: usize, rtl: bool) -> FormattedArticle {
+        FormattedArticle {
+            id: String::new(),
+            title: String::new(),
+            byline: None,
+            published: None,
+            topics: Vec::new(),
+            source: String::new(),
+            url: None,
+            lang: lang.into(),
+            rtl,
+            summary: String::new(),
+            words,
+            reading_minutes: 1,
+            xhtml: String::new(),
+            assets: Vec::new(),
+            image_refs: 0,
+            undescribed_pictures: 0,
+            headerless_tables: 0,
+        }
+    }
+
+    #[test]
+    fn the_issues_language_is_the_one_most_of_its_words_are_in() {
+        // The first article's language does not win by being first, nor by number of articles.
+        let a = [
+            article("de", 300, false),
+            article("en-GB", 900, false),
+            article("de", 200, false),
+            article("en-US", 1200, false),
+        ];
+        assert_eq!(majority_lang(&a), "en-US");
+        assert_eq!(majority_lang(&a[..1]), "de");
+        assert_eq!(majority_lang(&[]), "en");
+        assert!(!mostly_rtl(&a));
+        let mixed = [
+            article("en", 400, false),
+            article("ar", 900, true),
+            article("he", 100, true),
+        ];
+        assert!(mostly_rtl(&mixed));
+        assert_eq!(majority_lang(&mixed), "ar");
+        assert!(!mostly_rtl(&[
+            article("en", 600, false),
+            article("ar", 500, true)
+        ]));
     }
 }

@@ -2,7 +2,7 @@
 //! is laid out by headless Chromium at each device profile's CSS width (its screen's width at
 //! 160 CSS pixels to the inch, about 570 for a 6-inch reader), and no element reaches past the
 //! right edge and no page scrolls sideways — with an 8-column table, a 5-column one, a long
-//! address, a long inline code span, a long line of code and a long German compound.
+//! address, a long inline code span, a long line of code, a long German compound and maths.
 
 use std::process::Command;
 
@@ -48,7 +48,8 @@ fn wide_markdown() -> String {
     format!(
         "# A wide page\n\nThe table below has eight columns.\n\n{header}\n{rule}\n{rows}\nAnd one with five.\n\n{five}\n\
          The address is <{url}> and the call is `{code}` inline.\n\n```\n{code}\n```\n\n\
-         Die Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft tagte.\n"
+         Die Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft tagte.\n\n\
+         The sum $\\sum_{{i=1}}^{{n}} i$ is\n\n$$\\sum_{{i=1}}^{{n}} i = \\frac{{n(n+1)}}{{2}}$$\n\nfor every $n \\ge 1$.\n"
     )
 }
 
@@ -74,6 +75,7 @@ fn no_article_runs_off_the_screen_at_any_profiles_width() {
         "the 5-column table is set snug"
     );
     assert!(x.contains("data-label=\"Anthem\""), "{x}");
+    assert!(x.contains("<mfrac>"), "the formula is MathML: {x}");
     // The book, unpacked, each article measured.
     let root = dir.path("unpacked");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();

@@ -180,7 +180,7 @@ fn a_folder_names_no_site_and_ideographic_indents_go() {
         let x = book.text(&format!("OEBPS/{a}"));
         let meta = book.doc_text(&a, Some("article-meta"));
         match title.as_str() {
-            "A named story" => assert!(x.contains("<span class=\"source\">My Desk</span>"), "{x}"),
+            "A named story" => assert!(x.contains("<bdi class=\"source\">My Desk</bdi>"), "{x}"),
             _ => {
                 assert!(!x.contains("class=\"source\""), "{title}: {x}");
                 for folder in ["Own", "Hold", "Local files"] {
@@ -194,12 +194,56 @@ fn a_folder_names_no_site_and_ideographic_indents_go() {
             assert!(body.contains("市政府周一宣布"), "{body}");
         }
     }
-    // The folders stay the articles' topics: the book's subjects.
+    // The folders stay the articles' topics: the book's subjects, with "News" as calibre's
+    // news downloads are tagged; the publication is the author (role `aut`, sorted as
+    // written) and the publisher, as library apps (calibre, Kobo, KOReader) read them, and
+    // inkquire is the book's producer.
     let opf = book.text("OEBPS/content.opf");
+    for line in [
+        "<dc:creator id=\"creator\">Morning Digest</dc:creator>",
+        "<meta refines=\"#creator\" property=\"role\" scheme=\"marc:relators\">aut</meta>",
+        "<meta refines=\"#creator\" property=\"file-as\">Morning Digest</meta>",
+        "<dc:publisher>Morning Digest</dc:publisher>",
+        "<dc:contributor id=\"producer\">inkquire</dc:contributor>",
+        "<meta refines=\"#producer\" property=\"role\" scheme=\"marc:relators\">bkp</meta>",
+        "<dc:subject>News</dc:subject>",
+    ] {
+        assert!(opf.contains(line), "{line}: {opf}");
+    }
     for t in ["own", "hold"] {
         assert!(
             opf.contains(&format!("<dc:subject>{t}</dc:subject>")),
             "{opf}"
         );
     }
+}
+
+/// The contents page's line for an article without a summary of its own is its lede: never the
+/// breadcrumb trail above it, nor the caption of the picture that opens it.
+#[test]
+fn the_contents_line_is_the_lede_not_a_breadcrumb_or_a_caption() {
+    let dir = Dir::new();
+    let lede = "The harbour authority said on Monday that the old pier would close for two years.";
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pier to close</title></head><body><article>\
+         <p><a href=\"/\">Home</a> › <a href=\"/news\">News</a> › <a href=\"/news/harbour\">Harbour</a></p>\
+         <figure><img src=\"pier.png\" alt=\"The old pier\"><figcaption>The old pier at dawn. Photo: Ann Lee</figcaption></figure>\
+         <p><em>The old pier at dawn, seen from the morning ferry.</em></p>\
+         <p>{lede}</p><p>Ferries will move to the north landing while the new quay is built, the authority said.</p>\
+         <p>The work is to start in the spring and to end before the summer season two years later.</p></article></body></html>"
+    );
+    let file = dir.write("pier.html", page);
+    // A small picture beside the page.
+    let png = image::RgbImage::from_pixel(64, 48, image::Rgb([90, 120, 150]));
+    png.save(dir.path("pier.png")).unwrap();
+    let out = dir.path("lede.epub");
+    let o = inkquire(&["build", file.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    epubcheck(&out);
+    let book = Book::open(&out);
+    let summary = book.doc_text("contents.xhtml", Some("toc-summary"));
+    assert!(
+        summary.starts_with("The harbour authority said"),
+        "{summary}"
+    );
 }

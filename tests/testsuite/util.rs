@@ -327,7 +327,6 @@ impl Book {
             .collect()
     }
 
-    /// Text of the element with `class` in document `href` (whole body when `class` is None).
     /// The article whose title holds `part`; panics when none does.
     pub fn article_titled(&self, part: &str) -> String {
         self.articles()
@@ -336,6 +335,7 @@ impl Book {
             .unwrap_or_else(|| panic!("no article titled …{part}…"))
     }
 
+    /// Text of the element with `class` in document `href` (whole body when `class` is None).
     pub fn doc_text(&self, href: &str, class: Option<&str>) -> String {
         let x = self.text(&format!("OEBPS/{href}"));
         let doc = xml(&x).unwrap_or_else(|e| panic!("{href} is not XML: {e}"));
@@ -349,9 +349,11 @@ impl Book {
                 .unwrap_or_else(|| panic!("no .{c} in {href}")),
             None => doc.descendants().find(|n| n.has_tag_name("body")).unwrap(),
         };
+        // Soft hyphens (the book's break points in long words) are not seen unless a line
+        // breaks there: the text as read leaves them out (`hyphens.rs` checks them).
         let mut s = String::new();
         for t in node.descendants().filter(|n| n.is_text()) {
-            s.push_str(t.text().unwrap());
+            s.extend(t.text().unwrap().chars().filter(|c| *c != '\u{ad}'));
         }
         s
     }

@@ -11,6 +11,7 @@ use sxd_xpath::nodeset::Node;
 use sxd_xpath::{Context, Factory, Value};
 
 use super::file::SiteRule;
+use crate::words::collapse;
 
 /// What a rule made of a page.
 #[derive(Debug, Clone, Default)]
@@ -206,10 +207,6 @@ fn has_text(html: &str) -> bool {
         }
     }
     html.contains("<img")
-}
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Elements with no end tag.
