@@ -105,9 +105,11 @@ pub(crate) fn declared_address(text: &str) -> Option<String> {
         .rev()
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(0);
-    let doc = Document::from(&text[..end]);
-    attr(&doc, "link[rel=canonical]", "href")
-        .or_else(|| meta(&doc, &["og:url"]))
+    let facts = super::facts::Facts::of(&Document::from(&text[..end]));
+    facts
+        .canonical
+        .clone()
+        .or_else(|| facts.meta(&["og:url"]))
         .filter(|u| is_web(u))
 }
 
@@ -212,12 +214,13 @@ struct Head {
 
 impl Head {
     fn of(doc: &Document) -> Head {
+        let f = super::facts::Facts::of(doc);
+        let nonempty = |t: &Option<String>| t.as_deref().map(collapse).filter(|t| !t.is_empty());
         Head {
-            lang: attr(doc, "html", "lang").or_else(|| attr(doc, "html", "xml:lang")),
-            base_url: attr(doc, "base", "href").filter(|u| is_web(u)),
-            meta_date: meta(
-                doc,
-                &[
+            lang: f.lang.clone(),
+            base_url: f.base_href.clone().filter(|u| is_web(u)),
+            meta_date: f
+                .meta(&[
                     "article:published_time",
                     "og:published_time",
                     "date",
@@ -225,15 +228,19 @@ impl Head {
                     "dcterms.created",
                     "pubdate",
                     "sailthru.date",
-                ],
-            )
-            .or_else(|| attr(doc, "time[datetime]", "datetime")),
-            og_image: meta(doc, &["og:image", "twitter:image", "og:image:url"]),
-            canonical: attr(doc, "link[rel=canonical]", "href")
-                .or_else(|| meta(doc, &["og:url"]))
+                ])
+                .or_else(|| f.time_datetime.clone()),
+            og_image: f.meta(&["og:image", "twitter:image", "og:image:url"]),
+            canonical: f
+                .canonical
+                .clone()
+                .or_else(|| f.meta(&["og:url"]))
                 .filter(|u| is_web(u)),
-            title: title_of(doc),
-            claims: super::verdict::Claims::of(doc),
+            title: f
+                .meta(&["og:title"])
+                .or_else(|| nonempty(&f.h1))
+                .or_else(|| nonempty(&f.title)),
+            claims: super::verdict::Claims::from_facts(&f),
         }
     }
 }
@@ -839,12 +846,32 @@ fn marked_article(doc: &Document) -> Option<(&'static str, String)> {
         "main",
         "[role=main]",
     ];
-    for sel in MARKS {
-        let found = doc.select(sel);
-        if found.length() != 1 {
-            continue;
+    // One search for them all, then each mark in order of preference: the first that the
+    // page has exactly once, holding 40 words or more.
+    let found = doc.select(
+        "[itemprop=articleBody], article, .entry-content, .post-content, .article-body, .article-content, main, [role=main]",
+    );
+    let nodes = found.nodes();
+    let is = |n: &NodeRef, mark: usize| -> bool {
+        let class = || n.attr("class");
+        let has_class = |c: &str| class().is_some_and(|v| v.split_whitespace().any(|x| x == c));
+        match mark {
+            0 => n.attr("itemprop").is_some_and(|v| &*v == "articleBody"),
+            1 => n.has_name("article"),
+            2 => has_class("entry-content"),
+            3 => has_class("post-content"),
+            4 => has_class("article-body"),
+            5 => has_class("article-content"),
+            6 => n.has_name("main"),
+            _ => n.attr("role").is_some_and(|v| &*v == "main"),
         }
-        let text = found.text();
+    };
+    for (i, sel) in MARKS.iter().enumerate() {
+        let mut matching = nodes.iter().filter(|n| is(n, i));
+        let (Some(only), None) = (matching.next(), matching.next()) else {
+            continue;
+        };
+        let text = only.text();
         if text.split_whitespace().nth(39).is_none() {
             continue;
         }
@@ -877,20 +904,6 @@ fn main_html(doc: &Document) -> String {
         }
     }
     doc.html().to_string()
-}
-
-fn title_of(doc: &Document) -> Option<String> {
-    meta(doc, &["og:title"])
-        .or_else(|| Some(collapse(&doc.select("h1").first().text())).filter(|t| !t.is_empty()))
-        .or_else(|| Some(collapse(&doc.select("title").first().text())).filter(|t| !t.is_empty()))
-}
-
-fn attr(doc: &Document, sel: &str, name: &str) -> Option<String> {
-    doc.select(sel)
-        .first()
-        .attr(name)
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
 }
 
 /// The first `<meta>` whose `property` or `name` is one of `keys` (case-insensitive).

@@ -9,6 +9,7 @@ pub mod context;
 mod decode;
 pub mod discover;
 pub(crate) mod embedded;
+mod facts;
 pub mod feed;
 pub mod harvest;
 pub mod html;

@@ -5,7 +5,7 @@
 //! much prose there is) and what the page says of itself (its schema.org types and `og:type`, an
 //! error title). Each rule is general; none names a site.
 
-use dom_query::{Document, NodeRef};
+use dom_query::NodeRef;
 
 use super::words::ALL as WORDS;
 use crate::words::collapse;
@@ -157,18 +157,8 @@ pub(crate) struct Claims {
 }
 
 /// What a bot check leaves in a page: the challenge forms and scripts of the common services
-/// (Cloudflare, PerimeterX, DataDome) and their titles. A captcha alone is not one: comment and
-/// contact forms under real articles carry reCAPTCHA and Turnstile.
-const CHALLENGE_MARKS: &[&str] = &[
-    "#challenge-form",
-    "#challenge-running",
-    "#cf-challenge-running",
-    ".cf-browser-verification",
-    "#px-captcha",
-    "script[src*='/cdn-cgi/challenge-platform/']",
-    "script[src*='captcha-delivery.com']",
-];
-
+/// (Cloudflare, PerimeterX, DataDome; `facts.rs` finds them) and their titles. A captcha alone
+/// is not one: comment and contact forms under real articles carry reCAPTCHA and Turnstile.
 /// Titles of bot checks, lower case.
 const CHALLENGE_TITLES: &[&str] = &[
     "just a moment...",
@@ -183,14 +173,15 @@ const CHALLENGE_TITLES: &[&str] = &[
 ];
 
 impl Claims {
-    pub fn of(doc: &Document) -> Claims {
+    #[cfg(test)]
+    pub fn of(doc: &dom_query::Document) -> Claims {
+        Claims::from_facts(&super::facts::Facts::of(doc))
+    }
+
+    /// The claims in what the page's one walk found.
+    pub fn from_facts(f: &super::facts::Facts) -> Claims {
         let mut types = Vec::new();
-        for script in doc
-            .select("script[type='application/ld+json']")
-            .nodes()
-            .iter()
-        {
-            let text = script.text();
+        for text in &f.ld_json {
             if text.len() > 200_000 {
                 continue;
             }
@@ -198,38 +189,24 @@ impl Claims {
                 schema_types(&v, 0, &mut types);
             }
         }
-        if let Some(t) = doc
-            .select("meta[property='og:type']")
-            .first()
-            .attr("content")
-        {
+        if let Some(t) = &f.og_type {
             types.push(format!("og:{}", t.trim().to_lowercase()));
         }
-        let titles: Vec<String> = ["title", "h1"]
-            .iter()
-            .map(|sel| collapse(&doc.select(sel).first().text()))
+        let titles: Vec<String> = [&f.title, &f.h1]
+            .into_iter()
+            .flatten()
+            .map(|t| collapse(t))
             .filter(|t| !t.is_empty())
             .collect();
-        let challenge = CHALLENGE_MARKS.iter().any(|m| doc.select(m).exists())
+        let challenge = f.challenge_mark
             || titles
                 .first()
                 .is_some_and(|t| CHALLENGE_TITLES.contains(&t.to_lowercase().as_str()));
-        let scripts = doc.select("body script").length();
-        let empty_root = ["#root", "#app", "#__next", "#__nuxt", "#svelte", "app-root"]
-            .iter()
-            .any(|sel| {
-                let el = doc.select(sel);
-                el.exists() && el.text().trim().is_empty()
-            });
-        let turn_on = doc.select("noscript").nodes().iter().any(|n| {
-            let t = n.text().to_lowercase();
-            t.contains("javascript") && (t.contains("enable") || t.contains("turn on"))
-        });
         Claims {
             types,
             titles,
             challenge,
-            script_shell: scripts > 0 && (empty_root || turn_on),
+            script_shell: f.body_scripts > 0 && (f.empty_root || f.turn_on_javascript),
         }
     }
 
@@ -494,6 +471,7 @@ fn chars(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dom_query::Document;
 
     fn verdict(body: &str, head: &str) -> Option<NotArticle> {
         let page = Document::from(format!("<html><head>{head}</head><body></body></html>"));

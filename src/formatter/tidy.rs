@@ -4,7 +4,7 @@
 //! as the paragraph beside its figure, and the ideographic spaces Chinese and Japanese pages
 //! indent paragraphs with (the stylesheet indents them).
 
-use super::tree::{Node, text_of};
+use super::tree::{Node, is_phrasing, text_of};
 
 /// The words of a wiki's edit link, in the languages Wikipedia is most read in.
 const EDIT_WORDS: &[&str] = &[
@@ -46,13 +46,15 @@ pub fn tidy(nodes: &mut Vec<Node>) {
                 drop_leading_indent(&mut e.children);
             }
             let is_block = matches!(e.name, "p" | "div" | "li" | "dd" | "figcaption");
-            if is_block {
-                let mut text = String::new();
-                text_of(&e.children, &mut text);
-                if is_gallery_label(&text) || is_price_tag(&text) {
-                    nodes.remove(i);
-                    continue;
-                }
+            // Gallery labels and price tags are short: a block's text is read only up to
+            // that length (reading every block's whole text made this pass quadratic in the
+            // nesting of a page's divisions).
+            if is_block
+                && let Some(text) = short_text(&e.children, LONGEST_LABEL)
+                && (is_gallery_label(&text) || is_price_tag(&text))
+            {
+                nodes.remove(i);
+                continue;
             }
             tidy(&mut e.children);
         }
@@ -240,6 +242,42 @@ fn unglue(children: &mut Vec<Node>) {
 }
 
 /// "Gallery: Xbox One X | 14 Photos", "Photo gallery", "12 photos", "View gallery".
+/// The longest gallery label or price tag (characters other than spaces).
+const LONGEST_LABEL: usize = 120;
+
+/// The text of `nodes`, or `None` once it holds more than `max` characters other than spaces.
+fn short_text(nodes: &[Node], max: usize) -> Option<String> {
+    fn walk(nodes: &[Node], max: usize, seen: &mut usize, out: &mut String) -> bool {
+        for n in nodes {
+            match n {
+                Node::Text(t) => {
+                    *seen += t.chars().filter(|c| !c.is_whitespace()).count();
+                    if *seen > max {
+                        return false;
+                    }
+                    out.push_str(t);
+                }
+                // Spaced as `text_of` spaces blocks.
+                Node::El(e) => {
+                    let block = !is_phrasing(e.name) || e.name == "br";
+                    if block && !out.is_empty() && !out.ends_with([' ', '\n']) {
+                        out.push(' ');
+                    }
+                    if !walk(&e.children, max, seen, out) {
+                        return false;
+                    }
+                    if block && !out.ends_with([' ', '\n']) {
+                        out.push(' ');
+                    }
+                }
+            }
+        }
+        true
+    }
+    let mut out = String::new();
+    walk(nodes, max, &mut 0, &mut out).then_some(out)
+}
+
 fn is_gallery_label(text: &str) -> bool {
     let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if t.is_empty() || t.chars().count() > 120 {
