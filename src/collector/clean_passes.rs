@@ -468,6 +468,12 @@ pub(super) fn drop_link_lines(doc: &Document) {
 
 /// A list or block that is mostly links to elsewhere: "related" lists, teasers, tag clouds.
 pub(super) fn is_link_list(node: &NodeRef) -> bool {
+    // A block of 1,000 characters or more is no list of links: counted first, and only up to
+    // there (a wrapper around the whole article is not read whole, nor searched for links).
+    let text = chars_up_to(node, LINK_LIST_MOST);
+    if text == 0 || text >= LINK_LIST_MOST {
+        return false;
+    }
     // Links within the page (a table of contents) lead nowhere else.
     let links: Vec<NodeRef> = node
         .find(&["a"])
@@ -481,9 +487,23 @@ pub(super) fn is_link_list(node: &NodeRef) -> bool {
     if items < 3 || links.is_empty() {
         return false;
     }
-    let text = chars_of(node);
     let linked: usize = links.iter().map(chars_of).sum();
-    text > 0 && text < 1000 && linked * 10 >= text * 8
+    linked * 10 >= text * 8
+}
+
+/// The most characters a list of links holds.
+const LINK_LIST_MOST: usize = 1000;
+
+/// The characters of `node`'s text other than spaces, counted up to `limit` (then `limit`).
+pub(super) fn chars_up_to(node: &NodeRef, limit: usize) -> usize {
+    let mut n = 0;
+    for t in node.descendants_it().filter(|d| d.is_text()) {
+        n += t.text().chars().filter(|c| !c.is_whitespace()).count();
+        if n >= limit {
+            return limit;
+        }
+    }
+    n
 }
 
 pub(super) fn chars_of(node: &NodeRef) -> usize {
@@ -562,4 +582,28 @@ pub(super) fn is_furniture(node: &NodeRef) -> bool {
         || joined.contains("visuallyhidden")
         || joined.contains("screenreader")
         || joined.contains("sronly")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_are_counted_up_to_the_limit_and_long_blocks_are_no_link_lists() {
+        let doc = Document::fragment("<div><p>ab c</p><p> d e </p></div>");
+        let div = doc.select("div").nodes()[0];
+        assert_eq!(chars_up_to(&div, 100), 5);
+        assert_eq!(chars_up_to(&div, 3), 3);
+        let links: String = (1..=4)
+            .map(|i| format!("<li><a href=\"/story-{i}\">Another story number {i}</a></li>"))
+            .collect();
+        let list = Document::fragment(format!("<ul>{links}</ul>"));
+        assert!(is_link_list(&list.select("ul").nodes()[0]));
+        // The same links inside a block of prose of 1,000 characters or more: no list.
+        let long = Document::fragment(format!(
+            "<div><ul>{links}</ul><p>{}</p></div>",
+            "Words of the article itself. ".repeat(45)
+        ));
+        assert!(!is_link_list(&long.select("div").nodes()[0]));
+    }
 }

@@ -209,6 +209,8 @@ struct Head {
     og_image: Option<String>,
     canonical: Option<String>,
     title: Option<String>,
+    /// The page's own description of itself (OpenGraph's, its `description`, Twitter's).
+    description: Option<String>,
     claims: super::verdict::Claims,
 }
 
@@ -240,6 +242,7 @@ impl Head {
                 .meta(&["og:title"])
                 .or_else(|| nonempty(&f.h1))
                 .or_else(|| nonempty(&f.title)),
+            description: f.meta(&["og:description", "description", "twitter:description"]),
             claims: super::verdict::Claims::from_facts(&f),
         }
     }
@@ -389,7 +392,7 @@ fn read_page(
         return parsed;
     }
     let carried = super::embedded::Carried::of(&doc);
-    let standfirst = Standfirst::find(&doc);
+    let standfirst = Standfirst::find(&doc, head.description.as_deref());
     // The page's own article container, and its main run of prose, to check Readability's
     // choice against.
     let marked = marked_article(&doc);
@@ -557,11 +560,14 @@ impl Standfirst {
 
     /// The paragraph that opens with the page's own description, then the one the page names
     /// as its standfirst.
-    fn find(doc: &Document) -> Standfirst {
-        let texts: Vec<String> = [Self::described(doc), Self::marked(doc)]
-            .into_iter()
-            .flatten()
-            .collect();
+    fn find(doc: &Document, description: Option<&str>) -> Standfirst {
+        let texts: Vec<String> = [
+            description.and_then(|d| Self::described(doc, d)),
+            Self::marked(doc),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         // The page's text is only needed when there is something to place in it.
         let page = if texts.is_empty() {
             String::new()
@@ -579,12 +585,8 @@ impl Standfirst {
     }
 
     /// The paragraph that opens with the page's own description.
-    fn described(doc: &Document) -> Option<String> {
-        let desc = meta(
-            doc,
-            &["og:description", "description", "twitter:description"],
-        )?;
-        let desc = collapse(&desc);
+    fn described(doc: &Document, desc: &str) -> Option<String> {
+        let desc = collapse(desc);
         if desc.chars().count() < Self::KEY {
             return None;
         }
