@@ -9,9 +9,9 @@ inkquire: the `extraction-eval` example run as its own process with RAYON_NUM_TH
 (the extraction set's and the 40 Mozilla pages), and its peak resident memory; the median run is
 printed. trafilatura (when `import trafilatura` works: pip install trafilatura): the same
 extraction-set pages and Mozilla pages, read in one Python process, `trafilatura.extract` on each;
-the CPU time of the loop alone (its import and start-up not counted, which favours it), the
-median of N runs, its peak memory; its predictions are written beside OUT.json
-(`…-trafilatura.json`) for the scorer. Then the ratio.
+the CPU time of the loop alone (its import and start-up not counted, which favours it), its peak
+memory; its predictions are written beside OUT.json (`…-trafilatura.json`) for the scorer. The
+two take turns, one run each a round, and the ratio is the median of the rounds' ratios.
 """
 
 import json
@@ -99,7 +99,22 @@ def main():
         runs = int(sys.argv[sys.argv.index("--runs") + 1])
     pages, mozilla = pages_of(corpus)
     n = len(pages) + len(mozilla)
-    ours = [inkquire_run(example, out, corpus) for _ in range(runs)]
+    try:
+        import trafilatura  # noqa: F401
+
+        version = getattr(sys.modules["trafilatura"], "__version__", "?")
+        missing = None
+    except ImportError as e:
+        version, missing = None, e
+    theirs_out = out[: -len(".json")] + "-trafilatura.json" if out.endswith(".json") else out + "-trafilatura"
+    # The two take turns, round by round, so that drift in the machine's speed moves them alike;
+    # each round's ratio is printed, and the median of the rounds.
+    ours, theirs, ratios = [], [], []
+    for _ in range(runs):
+        ours.append(inkquire_run(example, out, corpus))
+        if version:
+            theirs.append(trafilatura_run(pages, mozilla, theirs_out))
+            ratios.append(theirs[-1][0] / ours[-1][0])
     cpu = statistics.median(c for c, _ in ours)
     rss = max(r for _, r in ours)
     ms = cpu / n * 1000
@@ -108,23 +123,21 @@ def main():
         f"speed: inkquire {ms:.2f} ms of CPU a page on one thread (runs: {spread}; "
         f"{n} pages, start-up included), peak memory {rss:.0f} MiB"
     )
-    try:
-        import trafilatura  # noqa: F401
-    except ImportError as e:
-        print(f"speed: trafilatura cannot be imported ({e}; pip install trafilatura): no ratio")
+    if not version:
+        print(f"speed: trafilatura cannot be imported ({missing}; pip install trafilatura): no ratio")
         return
-    version = getattr(sys.modules["trafilatura"], "__version__", "?")
-    theirs_out = out[: -len(".json")] + "-trafilatura.json" if out.endswith(".json") else out + "-trafilatura"
-    theirs = [trafilatura_run(pages, mozilla, theirs_out) for _ in range(runs)]
     tcpu = statistics.median(c for c, _ in theirs)
     trss = max(r for _, r in theirs)
-    tms = tcpu / n * 1000
+    tspread = ", ".join(f"{c / n * 1000:.2f}" for c, _ in theirs)
     print(
-        f"speed: trafilatura {version} {tms:.2f} ms of CPU a page on one thread (the loop only), "
-        f"peak memory {trss:.0f} MiB; its predictions: {theirs_out}"
+        f"speed: trafilatura {version} {tcpu / n * 1000:.2f} ms of CPU a page on one thread "
+        f"(runs: {tspread}; the loop only), peak memory {trss:.0f} MiB; its predictions: {theirs_out}"
     )
-    print(f"speed: inkquire uses {ms / tms:.2f} of trafilatura's CPU a page ({tms / ms:.1f}x faster)")
-
+    ratio = statistics.median(ratios)
+    print(
+        f"speed: inkquire uses {1 / ratio:.2f} of trafilatura's CPU a page: {ratio:.1f}x faster "
+        f"(rounds: {', '.join(f'{r:.1f}x' for r in ratios)})"
+    )
 
 if __name__ == "__main__":
     main()

@@ -601,10 +601,16 @@ impl Standfirst {
             .take(12)
             .collect();
         let mut found = None;
-        for t in doc.root().descendants_it().filter(|n| n.is_text()) {
-            let own = t.text();
-            let own = own.trim_start();
-            if own.is_empty() || !own.starts_with(&first_word) {
+        for t in doc.root().descendants_it() {
+            // Read in place: copying every text node of the page out was this search's cost.
+            let opens = t.query_or(false, |n| match &n.data {
+                dom_query::NodeData::Text { contents } => {
+                    let own = contents.trim_start();
+                    !own.is_empty() && own.starts_with(&first_word)
+                }
+                _ => false,
+            });
+            if !opens {
                 continue;
             }
             let mut at = t.parent();
