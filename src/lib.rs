@@ -21,6 +21,7 @@ pub mod config;
 pub mod cookies;
 pub mod data_url;
 pub mod dates;
+pub mod dedupe;
 pub mod deliver;
 pub mod digest;
 pub mod fetch;
