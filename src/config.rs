@@ -109,6 +109,12 @@ pub struct IssueConfig {
     pub cover: Option<PathBuf>,
     /// Keep this many issues in the output folder; `digest` removes older ones.
     pub keep: Option<usize>,
+    /// Which copy of a story that ran in several sources the issue keeps: `fullest` (the one
+    /// with the most words) or `config-order` (the one from the source listed first).
+    pub prefer: crate::dedupe::Prefer,
+    /// A delivered article whose text later grows: `skip` it (the default), or `deliver` it
+    /// again, headed "Updated" with what changed.
+    pub updates: crate::dedupe::Updates,
 }
 
 impl Default for IssueConfig {
@@ -126,6 +132,8 @@ impl Default for IssueConfig {
             image_quality: None,
             cover: None,
             keep: None,
+            prefer: crate::dedupe::Prefer::Fullest,
+            updates: crate::dedupe::Updates::Skip,
         }
     }
 }
@@ -749,6 +757,9 @@ output = "issues"
 # cover = "my-cover.jpg"    # instead of the drawn front page
 # limit = 60                # most articles in one issue; the rest wait for the next one
 # keep = 7                  # keep the newest 7 delivered issues (only files inkquire wrote)
+# prefer = "config-order"  # one story from several sources: keep the copy of the source
+#                           # listed first (default "fullest": the one with the most words)
+# updates = "deliver"       # a delivered article that grows: again, headed "Updated" (default "skip")
 
 # [fetch]                   # network manners (defaults shown)
 # connect-timeout = 10.0

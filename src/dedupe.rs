@@ -264,6 +264,14 @@ impl Similarity {
         }
     }
 
+    /// Whether the two are the same story, and why, knowing where each comes from.
+    pub fn verdict_for(&self, a: &Origin, b: &Origin) -> Verdict {
+        match self.verdict() {
+            Verdict::Same if !a.may_be_one(b) => Verdict::OtherTitle,
+            v => v,
+        }
+    }
+
     /// Whether the two are the same story, and why.
     pub fn verdict(&self) -> Verdict {
         if self.smaller < MIN_SAMPLES {
@@ -289,6 +297,9 @@ pub enum Verdict {
     TooShort,
     /// The shorter is quoted in a much longer text, which tells more than its story.
     Contained,
+    /// The same text from one source under titles that are not alike: a source that gives
+    /// every item the same words.
+    OtherTitle,
 }
 
 impl Verdict {
@@ -316,6 +327,9 @@ impl Verdict {
                 "not merged: the shorter is under {:.0}% of the longer's length, which tells more",
                 MIN_LENGTH_RATIO * 100.0
             ),
+            Verdict::OtherTitle => "not merged: one source's two articles under different titles \
+                 (a source that gives its items the same words)"
+                .to_owned(),
         }
     }
 }
@@ -397,11 +411,59 @@ pub enum Prefer {
     ConfigOrder,
 }
 
+/// Where a text comes from and what it is called: two articles of one source are the same
+/// story only if their titles are alike too (a feed that gives every item the same text — a
+/// podcast's blurb, a newsletter's template — is not one story).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    pub source: &'a str,
+    pub title: &'a str,
+}
+
+impl Origin<'_> {
+    /// Whether two texts from these origins may be one story as far as their origins tell.
+    pub fn may_be_one(&self, other: &Origin) -> bool {
+        self.source != other.source || titles_alike(self.title, other.title)
+    }
+}
+
+/// Titles that share at least half the words of the shorter that say something (numbers, and
+/// words of four letters or more; case and punctuation aside): "Episode 12: the ferries" and
+/// "Episode 13: the bridge" are not alike.
+pub fn titles_alike(a: &str, b: &str) -> bool {
+    let words = |t: &str| -> std::collections::HashSet<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| {
+                w.chars().count() >= 4 || (!w.is_empty() && w.chars().all(|c| c.is_numeric()))
+            })
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let smaller = a.len().min(b.len());
+    smaller == 0 || a.intersection(&b).count() * 2 >= smaller
+}
+
 /// One article as [`merge`] sees it.
 pub struct Candidate<'a> {
     pub signature: &'a Signature,
+    pub origin: Origin<'a>,
     /// Where its source is in the config (local files and unknown sources last).
     pub source_rank: usize,
+    /// It is a new version of an article an earlier issue delivered (`updates = "deliver"`):
+    /// the same story as that one by design, so never a copy of an earlier issue's story.
+    pub update: bool,
+}
+
+/// What to do with a delivered article whose text later grows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Updates {
+    /// Leave it: the reader has the story.
+    #[default]
+    Skip,
+    /// Deliver it again, headed "Updated" with what changed.
+    Deliver,
 }
 
 /// What [`merge`] decided.
@@ -415,44 +477,234 @@ pub struct Merge {
     pub earlier: Vec<(usize, usize)>,
 }
 
-/// Decide which candidates are copies of one another or of `earlier` articles. Candidates are
-/// taken in the order of preference (`prefer`; then more words, then the order given), and each
-/// is a copy of the first earlier article, else the first kept candidate, it is the same story
-/// as — never of a copy, so stories are not chained together through a third text.
-pub fn merge<'s>(candidates: &[Candidate<'s>], earlier: &[&'s Signature], prefer: Prefer) -> Merge {
-    let mut old = Index::default();
-    for s in earlier {
-        old.add(s);
+/// Decide which candidates are copies of one another or of `earlier` articles (see
+/// [`Matcher`], which takes the earlier ones one at a time).
+pub fn merge<'s>(
+    candidates: &[Candidate<'s>],
+    earlier: &[(&'s Signature, Origin<'s>)],
+    prefer: Prefer,
+) -> Merge {
+    let mut m = Matcher::new(candidates);
+    for (e, (sig, origin)) in earlier.iter().enumerate() {
+        m.offer(e, sig, origin);
     }
-    let mut order: Vec<usize> = (0..candidates.len()).collect();
-    let fuller = |i: &usize| std::cmp::Reverse(candidates[*i].signature.words);
-    match prefer {
-        Prefer::Fullest => order.sort_by_key(|i| (fuller(i), candidates[*i].source_rank, *i)),
-        Prefer::ConfigOrder => order.sort_by_key(|i| (candidates[*i].source_rank, fuller(i), *i)),
-    }
-    let mut out = Merge::default();
-    let mut kept = Index::default();
-    let mut kept_ids: Vec<usize> = Vec::new();
-    for i in order {
-        let sig = candidates[i].signature;
-        let same = |cands: Vec<usize>, of: &dyn Fn(usize) -> &'s Signature| {
-            cands
-                .into_iter()
-                .find(|&c| Similarity::of(sig, of(c)).verdict().is_same())
-        };
-        if let Some(e) = same(old.candidates(sig), &|c| earlier[c]) {
-            out.earlier.push((i, e));
-        } else if let Some(k) = same(kept.candidates(sig), &|c| candidates[kept_ids[c]].signature) {
-            out.copies.push((i, kept_ids[k]));
-        } else {
-            kept.add(sig);
-            kept_ids.push(i);
+    m.finish(prefer)
+}
+
+/// [`merge`] with the earlier articles offered one at a time, so that a ledger's thousands are
+/// streamed past the day's few and never held together: memory grows with the day's articles,
+/// not with the ledger. Candidates are taken in the order of preference (`prefer`; then more
+/// words, then the order given), and each is a copy of the first earlier article offered, else
+/// the first kept candidate, it is the same story as — never of a copy, so stories are not
+/// chained together through a third text. An update is never a copy of an earlier story.
+pub struct Matcher<'c, 's> {
+    candidates: &'c [Candidate<'s>],
+    index: Index,
+    of_earlier: Vec<Option<usize>>,
+}
+
+impl<'c, 's> Matcher<'c, 's> {
+    pub fn new(candidates: &'c [Candidate<'s>]) -> Self {
+        let mut index = Index::default();
+        for c in candidates {
+            index.add(c.signature);
+        }
+        Matcher {
+            candidates,
+            index,
+            of_earlier: vec![None; candidates.len()],
         }
     }
-    out.kept = kept_ids;
-    out.kept.sort_unstable();
-    out.copies.sort_unstable();
-    out.earlier.sort_unstable();
+
+    /// Compare the earlier article `e` with the candidates; true when it is the story of one
+    /// not matched before (keep it: [`Merge::earlier`] names it by `e`).
+    pub fn offer(&mut self, e: usize, sig: &Signature, origin: &Origin) -> bool {
+        let mut matched = false;
+        for c in self.index.candidates(sig) {
+            let cand = &self.candidates[c];
+            if self.of_earlier[c].is_none()
+                && !cand.update
+                && cand.origin.may_be_one(origin)
+                && Similarity::of(cand.signature, sig).verdict().is_same()
+            {
+                self.of_earlier[c] = Some(e);
+                matched = true;
+            }
+        }
+        matched
+    }
+
+    /// The decision, once every earlier article was offered.
+    pub fn finish(self, prefer: Prefer) -> Merge {
+        let candidates = self.candidates;
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        let fuller = |i: &usize| std::cmp::Reverse(candidates[*i].signature.words);
+        match prefer {
+            Prefer::Fullest => order.sort_by_key(|i| (fuller(i), candidates[*i].source_rank, *i)),
+            Prefer::ConfigOrder => {
+                order.sort_by_key(|i| (candidates[*i].source_rank, fuller(i), *i))
+            }
+        }
+        let mut out = Merge::default();
+        let mut kept = Index::default();
+        let mut kept_ids: Vec<usize> = Vec::new();
+        for i in order {
+            let sig = candidates[i].signature;
+            if let Some(e) = self.of_earlier[i] {
+                out.earlier.push((i, e));
+            } else if let Some(k) = kept.candidates(sig).into_iter().find(|&k| {
+                let other = &candidates[kept_ids[k]];
+                candidates[i].origin.may_be_one(&other.origin)
+                    && Similarity::of(sig, other.signature).verdict().is_same()
+            }) {
+                out.copies.push((i, kept_ids[k]));
+            } else {
+                kept.add(sig);
+                kept_ids.push(i);
+            }
+        }
+        out.kept = kept_ids;
+        out.kept.sort_unstable();
+        out.copies.sort_unstable();
+        out.earlier.sort_unstable();
+        out
+    }
+}
+
+/// What changed between two versions of an article, paragraph by paragraph.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Paragraphs of the new version that the old did not have, and their words.
+    pub added: usize,
+    pub added_words: usize,
+    /// Paragraphs of the new version that are an old one revised (most words kept).
+    pub revised: usize,
+    /// Paragraphs of the old version the new one no longer has.
+    pub removed: usize,
+    /// Words in the new version.
+    pub words: usize,
+}
+
+impl Change {
+    /// Compare two HTML bodies by their paragraphs' words (case, spacing and markup aside). A
+    /// new paragraph that shares most of its words with an old one is that paragraph revised.
+    pub fn between(old_html: &str, new_html: &str) -> Change {
+        let old = blocks(old_html);
+        let new = blocks(new_html);
+        let words = |b: &str| -> std::collections::HashSet<String> {
+            b.split(' ').map(str::to_owned).collect()
+        };
+        let old_words: Vec<_> = old.iter().map(|b| words(b)).collect();
+        let new_words: Vec<_> = new.iter().map(|b| words(b)).collect();
+        let like = |a: &std::collections::HashSet<String>,
+                    b: &std::collections::HashSet<String>| {
+            let shared = a.intersection(b).count();
+            shared * 10 >= a.len().max(b.len()) * 6
+        };
+        let mut c = Change {
+            words: new.iter().map(|b| b.split(' ').count()).sum(),
+            ..Change::default()
+        };
+        for (b, w) in new.iter().zip(&new_words) {
+            if old.contains(b) {
+                continue;
+            }
+            if old_words.iter().any(|o| like(o, w)) {
+                c.revised += 1;
+            } else {
+                c.added += 1;
+                c.added_words += b.split(' ').count();
+            }
+        }
+        c.removed = old
+            .iter()
+            .zip(&old_words)
+            .filter(|(b, w)| !new.contains(b) && !new_words.iter().any(|n| like(w, n)))
+            .count();
+        c
+    }
+
+    /// Enough new text to be worth a reader's time again: at least 25 new words, and at least
+    /// a tenth of the article (a corrected typo or a changed date line is not an update).
+    pub fn is_substantial(&self) -> bool {
+        self.added_words >= 25 && self.added_words * 10 >= self.words
+    }
+
+    /// "4 new paragraphs", "1 new paragraph, 2 revised, 1 removed".
+    pub fn describe(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut s = plural(self.added, "new paragraph", "new paragraphs");
+        if self.revised > 0 {
+            s.push_str(&format!(", {} revised", self.revised));
+        }
+        if self.removed > 0 {
+            s.push_str(&format!(", {} removed", self.removed));
+        }
+        s
+    }
+}
+
+/// The text of each paragraph-like block of an HTML body, lowercased, its words joined by
+/// single spaces; blocks of fewer than three words left out.
+fn blocks(html: &str) -> Vec<String> {
+    const BLOCKS: &[&str] = &[
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "div",
+        "pre",
+        "td",
+        "th",
+        "figcaption",
+        "dd",
+        "dt",
+        "br",
+        "tr",
+        "section",
+        "article",
+    ];
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut flush = |cur: &mut String| {
+        let words: Vec<String> = cur
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if words.len() >= 3 {
+            out.push(words.join(" "));
+        }
+        cur.clear();
+    };
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        cur.push_str(&rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = "";
+            break;
+        };
+        let name: String = rest[lt + 1..lt + gt]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if BLOCKS.contains(&name.as_str()) {
+            flush(&mut cur);
+        } else {
+            cur.push(' ');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    cur.push_str(rest);
+    flush(&mut cur);
     out
 }
 
@@ -559,7 +811,12 @@ mod tests {
         let other = Signature::of_text(OTHER);
         let c = |s, r| Candidate {
             signature: s,
+            origin: Origin {
+                source: ["Wire", "Gazette", "Courier"][r],
+                title: "",
+            },
             source_rank: r,
+            update: false,
         };
         let got = merge(
             &[c(&cut, 0), c(&full, 1), c(&other, 2)],
@@ -572,13 +829,99 @@ mod tests {
         assert_eq!(got.kept, [0]);
         assert_eq!(got.copies, [(1, 0)]);
         // The story went out yesterday: today's copies are both copies of it.
+        let yesterday = Origin {
+            source: "Wire",
+            title: "",
+        };
         let got = merge(
             &[c(&cut, 0), c(&other, 1)],
-            &[&other, &full],
+            &[(&other, yesterday), (&full, yesterday)],
             Prefer::Fullest,
         );
         assert_eq!(got.kept, Vec::<usize>::new());
         assert_eq!(got.earlier, [(0, 1), (1, 0)]);
+        // An update of yesterday's story is not a copy of it.
+        let update = Candidate {
+            signature: &full,
+            origin: yesterday,
+            source_rank: 0,
+            update: true,
+        };
+        let got = merge(&[update], &[(&full, yesterday)], Prefer::Fullest);
+        assert_eq!(got.kept, [0]);
+    }
+
+    #[test]
+    fn an_update_is_counted_in_paragraphs() {
+        let old: String = STORY.split(". ").map(|p| format!("<p>{p}.</p>")).collect();
+        let new = format!(
+            "<p>Update: officials in Tokyo confirmed on Wednesday that a second summit would follow in the spring, and that families of the abducted would be consulted first.</p>{old}<p>Later, the foreign ministry said a list of names had been handed over in Pyongyang.</p>"
+        );
+        let c = Change::between(&old, &new);
+        assert_eq!((c.added, c.removed), (2, 0), "{c:?}");
+        assert!(c.is_substantial());
+        assert_eq!(c.describe(), "2 new paragraphs");
+        // A corrected word is no update.
+        let fixed = old.replace("regretful", "regrettable");
+        let c = Change::between(&old, &fixed);
+        assert_eq!((c.added, c.revised, c.removed), (0, 1, 0), "{c:?}");
+        assert!(!c.is_substantial(), "{c:?}");
+        assert_eq!(c.describe(), "0 new paragraphs, 1 revised");
+        // A paragraph cut and another written: one new, one removed.
+        let cut = new.replace("<p>Later, the foreign ministry said a list of names had been handed over in Pyongyang.</p>", "");
+        let c = Change::between(
+            &new,
+            &format!(
+                "{cut}<p>Tokyo and Seoul will coordinate their response before the next round of regional security meetings.</p>"
+            ),
+        );
+        assert_eq!((c.added, c.revised, c.removed), (1, 0, 1), "{c:?}");
+    }
+
+    #[test]
+    fn one_sources_items_with_the_same_text_are_one_story_only_under_like_titles() {
+        let blurb = Signature::of_text(STORY);
+        let item = |title| Candidate {
+            signature: &blurb,
+            origin: Origin {
+                source: "The Harbour Podcast",
+                title,
+            },
+            source_rank: 0,
+            update: false,
+        };
+        // A podcast's episodes, each with the show's blurb: three stories.
+        let got = merge(
+            &[
+                item("Episode 12: the ferries"),
+                item("Episode 13: the bridge"),
+                item("Bonus: listeners write in"),
+            ],
+            &[],
+            Prefer::Fullest,
+        );
+        assert_eq!(got.kept, [0, 1, 2]);
+        // The same article at a second address of the site: one.
+        let got = merge(
+            &[
+                item("Ferries to sail again on Thursday"),
+                item("Ferries to sail again Thursday, union says"),
+            ],
+            &[],
+            Prefer::Fullest,
+        );
+        assert_eq!(got.kept, [0]);
+        assert!(titles_alike(
+            "North Korea apologizes",
+            "N. Korea apologizes to Japan"
+        ));
+        assert!(!titles_alike(
+            "Episode 12: the ferries",
+            "Episode 13: the bridge"
+        ));
+        let sim = Similarity::of(&blurb, &blurb);
+        let (a, b) = (item("Episode 12").origin, item("Bonus: mailbag").origin);
+        assert_eq!(sim.verdict_for(&a, &b), Verdict::OtherTitle);
     }
 
     #[test]

@@ -324,6 +324,7 @@ pub fn run(
         articles: outcome.titles.clone(),
         skipped_as_repeats: outcome.repeats_skipped,
         held_back: outcome.held_back,
+        duplicates: shelf::Duplicates::of(&outcome.duplicates),
         warnings: outcome.report.warnings.clone(),
         failures: outcome.report.failures.clone(),
         sources: outcome.sources.clone(),

@@ -55,6 +55,7 @@ pub fn html(data: &[u8]) {
         },
         origin: "fuzz".into(),
         seen: None,
+        story: Default::default(),
     });
 }
 

@@ -43,6 +43,18 @@ pub struct Article {
     /// When the article was first seen (file mtime for local files), for date windows when
     /// `published` is unknown.
     pub seen: Option<DateTime<FixedOffset>>,
+    /// What one story once says of it: where else it ran, whether it is an update.
+    pub story: StoryNote,
+}
+
+/// What the issue says of an article's story in its header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoryNote {
+    /// Where else the same story ran (the sources of the copies an issue left out for it).
+    pub also_in: Vec<String>,
+    /// It is a new version of an article an earlier issue delivered (`[issue] updates =
+    /// "deliver"`): what changed, in size ("4 new paragraphs").
+    pub updated: Option<String>,
 }
 
 /// A publication instant, and whether the source gave a time of day or only a date.

@@ -206,3 +206,22 @@ pub struct SourceReport {
     /// New articles the filters left out.
     pub filtered: Vec<Filtered>,
 }
+
+/// An article left out of an issue because it is a copy of another's story: in this issue
+/// (`earlier` false) or in one before it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Duplicate {
+    pub title: String,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub url: Option<String>,
+    /// The article kept for the story: its title and source.
+    pub of: String,
+    pub of_source: String,
+    /// The story was in an earlier issue.
+    pub earlier: bool,
+    #[serde(skip)]
+    pub id: String,
+    #[serde(skip)]
+    pub of_id: String,
+}

@@ -87,6 +87,7 @@ mod tests {
             base: Base::default(),
             origin: title.to_owned(),
             seen: None,
+            story: Default::default(),
         }
     }
 

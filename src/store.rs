@@ -11,11 +11,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::dedupe::Signature;
 use crate::model::Validators;
 use crate::model::{Article, Base, Published};
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i32 = 6;
+pub const SCHEMA_VERSION: i32 = 7;
 
 /// Steps from each older schema to the next, applied in order in one transaction after a copy of
 /// the old file is saved beside it (`<ledger>.schema-N.bak`): a migration never discards a ledger.
@@ -25,7 +26,24 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (3, SCHEMA_V3_TO_V4),
     (4, SCHEMA_V4_TO_V5),
     (5, SCHEMA_V5_TO_V6),
+    (6, SCHEMA_V6_TO_V7),
 ];
+
+/// v7: one story once. Each article's text signature (`dedupe::Signature`, computed when it is
+/// stored; an upgrade computes it for every article already there), and, for an article that is
+/// a copy of another's story, which (`duplicate_of`) and the issue that found it
+/// (`duplicate_issue`, NULL when the story went out in an earlier issue: then it is final).
+/// A copy is never pending and never in an issue; forgetting an issue frees the copies it found.
+/// With `[issue] updates = "deliver"`, a delivered article whose text grew is stored again as a
+/// new article (`update_of` the first, `update_note` what changed), pending.
+const SCHEMA_V6_TO_V7: &str = r#"
+ALTER TABLE articles ADD COLUMN signature BLOB;
+ALTER TABLE articles ADD COLUMN duplicate_of TEXT;
+ALTER TABLE articles ADD COLUMN duplicate_issue INTEGER;
+CREATE INDEX IF NOT EXISTS articles_duplicate_issue ON articles(duplicate_issue);
+ALTER TABLE articles ADD COLUMN update_of TEXT;
+ALTER TABLE articles ADD COLUMN update_note TEXT;
+"#;
 
 /// v6: an article the filters left out (`[filters]`, a source's `block`, `allow`, `min-words`)
 /// is kept with the entry that matched (`filtered`): known, so never collected again, and never
@@ -168,6 +186,9 @@ pub enum Stored {
 
 pub struct Store {
     conn: Connection,
+    /// `[issue] updates = "deliver"`: a delivered article whose text grows substantially is
+    /// stored again as an update, pending (see [`Store::set_deliver_updates`]).
+    deliver_updates: bool,
 }
 
 /// An article the filters left out, as `inkquire list --filtered` shows it.
@@ -192,6 +213,45 @@ pub struct StoredArticle {
     pub pending: bool,
     /// The feed or page address the article was collected from.
     pub source_url: Option<String>,
+    /// Its text's signature (`None` only if the stored one is damaged).
+    pub signature: Option<Signature>,
+}
+
+/// An article recorded as a copy of another's story, as `inkquire list --duplicates` shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DuplicateArticle {
+    pub title: String,
+    pub source: String,
+    pub url: Option<String>,
+    /// The article whose story it is: its title, source and address.
+    pub of_title: String,
+    pub of_source: String,
+    pub of_url: Option<String>,
+    /// The issue that found it; `None` when the story was in an earlier issue.
+    pub issue: Option<u32>,
+    pub first_seen: String,
+}
+
+/// An article an issue took, as the next issues compare their articles with it.
+#[derive(Debug, Clone)]
+pub struct IssuedStory {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub url: Option<String>,
+    pub signature: Signature,
+}
+
+/// A stored article as `inkquire dedupe --explain` compares it.
+#[derive(Debug, Clone)]
+pub struct ArticleText {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub url: Option<String>,
+    pub signature: Signature,
+    /// The article whose copy it is recorded as, if any.
+    pub duplicate_of: Option<String>,
 }
 
 impl Store {
@@ -207,7 +267,10 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
-        let store = Store { conn };
+        let store = Store {
+            conn,
+            deliver_updates: false,
+        };
         store
             .init(Some(path))
             .map_err(|source| StoreError::Unusable {
@@ -260,6 +323,7 @@ impl Store {
     pub fn memory() -> Result<Store> {
         let store = Store {
             conn: Connection::open_in_memory()?,
+            deliver_updates: false,
         };
         store.init(None)?;
         Ok(store)
@@ -348,6 +412,9 @@ impl Store {
                     .map_err(|source| StoreError::Upgrade { at: *at, source })?;
             }
         }
+        if from < 7 {
+            fill_signatures(&tx).map_err(|source| StoreError::Upgrade { at: 6, source })?;
+        }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
         crate::info_line!(
@@ -392,15 +459,19 @@ impl Store {
             let (u, v) = row?;
             known.validators.insert(u, v);
         }
-        let mut stmt = self.conn.prepare("SELECT key, url, title FROM articles")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, url, title, content_hash FROM articles")?;
         for row in stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
             ))
         })? {
-            let (key, url, title) = row?;
+            let (key, url, title, hash) = row?;
+            known.hashes.insert(key.clone(), hash);
             known.keys.insert(key);
             if let Some(u) = url {
                 known.urls.insert(u, title);
@@ -524,7 +595,10 @@ impl Store {
                     )?;
                     out.push(Stored::Unchanged);
                 }
-                Some((_, _, old_topics)) => {
+                Some((old_id, _, old_topics)) => {
+                    if self.deliver_updates {
+                        self::update_of_delivered(&tx, key, &old_id, h, &hash, &now_s)?;
+                    }
                     tx.execute(
                         "UPDATE articles SET content_hash = ?1, title = ?2, byline = coalesce(?3, byline),
                            published = coalesce(?4, published),
@@ -532,7 +606,7 @@ impl Store {
                            lang = coalesce(?6, lang), summary = coalesce(?7, summary), topics = ?8,
                            body_html = ?9, base_url = ?10, url = ?11, updated_at = ?12, source = ?13,
                            raw_html = ?15, fetch_status = ?16, lead_image = coalesce(?17, lead_image),
-                           raw_gzip = ?18
+                           raw_gzip = ?18, signature = ?19
                          WHERE key = ?14",
                         params![
                             hash,
@@ -553,6 +627,7 @@ impl Store {
                             h.status,
                             a.lead_image,
                             h.raw_gzip,
+                            Signature::of_html(&a.body_html).to_bytes(),
                         ],
                     )?;
                     out.push(Stored::Updated);
@@ -577,8 +652,8 @@ impl Store {
                     tx.execute(
                         "INSERT INTO articles (id, key, content_hash, source, source_url, url, title, byline,
                            published, has_time, lang, summary, topics, raw_html, body_html, base_url,
-                           first_seen, updated_at, fetch_status, lead_image, raw_gzip, filtered)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?17, ?14, ?15, ?16, ?16, ?18, ?19, ?20, ?21)",
+                           first_seen, updated_at, fetch_status, lead_image, raw_gzip, filtered, signature)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?17, ?14, ?15, ?16, ?16, ?18, ?19, ?20, ?21, ?22)",
                         params![
                             a.id,
                             key,
@@ -601,6 +676,7 @@ impl Store {
                             a.lead_image,
                             h.raw_gzip,
                             filtered_by,
+                            Signature::of_html(&a.body_html).to_bytes(),
                         ],
                     )?;
                     out.push(if filtered_by.is_some() {
@@ -613,6 +689,12 @@ impl Store {
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    /// `[issue] updates = "deliver"`: a delivered article whose text grows substantially is
+    /// stored again, as an update, when it is collected (off by default: an update is skipped).
+    pub fn set_deliver_updates(&mut self, on: bool) {
+        self.deliver_updates = on;
     }
 
     /// Newsletter messages whose `after` is owed: an issue holding their article is delivered,
@@ -660,8 +742,9 @@ impl Store {
                              WHERE ia.article = articles.id AND i.state = 'delivered'),
                     source_url,
                     settled = 0 AND NOT EXISTS
-                      (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id)
-             FROM articles WHERE filtered IS NULL
+                      (SELECT 1 FROM issue_articles ia WHERE ia.article = articles.id),
+                    signature, update_note
+             FROM articles WHERE filtered IS NULL AND duplicate_of IS NULL
              ORDER BY coalesce(published, first_seen) DESC, title",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -688,14 +771,140 @@ impl Store {
                     body_html: r.get(11)?,
                     base: local_base(r.get(12)?),
                     seen: Some(first_seen),
+                    story: crate::model::StoryNote {
+                        also_in: Vec::new(),
+                        updated: r.get(19)?,
+                    },
                 },
                 first_seen,
                 delivered: r.get(15)?,
                 source_url: r.get(16)?,
                 pending: r.get(17)?,
+                signature: r
+                    .get::<_, Option<Vec<u8>>>(18)?
+                    .and_then(|b| Signature::from_bytes(&b)),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Each article an issue holds that is built or delivered (its story has gone out), with
+    /// its signature, handed to `each` one at a time (a ledger's thousands are never held
+    /// together).
+    pub fn each_issued_story(&self, each: &mut dyn FnMut(IssuedStory)) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.title, a.source, a.url, a.signature FROM articles a
+              WHERE a.signature IS NOT NULL AND EXISTS
+                (SELECT 1 FROM issue_articles ia JOIN issues i ON i.number = ia.issue
+                  WHERE ia.article = a.id AND i.state IN ('built', 'delivered'))",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let bytes: Vec<u8> = r.get(4)?;
+            if let Some(signature) = Signature::from_bytes(&bytes) {
+                each(IssuedStory {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    source: r.get(2)?,
+                    url: r.get(3)?,
+                    signature,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Record `(copy, earlier)`: articles that are copies of a story an issue already took
+    /// (built or delivered). Final: no issue is needed for it, and none frees it. A copy another
+    /// issue holds, or one already recorded, is left as it is. Returns how many were recorded.
+    pub fn record_copies_of_issued(&mut self, copies: &[(&str, &str)]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut n = 0;
+        {
+            let mut copy = tx.prepare(
+                "UPDATE articles SET duplicate_of = ?2, duplicate_issue = NULL
+                  WHERE id = ?1 AND duplicate_of IS NULL AND filtered IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM issue_articles ia WHERE ia.article = ?1)
+                    AND EXISTS (SELECT 1 FROM issue_articles ia JOIN issues i ON i.number = ia.issue
+                                 WHERE ia.article = ?2 AND i.state IN ('built', 'delivered'))",
+            )?;
+            for (dup, of) in copies {
+                n += copy.execute(params![dup, of])?;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// The articles recorded as copies of another's story, newest first.
+    pub fn duplicate_articles(&self) -> Result<Vec<DuplicateArticle>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.title, d.source, d.url, k.title, k.source, k.url, d.duplicate_issue, d.first_seen
+               FROM articles d JOIN articles k ON k.id = d.duplicate_of
+              ORDER BY d.first_seen DESC, d.title",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DuplicateArticle {
+                title: r.get(0)?,
+                source: r.get(1)?,
+                url: r.get(2)?,
+                of_title: r.get(3)?,
+                of_source: r.get(4)?,
+                of_url: r.get(5)?,
+                issue: r.get(6)?,
+                first_seen: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The copies an issue found of the stories it holds, as its report names them.
+    pub fn issue_copies(&self, issue: u32) -> Result<Vec<crate::report::Duplicate>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.title, d.source, d.url, k.title, k.source, d.id, k.id
+               FROM articles d JOIN articles k ON k.id = d.duplicate_of
+              WHERE d.duplicate_issue = ?1 ORDER BY d.title",
+        )?;
+        let rows = stmt.query_map([issue], |r| {
+            Ok(crate::report::Duplicate {
+                title: r.get(0)?,
+                source: r.get(1)?,
+                url: r.get(2)?,
+                of: r.get(3)?,
+                of_source: r.get(4)?,
+                earlier: false,
+                id: r.get(5)?,
+                of_id: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One stored article by its id, its address or its key (feed GUID), for comparing.
+    pub fn article_text(&self, which: &str) -> Result<Option<ArticleText>> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT id, title, source, url, signature, body_html, duplicate_of FROM articles
+                  WHERE id = ?1 OR url = ?1 OR key = ?1 ORDER BY id = ?1 DESC LIMIT 1",
+                [which],
+                |r| {
+                    let sig: Option<Vec<u8>> = r.get(4)?;
+                    let body: String = r.get(5)?;
+                    Ok(ArticleText {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        source: r.get(2)?,
+                        url: r.get(3)?,
+                        signature: sig
+                            .and_then(|b| Signature::from_bytes(&b))
+                            .unwrap_or_else(|| Signature::of_html(&body)),
+                        duplicate_of: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(found)
     }
 
     /// The articles the filters left out, newest first: title, source, address, the entry that
@@ -777,6 +986,16 @@ impl Store {
             for (path, role) in &files {
                 file.execute(params![number, path.display().to_string(), role.as_str()])?;
             }
+            // A copy is recorded only while no issue holds it and its story is in this one.
+            let mut copy = tx.prepare(
+                "UPDATE articles SET duplicate_of = ?2, duplicate_issue = ?3
+                  WHERE id = ?1 AND duplicate_of IS NULL AND filtered IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM issue_articles ia WHERE ia.article = ?1)
+                    AND EXISTS (SELECT 1 FROM issue_articles ia WHERE ia.article = ?2 AND ia.issue = ?3)",
+            )?;
+            for (dup, kept) in new.copies {
+                copy.execute(params![dup, kept, number])?;
+            }
         }
         tx.commit()?;
         Ok(number)
@@ -795,6 +1014,11 @@ impl Store {
         for id in held.iter().filter(|id| !keep.contains(id.as_str())) {
             tx.execute(
                 "DELETE FROM issue_articles WHERE issue = ?1 AND article = ?2",
+                params![number, id],
+            )?;
+            tx.execute(
+                "UPDATE articles SET duplicate_of = NULL, duplicate_issue = NULL
+                  WHERE duplicate_issue = ?1 AND duplicate_of = ?2",
                 params![number, id],
             )?;
         }
@@ -834,6 +1058,11 @@ impl Store {
     /// Forget an issue whose book was never put in place: its articles are pending again.
     pub fn abandon_issue(&mut self, number: u32) -> Result<()> {
         let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE articles SET duplicate_of = NULL, duplicate_issue = NULL
+              WHERE duplicate_issue = ?1",
+            [number],
+        )?;
         for table in ["issue_articles", "issue_files", "deliveries"] {
             tx.execute(&format!("DELETE FROM {table} WHERE issue = ?1"), [number])?;
         }
@@ -988,6 +1217,9 @@ pub struct NewIssue<'a> {
     pub title: &'a str,
     pub date: chrono::NaiveDate,
     pub now: DateTime<Utc>,
+    /// `(copy, kept)`: articles that are copies of an article this issue holds, recorded as
+    /// such with the reservation (and freed again if the issue is forgotten or `kept` leaves it).
+    pub copies: &'a [(&'a str, &'a str)],
 }
 
 /// Why the ledger could not be read or written.
@@ -1369,38 +1601,87 @@ fn local_base(url: Option<String>) -> Base {
     }
 }
 
+/// The article at `key` (`old_id`) changed to `h`'s text: when an issue holds it and the new
+/// text adds enough (`dedupe::Change::is_substantial`), store the new version as an article of
+/// its own, pending, noting what changed — in the same transaction as the change itself. The
+/// same version is stored once (its key names its text's hash).
+fn update_of_delivered(
+    tx: &rusqlite::Transaction,
+    key: &str,
+    old_id: &str,
+    h: &crate::collector::harvest::Harvested,
+    hash: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    let held: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM issue_articles WHERE article = ?1)",
+        [old_id],
+        |r| r.get(0),
+    )?;
+    if !held {
+        return Ok(());
+    }
+    let old_body: String = tx.query_row(
+        "SELECT body_html FROM articles WHERE id = ?1",
+        [old_id],
+        |r| r.get(0),
+    )?;
+    let a = &h.article;
+    let change = crate::dedupe::Change::between(&old_body, &a.body_html);
+    if !change.is_substantial() {
+        return Ok(());
+    }
+    let update_key = format!("{key}#update-{hash}");
+    let id = crate::ids::short_hash(&update_key);
+    tx.execute(
+        "INSERT OR IGNORE INTO articles (id, key, content_hash, source, source_url, url, title, byline,
+           published, has_time, lang, summary, topics, raw_html, body_html, base_url,
+           first_seen, updated_at, fetch_status, lead_image, raw_gzip, signature, update_of, update_note)
+         SELECT ?1, ?2, ?3, ?4, source_url, ?5, ?6, ?7, ?8, ?9, ?10, ?11, topics, NULL, ?12, ?13,
+                ?14, ?14, 'ok', ?15, NULL, ?16, ?17, ?18
+           FROM articles WHERE id = ?17",
+        params![
+            id,
+            update_key,
+            format!("update-{hash}"),
+            a.source,
+            a.url,
+            a.title,
+            a.byline,
+            a.published.map(|p| p.at.to_rfc3339()),
+            a.published.is_some_and(|p| p.has_time),
+            a.lang,
+            a.summary,
+            a.body_html,
+            a.base.url,
+            now,
+            a.lead_image,
+            Signature::of_html(&a.body_html).to_bytes(),
+            old_id,
+            change.describe(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Every stored article's signature, for a ledger upgraded to v7: computed from its body, in
+/// the upgrade's transaction.
+fn fill_signatures(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let rows: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT id, body_html FROM articles WHERE signature IS NULL")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut set = tx.prepare("UPDATE articles SET signature = ?2 WHERE id = ?1")?;
+    for (id, body) in rows {
+        set.execute(params![id, Signature::of_html(&body).to_bytes()])?;
+    }
+    Ok(())
+}
+
 /// Hash of what makes two copies the same story: the title and the body's words.
 pub fn content_hash(a: &Article) -> String {
-    // The lowercased words of the title and the text, joined by single spaces: one pass that
-    // builds the joined string directly (hashes stored in existing ledgers must not change).
-    let mut words = String::with_capacity(a.body_html.len() / 2);
-    let mut gap = false;
-    let mut push = |c: char| {
-        if c.is_alphanumeric() {
-            if gap && !words.is_empty() {
-                words.push(' ');
-            }
-            words.push(c);
-            gap = false;
-        } else {
-            gap = true;
-        }
-    };
-    a.title.to_lowercase().chars().for_each(&mut push);
-    let mut in_tag = false;
-    for c in a.body_html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                push(' ');
-            }
-            _ if in_tag => {}
-            c if c.is_ascii() => push(c.to_ascii_lowercase()),
-            c => c.to_lowercase().for_each(&mut push),
-        }
-    }
-    crate::ids::short_hash(&words)
+    crate::ids::content_hash(&a.title, &a.body_html)
 }
 
 #[cfg(test)]
@@ -1467,6 +1748,7 @@ mod tests {
                 base: Base::default(),
                 origin: "o".into(),
                 seen: None,
+                story: Default::default(),
             },
             source_url: None,
             raw_html: None,

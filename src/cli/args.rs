@@ -64,6 +64,9 @@ pub enum Command {
     /// Site rules (`[fetch] site-rules`): try them on the pages their files name.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// One story once: see why two stored articles are, or are not, the same story.
+    #[command(after_help = DEDUPE_HELP)]
+    Dedupe(DedupeArgs),
     /// List the built-in style themes.
     Styles,
     /// List the device profiles (screen sizes) for --profile.
@@ -394,12 +397,44 @@ pub struct ListArgs {
     pub json: bool,
 
     /// List the articles the filters left out instead, each with the entry that matched.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "duplicates")]
     pub filtered: bool,
+
+    /// List the articles left out as copies of a story instead, each with the article kept for
+    /// it (one story once: the same news from several sources is delivered once).
+    #[arg(long)]
+    pub duplicates: bool,
 
     #[command(flatten)]
     pub state: StateArgs,
 }
+
+#[derive(Args, Debug)]
+pub struct DedupeArgs {
+    /// Two stored articles (an id, an address or a feed item's GUID, as `inkquire list --json`
+    /// shows them): print how alike their texts are and the verdict.
+    #[arg(long, num_args = 2, value_names = ["A", "B"], required = true)]
+    pub explain: Vec<String>,
+
+    #[command(flatten)]
+    pub state: StateArgs,
+}
+
+const DEDUPE_HELP: &str = "\
+An issue carries each story once. Articles whose texts are the same story — wire copy printed by
+several outlets under their own headlines, trimmed, with an editor's note or a caption added; a
+page republished at a second address — are one article: the fullest copy (or, with
+`[issue] prefer = \"config-order\"`, the one from the source listed first), headed \"Also in:\"
+with the others' sources. A copy of a story an earlier issue delivered is not delivered again.
+Two texts are the same story when the longer holds at least half of the shorter's four-word
+phrases and the shorter is at least a fifth of the longer; texts under about 40 words are never
+merged, and two articles of one source must also have alike titles. Different stories on one
+subject share far less (under a fifth on the labelled set).
+
+Examples:
+  inkquire list --duplicates                       # what was left out, and for which story
+  inkquire dedupe --explain https://a.example/x https://b.example/y
+";
 
 #[derive(Args, Debug)]
 pub struct InitArgs {

@@ -14,7 +14,9 @@ use inkquire::pipeline::{BuildRequest, build as build_issue, collect as collect_
 use inkquire::units::human_size;
 
 use super::print::{Progress, plural, print_report, printable, truncate};
-use super::{BuildArgs, CheckArgs, CollectArgs, InitArgs, ListArgs, ScheduleArgs, ServeArgs};
+use super::{
+    BuildArgs, CheckArgs, CollectArgs, DedupeArgs, InitArgs, ListArgs, ScheduleArgs, ServeArgs,
+};
 use super::{Exit, Hold, hold_ledger, usage_error};
 
 pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
@@ -78,6 +80,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Exit> {
     };
     let outcome = build_issue(req)?;
     print_report(&outcome.report);
+    crate::cli::print::duplicates(&outcome.duplicates);
     if outcome.held_back > 0 {
         inkquire::info_line!(
             "{} pending article{} left out by the selection: still pending.",
@@ -237,6 +240,45 @@ pub fn list(args: ListArgs) -> anyhow::Result<Exit> {
             }
             inkquire::info_line!(
                 "{} article{} left out by the filters.",
+                rows.len(),
+                plural(rows.len())
+            );
+        }
+        return Ok(Exit::Done);
+    }
+    if args.duplicates {
+        let rows = store.duplicate_articles()?;
+        if args.json {
+            let items: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "title": d.title,
+                        "url": d.url.as_deref().map(inkquire::fetch::redact),
+                        "source": d.source,
+                        "duplicate_of": {
+                            "title": d.of_title,
+                            "url": d.of_url.as_deref().map(inkquire::fetch::redact),
+                            "source": d.of_source,
+                        },
+                        "issue": d.issue,
+                        "first_seen": d.first_seen,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&items)?);
+        } else {
+            for d in &rows {
+                println!(
+                    "{}  {}  (a copy of \"{}\", {})",
+                    printable(&d.title),
+                    printable(&d.source),
+                    printable(&d.of_title),
+                    printable(&d.of_source)
+                );
+            }
+            inkquire::info_line!(
+                "{} article{} left out as copies of a story.",
                 rows.len(),
                 plural(rows.len())
             );
@@ -558,4 +600,68 @@ fn shell_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+/// `inkquire dedupe --explain A B`: how alike two stored articles' texts are, and the verdict.
+pub fn dedupe(args: DedupeArgs) -> anyhow::Result<Exit> {
+    use inkquire::dedupe::Similarity;
+    let config = Config::load(args.state.config.as_deref())?;
+    let store = hold_ledger(&config, &args.state, Hold::Look)?.store;
+    let mut found = Vec::new();
+    for which in &args.explain {
+        match store.article_text(which)? {
+            Some(a) => found.push(a),
+            None => {
+                return Ok(usage_error(&format!(
+                    "no stored article has the id, address or GUID {}; `inkquire list --json` shows them",
+                    printable(which)
+                )));
+            }
+        }
+    }
+    let (a, b) = (&found[0], &found[1]);
+    for (label, x) in [("A", a), ("B", b)] {
+        println!(
+            "{label}: \"{}\" ({}){}",
+            printable(&x.title),
+            printable(&x.source),
+            x.url
+                .as_deref()
+                .map(|u| format!(" <{}>", printable(&inkquire::fetch::redact(u))))
+                .unwrap_or_default()
+        );
+    }
+    let sim = Similarity::of(&a.signature, &b.signature);
+    println!(
+        "words: {} and {}; four-word phrases sampled: {} and {}, {} in both",
+        a.signature.words(),
+        b.signature.words(),
+        a.signature.len(),
+        b.signature.len(),
+        sim.shared
+    );
+    println!(
+        "containment {:.2} (the share of the shorter's phrases the longer holds), resemblance {:.2}, length ratio {:.2}",
+        sim.containment, sim.resemblance, sim.length_ratio
+    );
+    fn origin(x: &inkquire::store::ArticleText) -> inkquire::dedupe::Origin<'_> {
+        inkquire::dedupe::Origin {
+            source: &x.source,
+            title: &x.title,
+        }
+    }
+    println!(
+        "verdict: {}",
+        sim.verdict_for(&origin(a), &origin(b)).describe()
+    );
+    let recorded = match (&a.duplicate_of, &b.duplicate_of) {
+        (Some(k), _) if *k == b.id => "A is recorded as a copy of B".to_owned(),
+        (_, Some(k)) if *k == a.id => "B is recorded as a copy of A".to_owned(),
+        (Some(_), _) | (_, Some(_)) => {
+            "recorded: one of them is a copy of a third article".to_owned()
+        }
+        _ => "recorded: neither is a copy".to_owned(),
+    };
+    println!("{recorded}");
+    Ok(Exit::Done)
 }

@@ -93,6 +93,7 @@ fn stopped(e: DigestError) -> anyhow::Result<Exit> {
 /// The build's problems, and what the selection held back.
 fn problems(outcome: &BuildOutcome) {
     print_report(&outcome.report);
+    crate::cli::print::duplicates(&outcome.duplicates);
     if outcome.held_back > 0 {
         inkquire::info_line!(
             "{} pending article{} held back by `since` or `limit` under [issue]: still pending, for a later issue.",
@@ -208,8 +209,21 @@ fn dry_run(config: &Config, plan: &Plan) -> anyhow::Result<Exit> {
         );
     }
     let outcome = &preview.outcome;
+    let copies = |outcome: &inkquire::BuildOutcome| {
+        for d in &outcome.duplicates {
+            println!(
+                "  left out as a copy: {} ({}), the story of \"{}\" ({}){}",
+                printable(&d.title),
+                printable(&d.source),
+                printable(&d.of),
+                printable(&d.of_source),
+                if d.earlier { ", delivered before" } else { "" }
+            );
+        }
+    };
     if outcome.titles.is_empty() {
         println!("Nothing new: no issue would be built.");
+        copies(outcome);
         return Ok(Exit::Done);
     }
     println!(
@@ -220,6 +234,7 @@ fn dry_run(config: &Config, plan: &Plan) -> anyhow::Result<Exit> {
     for t in &outcome.titles {
         println!("  {}", printable(t));
     }
+    copies(outcome);
     if outcome.held_back > 0 {
         println!(
             "{} pending article{} would be held back by `since` or `limit`.",

@@ -80,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => commands::check(args),
         Command::Extract(args) => extract::run(args),
         Command::Rules(RulesCommand::Test { hosts, config }) => rules::test(&hosts, config),
+        Command::Dedupe(args) => commands::dedupe(args),
         Command::Profiles => {
             for p in inkquire::profiles::PROFILES {
                 println!(

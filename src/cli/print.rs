@@ -123,6 +123,32 @@ pub fn source_counts(r: &inkquire::report::SourceReport) -> String {
     line
 }
 
+/// The copies an issue left out, one line each under a count.
+pub fn duplicates(copies: &[inkquire::report::Duplicate]) {
+    if copies.is_empty() {
+        return;
+    }
+    inkquire::info_line!(
+        "{} cop{} of a story left out (one story once; `inkquire list --duplicates` lists them all):",
+        copies.len(),
+        if copies.len() == 1 { "y" } else { "ies" }
+    );
+    for d in copies {
+        inkquire::info_line!(
+            "  {} ({}): {} \"{}\" ({})",
+            printable(&d.title),
+            printable(&d.source),
+            if d.earlier {
+                "already delivered as"
+            } else {
+                "in this issue as"
+            },
+            printable(&d.of),
+            printable(&d.of_source)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,9 @@ pub struct Known {
     pub validators: HashMap<String, Validators>,
     /// Keys of stored articles.
     pub keys: HashSet<String>,
+    /// Each stored article's content hash by key (`ids::content_hash`): with `[issue] updates =
+    /// "deliver"`, a known feed item whose own text now hashes differently is read again.
+    pub hashes: HashMap<String, String>,
     /// The addresses stored articles were read at (after redirects, or the page's own
     /// canonical address), with their titles: an item whose page turns out to be one of these
     /// is stored already.

@@ -442,6 +442,7 @@ fn finish(p: Parsed, local: Local) -> Article {
         },
         origin: local.origin,
         seen: local.seen,
+        story: Default::default(),
     }
 }
 

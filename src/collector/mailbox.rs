@@ -135,6 +135,7 @@ fn harvest(
                 base: Base::default(),
                 origin,
                 seen: Some(now),
+                story: Default::default(),
             };
             if let Some(tell) = ctx.on_article {
                 tell(&article);

@@ -269,6 +269,7 @@ pub(crate) fn page_article(
         },
         origin: s.location(),
         seen: Some(Utc::now().fixed_offset()),
+        story: Default::default(),
     };
     (article, verdict)
 }

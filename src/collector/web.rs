@@ -438,11 +438,6 @@ fn item_article(
             }
         },
     };
-    // An article stored when fewer parameters counted as tracking is known by that address.
-    let legacy = item.link.as_deref().map(super::address::legacy_key);
-    if ctx.known.keys.contains(&key) || legacy.is_some_and(|l| ctx.known.keys.contains(&l)) {
-        return ItemOutcome::Known;
-    }
     let feed_html = item
         .content
         .clone()
@@ -460,6 +455,19 @@ fn item_article(
             FullText::Always => true,
             FullText::Auto => text_len(&feed_html) < SUMMARY_CHARS,
         };
+    // An article stored when fewer parameters counted as tracking is known by that address.
+    let legacy = item.link.as_deref().map(super::address::legacy_key);
+    let known = ctx.known.keys.contains(&key);
+    if legacy.is_some_and(|l| l != key && ctx.known.keys.contains(&l)) {
+        return ItemOutcome::Known;
+    }
+    // With `updates = "deliver"`, a known item whose own text is the article is read again
+    // (no page is fetched for it): stored again only if its text changed (below).
+    let recheck =
+        known && !want_page && ctx.config.issue.updates == crate::dedupe::Updates::Deliver;
+    if known && !recheck {
+        return ItemOutcome::Known;
+    }
     let mut page = None;
     let mut status = "ok".to_owned();
     // Why the page behind the item could not be read, said in the book under the feed's text.
@@ -559,6 +567,10 @@ fn item_article(
                 .replace('>', "&gt;")
         ));
     }
+    if recheck && ctx.known.hashes.get(&key) == Some(&crate::ids::content_hash(&title, &body_html))
+    {
+        return ItemOutcome::Known;
+    }
     let mut topics: Vec<String> = s.topics.iter().map(|t| t.to_lowercase()).collect();
     for c in &item.categories {
         let c = c.trim().to_lowercase();
@@ -609,6 +621,7 @@ fn item_article(
         },
         origin: web_link.map(str::to_owned).unwrap_or_else(|| key.clone()),
         seen: Some(now),
+        story: Default::default(),
     };
     ItemOutcome::Article(Box::new(Harvested {
         key,

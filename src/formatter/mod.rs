@@ -380,6 +380,32 @@ fn header(
         "<p class=\"article-meta\">{}</p>\n",
         meta.join(" · ")
     ));
+    // The story lines' words are English: say so on a page in another language.
+    let en = if lang.split('-').next() == Some("en") {
+        ""
+    } else {
+        " lang=\"en\" xml:lang=\"en\" dir=\"ltr\""
+    };
+    // A new version of an article an earlier issue delivered.
+    if let Some(what) = &a.story.updated {
+        out.push_str(&format!(
+            "<p class=\"updated\"{en}><strong>Updated</strong>: {}</p>\n",
+            esc(what)
+        ));
+    }
+    // The same story ran elsewhere too: the issue left those copies out for this one.
+    if !a.story.also_in.is_empty() {
+        let names: Vec<String> = a
+            .story
+            .also_in
+            .iter()
+            .map(|n| format!("<bdi>{}</bdi>", esc(&collapse(n))))
+            .collect();
+        out.push_str(&format!(
+            "<p class=\"also-in\"{en}>Also in: {}</p>\n",
+            names.join(", ")
+        ));
+    }
     if let Some(url) = &a.url {
         out.push_str(&format!(
             "<p class=\"original\"><a href=\"{}\" dir=\"ltr\">{}</a></p>\n",
@@ -576,6 +602,7 @@ mod tests {
             base: Base::default(),
             origin: "t.md".into(),
             seen: None,
+            story: Default::default(),
         }
     }
 

@@ -41,6 +41,8 @@ pub(crate) fn collect_watching(
         }
     }
     let known = store.known()?;
+    // A delivered article that grows is stored again, as an update, only when asked for.
+    store.set_deliver_updates(config.issue.updates == crate::dedupe::Updates::Deliver);
     let filters = SourceFilters::new(sources, config);
     // Started at the first page that needs it; killed when the collection ends.
     let browser = crate::browser::Browser::configured(&config.fetch);

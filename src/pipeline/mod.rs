@@ -19,7 +19,9 @@ pub mod collect;
 mod error;
 pub mod extract;
 pub mod offline;
+pub mod stories;
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -34,7 +36,7 @@ use crate::model::{Article, FormattedArticle, Issue};
 use crate::report::Report;
 use crate::store::Store;
 use crate::units::human_size;
-use crate::{collector, formatter, imaging, packager, select, shelf, store};
+use crate::{collector, dedupe, formatter, imaging, packager, select, shelf, store};
 
 pub use collect::{SourceReport, collect};
 pub use error::BuildError;
@@ -106,6 +108,8 @@ pub struct BuildOutcome {
     pub repeats_skipped: usize,
     /// Pending articles the selection (`since`, `limit`, topics) left out: still pending.
     pub held_back: usize,
+    /// Copies of a story this issue or an earlier one holds, left out (recorded as copies).
+    pub duplicates: Vec<crate::report::Duplicate>,
     /// Every file the issue wrote (the report's path is for the caller to write).
     pub files: Option<shelf::IssueFiles>,
 }
@@ -190,14 +194,10 @@ fn drive(
         &origin,
         &mut outcome.report,
     );
-    let (articles, pending) = with_ledger(local, store, &req, &mut outcome)?;
+    let from = with_ledger(local, store, &req, &mut outcome)?;
 
-    // 2. Select.
-    let mut selected = select::apply(articles, &req.settings.selection);
-    if req.settings.pending_only {
-        let taken = selected.iter().filter(|a| pending.contains(&a.id)).count();
-        outcome.held_back = pending.len().saturating_sub(taken);
-    }
+    // 2. Select, and one story once.
+    let (mut selected, stories) = select_stories(from, store, &req, recording, &mut outcome)?;
     if selected.is_empty() {
         return Ok(outcome);
     }
@@ -209,6 +209,7 @@ fn drive(
         store,
         recording,
         reserved: None,
+        stories,
     };
     let result = package(&req, &mut selected, formatting, &mut ledger, &mut outcome);
     if let Some(done) = checkpoint {
@@ -220,35 +221,111 @@ fn drive(
     result.map(|()| outcome)
 }
 
-/// The local articles with the ledger's (only its pending ones with `pending_only`), and the
-/// ids of those pending.
+/// Keep what the selection asks for, then make each story's copies one article (before the
+/// limit, so that a copy takes no place in the issue) and record the copies of stories earlier
+/// issues took; `held_back` counts the pending articles left for later.
+fn select_stories(
+    from: FromLedger,
+    store: &mut Store,
+    req: &BuildRequest,
+    recording: bool,
+    outcome: &mut BuildOutcome,
+) -> Result<(Vec<Article>, stories::Stories)> {
+    let pending = from.pending;
+    let limit = req.settings.selection.limit;
+    let unlimited = select::Selection {
+        limit: None,
+        ..req.settings.selection.clone()
+    };
+    let mut selected = select::apply(from.articles, &unlimited);
+    // Stories earlier issues took count only for the ledger's pending articles.
+    let issued = (recording && req.settings.pending_only).then_some(&*store);
+    let stories = stories::merge(
+        &mut selected,
+        &from.signatures,
+        &from.ranks,
+        issued,
+        req.config.issue.prefer,
+    )?;
+    if recording && !stories.earlier.is_empty() {
+        let copies: Vec<(&str, &str)> = stories
+            .earlier
+            .iter()
+            .map(|(c, e)| (c.as_str(), e.as_str()))
+            .collect();
+        store.record_copies_of_issued(&copies)?;
+        shelf::pause_point("copies");
+    }
+    outcome.duplicates = stories
+        .left_out
+        .iter()
+        .filter(|d| d.earlier)
+        .cloned()
+        .collect();
+    if let Some(n) = limit {
+        selected.truncate(n);
+    }
+    if req.settings.pending_only {
+        let taken = selected.iter().filter(|a| pending.contains(&a.id)).count();
+        let copies = stories.copies.len() + stories.earlier.len();
+        outcome.held_back = pending.len().saturating_sub(taken + copies);
+    }
+    Ok((selected, stories))
+}
+
+/// What a build takes from the ledger.
+struct FromLedger {
+    /// The local articles with the ledger's (only its pending ones with `pending_only`).
+    articles: Vec<Article>,
+    /// The ids of those pending.
+    pending: HashSet<String>,
+    /// The stored articles' signatures, by id (files named on the command line have none: one
+    /// story once leaves them as they are).
+    signatures: HashMap<String, dedupe::Signature>,
+    /// Where each stored article's source is listed in the config, by id.
+    ranks: HashMap<String, usize>,
+}
+
 fn with_ledger(
-    mut articles: Vec<Article>,
+    articles: Vec<Article>,
     store: &Store,
     req: &BuildRequest,
     outcome: &mut BuildOutcome,
-) -> Result<(Vec<Article>, std::collections::HashSet<String>)> {
-    let mut pending = std::collections::HashSet::new();
+) -> Result<FromLedger> {
+    let mut from = FromLedger {
+        articles,
+        pending: HashSet::new(),
+        signatures: HashMap::new(),
+        ranks: HashMap::new(),
+    };
     for s in store.articles()? {
         if !req.settings.pending_only || s.pending {
             if let Some(url) = &s.source_url {
                 req.fetcher.allow_private(url);
             }
             if s.pending {
-                pending.insert(s.article.id.clone());
+                from.pending.insert(s.article.id.clone());
             }
-            articles.push(s.article);
+            let id = &s.article.id;
+            let rank = stories::source_rank(req.config, s.source_url.as_deref(), &s.article.source);
+            from.ranks.insert(id.clone(), rank);
+            if let Some(sig) = s.signature {
+                from.signatures.insert(id.clone(), sig);
+            }
+            from.articles.push(s.article);
         } else if s.delivered {
             outcome.repeats_skipped += 1;
         }
     }
-    Ok((articles, pending))
+    Ok(from)
 }
 
 /// The issue's place in the ledger while it is made: reserved once its articles are formatted
 /// (its number goes into the book), released if the book never gets into place.
 struct Ledger<'s> {
     store: &'s mut Store,
+    /// The copies of this issue's stories, recorded with its reservation.
+    stories: stories::Stories,
     /// A build without a ledger (the in-memory one) records nothing.
     recording: bool,
     reserved: Option<u32>,
@@ -265,10 +342,17 @@ impl Ledger<'_> {
     ) -> Result<shelf::IssueFiles> {
         if self.recording {
             let ids: Vec<&str> = formatted.iter().map(|a| a.id.as_str()).collect();
+            let copies: Vec<(&str, &str)> = self
+                .stories
+                .copies
+                .iter()
+                .map(|(c, k)| (c.as_str(), k.as_str()))
+                .collect();
             let new = store::NewIssue {
                 title: &opts.title,
                 date: opts.date,
                 now: Utc::now(),
+                copies: &copies,
             };
             let number =
                 self.store
@@ -398,6 +482,17 @@ fn package(
     }
     shelf::pause_point("written");
     ledger.trim_to_book(&issue)?;
+    // The copies left out for a story the book holds (one whose kept copy failed is pending
+    // again: the ledger freed it with the trim).
+    let in_book: HashSet<&str> = issue.articles().map(|a| a.id.as_str()).collect();
+    outcome.duplicates.extend(
+        ledger
+            .stories
+            .left_out
+            .iter()
+            .filter(|d| !d.earlier && in_book.contains(d.of_id.as_str()))
+            .cloned(),
+    );
     if let Some(k) = &files.kepub {
         let mut kepub = issue.clone();
         kepub.kepub = true;

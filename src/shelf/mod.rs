@@ -122,6 +122,8 @@ pub struct IssueReport {
     pub articles: Vec<String>,
     pub skipped_as_repeats: usize,
     pub held_back: usize,
+    /// Articles left out as copies of a story this issue (or an earlier one) holds.
+    pub duplicates: Duplicates,
     pub warnings: Vec<crate::report::Problem>,
     pub failures: Vec<crate::report::Problem>,
     pub sources: Vec<crate::report::SourceReport>,
@@ -153,9 +155,27 @@ impl IssueReport {
             book,
             kepub: issue.file(FileRole::Kepub).map(Path::to_path_buf),
             articles: store.issue_titles(issue.number)?,
+            duplicates: Duplicates::of(&store.issue_copies(issue.number)?),
             finished_by_later_run: true,
             ..IssueReport::default()
         })
+    }
+}
+
+/// The copies an issue left out: how many, and which (each with the story it is a copy of).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Duplicates {
+    pub count: usize,
+    pub items: Vec<crate::report::Duplicate>,
+}
+
+impl Duplicates {
+    pub fn of(items: &[crate::report::Duplicate]) -> Duplicates {
+        Duplicates {
+            count: items.len(),
+            items: items.to_vec(),
+        }
     }
 }
 
@@ -284,6 +304,8 @@ fn remove_parts(dir: &Path, ours: impl Fn(&str) -> bool) -> usize {
 /// renamed), `delivered` (a copy is in place, not yet recorded).
 pub fn pause_point(point: &str) {
     if std::env::var_os("INKQUIRE_PAUSE").is_some_and(|p| p == point) {
+        // Said on stderr, so that a test can kill the run while it waits here.
+        eprintln!("inkquire: paused at {point}");
         let ms = std::env::var("INKQUIRE_PAUSE_MS")
             .ok()
             .and_then(|v| v.parse().ok())
@@ -442,6 +464,7 @@ mod tests {
             title: "Mine",
             date: NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
             now: Utc::now(),
+            copies: &[],
         };
         let files = |_| {
             vec![
@@ -483,6 +506,7 @@ mod tests {
                 title: "T",
                 date: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
                 now: Utc::now(),
+                copies: &[],
             };
             let files = |_| match n {
                 1 => vec![

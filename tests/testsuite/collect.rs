@@ -5,14 +5,14 @@ use std::time::Duration;
 use crate::server::{Resp, TestServer};
 use crate::util::*;
 
-/// Paragraphs of an article page, distinct per article.
+/// Paragraphs of an article page, distinct per article (each its own story: one story once
+/// would merge pages that differ only in their numbers).
 fn paragraphs(n: usize) -> Vec<String> {
     (0..6)
         .map(|p| {
             format!(
-                "Paragraph {p} of story number {n} tells how the harbour committee met on a windy \
-                 morning, counted the ferries that came in, and agreed that the walkway number {n} \
-                 would stay open through the winter season for everyone who wanted to walk there."
+                "Paragraph {p} of story number {n} tells how the walkway number {n} fared and counted the ferries: {}",
+                prose(&format!("collect story {n} paragraph {p}"), 36)
             )
         })
         .collect()

@@ -200,6 +200,12 @@ fn a_filter_that_is_no_regex_is_refused_before_anything_is_fetched() {
     assert!(srv.requests().is_empty(), "{:?}", srv.requests());
 }
 
+/// What makes a version 7 ledger (one story once's columns) a version 6 one.
+pub const V7_COLUMNS_DROPPED: &str = "DROP INDEX articles_duplicate_issue; \
+    ALTER TABLE articles DROP COLUMN signature; ALTER TABLE articles DROP COLUMN duplicate_of; \
+    ALTER TABLE articles DROP COLUMN duplicate_issue; ALTER TABLE articles DROP COLUMN update_of; \
+    ALTER TABLE articles DROP COLUMN update_note;";
+
 #[test]
 fn a_version_5_ledger_is_upgraded_with_a_copy_kept() {
     let srv = TestServer::start();
@@ -223,8 +229,10 @@ fn a_version_5_ledger_is_upgraded_with_a_copy_kept() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Make it the ledger the version before wrote.
     let conn = rusqlite::Connection::open(dir.path("ledger.db")).unwrap();
-    conn.execute_batch("ALTER TABLE articles DROP COLUMN filtered; PRAGMA user_version = 5;")
-        .unwrap();
+    conn.execute_batch(&format!(
+        "{V7_COLUMNS_DROPPED} ALTER TABLE articles DROP COLUMN filtered; PRAGMA user_version = 5;"
+    ))
+    .unwrap();
     drop(conn);
     let o = inkquire(&["list", "--config", cfg, "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -233,7 +241,7 @@ fn a_version_5_ledger_is_upgraded_with_a_copy_kept() {
     let v: i32 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(v, 6);
+    assert_eq!(v, 7);
     let bak = rusqlite::Connection::open(dir.path("ledger.db.schema-5.bak")).unwrap();
     let v: i32 = bak
         .pragma_query_value(None, "user_version", |r| r.get(0))

@@ -28,6 +28,7 @@ mod scripted;
 mod serve;
 mod server;
 mod sources;
+mod stories;
 mod titles;
 mod util;
 mod walls;

@@ -9,9 +9,15 @@ use crate::util::*;
 
 const HTML: &str = "text/html; charset=utf-8";
 
-fn paras() -> String {
+/// The page `name`'s own paragraphs (two pages with the same text would be one story).
+fn paras(name: &str) -> String {
     (1..=4)
-        .map(|i| format!("<p>The energy of a body at rest is proportional to its mass, as the well-known equation says ({i}).</p>"))
+        .map(|i| {
+            format!(
+                "<p>The energy of a body at rest, {}, as the well-known equation says ({i}).</p>",
+                prose(&format!("{name} {i}"), 16)
+            )
+        })
         .collect()
 }
 
@@ -27,7 +33,7 @@ fn markdown_mathjax_and_katex_maths_become_mathml() {
                  <script src=\"/js/mathjax/MathJax.js?config=TeX-AMS_HTML\"></script></head><body><article>{}\
                  <p>The equation <span class=\"MathJax_Preview\">[loading the formula]</span><script type=\"math/tex\">E = mc^2</script> links them, \
                  and the integral \\(\\int_0^1 x\\,dx = \\tfrac12\\) is a half.</p></article></body></html>",
-                paras()
+                paras("mathjax")
             ),
         ),
     );
@@ -41,7 +47,7 @@ fn markdown_mathjax_and_katex_maths_become_mathml() {
                  <p>The ratio <span class=\"katex\"><span class=\"katex-mathml\"><math xmlns=\"http://www.w3.org/1998/Math/MathML\">\
                  <semantics><mrow><mfrac><mi>a</mi><mi>b</mi></mfrac></mrow><annotation encoding=\"application/x-tex\">\\frac{{a}}{{b}}</annotation></semantics></math></span>\
                  <span class=\"katex-html\" aria-hidden=\"true\"><span class=\"mord\">ab</span></span></span> is kept.</p></article></body></html>",
-                paras()
+                paras("katex")
             ),
         ),
     );

@@ -842,6 +842,7 @@ fn run_day(steps: &[Step]) {
                     title: "Prop",
                     date: today,
                     now: chrono::Utc::now(),
+                    copies: &[],
                 };
                 store
                     .reserve_issue(&new, &ids, true, &|n| {

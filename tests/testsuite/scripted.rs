@@ -10,8 +10,10 @@ const HTML: &str = "text/html; charset=utf-8";
 
 /// Paragraph `i` of the story `name`.
 fn said(name: &str, i: usize) -> String {
+    // Each story its own words: one story once merges texts that differ only in a name.
     format!(
-        "Paragraph {i} of {name}: the river authority said on Tuesday that the new bridge would open in June after three years of work."
+        "Paragraph {i} of {name}: {}",
+        prose(&format!("scripted {name} {i}"), 22)
     )
 }
 

@@ -518,15 +518,149 @@ pub fn crc32(data: &[u8]) -> u32 {
     !c
 }
 
-/// An article page with its own title.
+/// An article page with its own title, and its own text: eight paragraphs of sentences drawn
+/// from the title (two pages with different titles are different stories, as one story once
+/// would judge them).
 pub fn story(title: &str) -> String {
     let paras: String = (1..=8)
-        .map(|i| format!("<p>Paragraph {i} of {title}: the harbour authority said on Monday that the work on the old pier would start in May and last most of next year.</p>"))
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} of {title}: {}</p>",
+                prose(&format!("{title}/{i}"), 28)
+            )
+        })
         .collect();
     format!(
         "<!doctype html><html><head><title>{title}</title></head>\
          <body><article><h1>{title}</h1>{paras}</article></body></html>"
     )
+}
+
+/// `words` words of plausible English, the same for the same `seed`, different for another.
+pub fn prose(seed: &str, words: usize) -> String {
+    const WORDS: &[&str] = &[
+        "the",
+        "harbour",
+        "authority",
+        "said",
+        "on",
+        "Monday",
+        "that",
+        "work",
+        "old",
+        "pier",
+        "would",
+        "start",
+        "in",
+        "May",
+        "and",
+        "last",
+        "most",
+        "of",
+        "next",
+        "year",
+        "council",
+        "members",
+        "voted",
+        "for",
+        "a",
+        "plan",
+        "to",
+        "repair",
+        "bridge",
+        "before",
+        "winter",
+        "residents",
+        "asked",
+        "about",
+        "cost",
+        "while",
+        "engineers",
+        "described",
+        "new",
+        "ferry",
+        "timetable",
+        "as",
+        "fair",
+        "but",
+        "late",
+        "trains",
+        "still",
+        "run",
+        "from",
+        "station",
+        "north",
+        "south",
+        "river",
+        "school",
+        "market",
+        "traders",
+        "hope",
+        "rain",
+        "will",
+        "stop",
+        "by",
+        "Friday",
+        "when",
+        "festival",
+        "opens",
+        "with",
+        "music",
+        "boats",
+        "lights",
+        "city",
+        "hall",
+        "mayor",
+        "promised",
+        "more",
+        "buses",
+        "fewer",
+        "cars",
+        "centre",
+        "after",
+        "long",
+        "debate",
+        "budget",
+        "was",
+        "approved",
+        "early",
+        "morning",
+        "fishermen",
+        "reported",
+        "good",
+        "catch",
+        "despite",
+        "storm",
+        "warnings",
+        "this",
+        "week",
+        "museum",
+        "reopened",
+        "its",
+        "gallery",
+        "visitors",
+        "queued",
+        "outside",
+    ];
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in seed.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    let mut out = String::new();
+    for n in 0..words {
+        h ^= h << 13;
+        h ^= h >> 7;
+        h ^= h << 17;
+        let w = WORDS[(h % WORDS.len() as u64) as usize];
+        if n > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+        if n % 14 == 13 || n + 1 == words {
+            out.push('.');
+        }
+    }
+    out
 }
 
 /// The titles of the articles in the ledger of the config `cfg`, sorted.
