@@ -440,6 +440,20 @@ pub fn titles_alike(a: &str, b: &str) -> bool {
             .collect()
     };
     let (a, b) = (words(a), words(b));
+    // "Briefing 12" and "Briefing 13": the numbers tell them apart.
+    let numbers = |w: &std::collections::HashSet<String>| -> Vec<String> {
+        let mut n: Vec<String> = w
+            .iter()
+            .filter(|x| x.chars().all(|c| c.is_numeric()))
+            .cloned()
+            .collect();
+        n.sort();
+        n
+    };
+    let (na, nb) = (numbers(&a), numbers(&b));
+    if !na.is_empty() && !nb.is_empty() && na != nb {
+        return false;
+    }
     let smaller = a.len().min(b.len());
     smaller == 0 || a.intersection(&b).count() * 2 >= smaller
 }

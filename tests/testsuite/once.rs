@@ -753,13 +753,13 @@ fn step() -> impl proptest::strategy::Strategy<Value = Step> {
 }
 
 /// The ledger's selection under random interleavings of collects, digests with `since` and
-/// `limit`, delivery failures and killed runs: in the end every article is delivered exactly
-/// once. In-process, through the library's own digest, build, outbox and recovery.
+/// `limit`, delivery failures and killed runs, with notes that are copies of another's story:
+/// in the end every article is delivered exactly once, or recorded as a copy of one that is. In-process, through the library's own digest, build, outbox and recovery.
 #[test]
 fn every_article_is_delivered_exactly_once_whatever_happens() {
     use proptest::prelude::*;
     let cfg = ProptestConfig {
-        cases: 10,
+        cases: 24,
         failure_persistence: None,
         ..ProptestConfig::default()
     };
@@ -804,6 +804,8 @@ fn run_day(steps: &[Step]) {
             && done.outcome.report.failures.is_empty()
     };
     let mut written = 0usize;
+    // (copy, the note whose story it is)
+    let mut copies: Vec<(usize, usize)> = Vec::new();
     let today = chrono::Local::now().date_naive();
     for s in steps {
         match s {
@@ -812,10 +814,36 @@ fn run_day(steps: &[Step]) {
                     // Dated up to a fortnight back, so `since` windows leave some out.
                     let date = today - chrono::Duration::days((written % 15) as i64);
                     // One note in three the filters leave out: never pending, never delivered.
-                    let title = if written % 3 == 2 { "Skip" } else { "Note" };
+                    // The note after each note is a copy of its story (its title and date, an
+                    // editor's line on top), collected with it or a step later: of the two, one
+                    // is delivered and the other recorded as its copy.
+                    let (title, text, date) = if written % 3 == 2 {
+                        (
+                            format!("Skip {written}"),
+                            prose(&format!("note {written}"), 80),
+                            date,
+                        )
+                    } else if written % 3 == 1 {
+                        let of = written - 1;
+                        copies.push((written, of));
+                        (
+                            format!("Note {of} again"),
+                            format!(
+                                "Editor's note: first seen elsewhere. {}",
+                                prose(&format!("note {of}"), 80)
+                            ),
+                            today - chrono::Duration::days((of % 15) as i64),
+                        )
+                    } else {
+                        (
+                            format!("Note {written}"),
+                            prose(&format!("note {written}"), 80),
+                            date,
+                        )
+                    };
                     dir.write(
                         &format!("notes/n{written}.md"),
-                        format!("---\ntitle: {title} {written}\ndate: {date}\n---\nThe text of note {written}.\n"),
+                        format!("---\ntitle: {title}\ndate: {date}\n---\n{text}\n"),
                     );
                     written += 1;
                 }
@@ -905,6 +933,18 @@ fn run_day(steps: &[Step]) {
     let store = inkquire::store::Store::open(&dir.path("ledger.db")).unwrap();
     let all = store.articles().unwrap();
     let skipped = (0..written).filter(|w| w % 3 == 2).count();
+    // Of each note and its copy, one is delivered and the other recorded as its copy.
+    let dups = store.duplicate_articles().unwrap();
+    assert_eq!(dups.len(), copies.len(), "{dups:?} {copies:?}");
+    for (c, of) in &copies {
+        let (a, b) = (format!("Note {of} again"), format!("Note {of}"));
+        assert!(
+            dups.iter()
+                .any(|d| (d.title == a && d.of_title == b) || (d.title == b && d.of_title == a)),
+            "note {c} and {of}: {dups:?}"
+        );
+    }
+    let written = written - copies.len();
     assert_eq!(all.len(), written - skipped);
     assert_eq!(store.filtered_articles().unwrap().len(), skipped);
     assert!(
