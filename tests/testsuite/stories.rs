@@ -169,6 +169,13 @@ fn config(dir: &Dir, feeds: &[String], issue: &str) -> String {
     dir.write("inkquire.toml", cfg).to_str().unwrap().to_owned()
 }
 
+/// What `inkquire dedupe --explain A B` prints (it must succeed).
+fn explain(cfg: &str, a: &str, b: &str) -> String {
+    let o = inkquire(&["dedupe", "--config", cfg, "--explain", a, b]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 /// The books in `folder`, oldest first.
 fn books(folder: &Path) -> Vec<std::path::PathBuf> {
     let mut b: Vec<_> = std::fs::read_dir(folder)
@@ -354,27 +361,10 @@ fn the_same_story_from_three_outlets_is_delivered_once() {
 
     // Why: the verdicts, explained.
     let wire = srv.url("/wire.xml/strike");
-    let o = inkquire(&[
-        "dedupe",
-        "--config",
-        &cfg,
-        "--explain",
-        &wire,
-        &srv.url("/gazette.xml/ferries-back"),
-    ]);
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(o.status.success(), "{}", stderr(&o));
+    let out = explain(&cfg, &wire, &srv.url("/gazette.xml/ferries-back"));
     assert!(out.contains("verdict: the same story"), "{out}");
     assert!(out.contains("B is recorded as a copy of A"), "{out}");
-    let o = inkquire(&[
-        "dedupe",
-        "--config",
-        &cfg,
-        "--explain",
-        &wire,
-        &srv.url("/gazette.xml/islanders"),
-    ]);
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let out = explain(&cfg, &wire, &srv.url("/gazette.xml/islanders"));
     assert!(out.contains("verdict: different stories"), "{out}");
     assert!(out.contains("neither is a copy"), "{out}");
     let o = inkquire(&[
@@ -836,15 +826,11 @@ fn one_sources_items_with_one_text_are_merged_only_under_like_titles() {
         ],
         "{err}"
     );
-    let o = inkquire(&[
-        "dedupe",
-        "--config",
+    let out = explain(
         &cfg,
-        "--explain",
         &srv.url("/podcast.xml/ep12"),
         &srv.url("/podcast.xml/ep13"),
-    ]);
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    );
     assert!(out.contains("containment 1.00"), "{out}");
     assert!(out.contains("under different titles"), "{out}");
 }
