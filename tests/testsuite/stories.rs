@@ -778,7 +778,8 @@ fn a_version_6_ledger_gets_signatures_and_its_stories_count() {
 }
 
 /// A podcast's feed gives every episode the show's blurb: three episodes, three articles. A
-/// site that republishes an article at a second address under its title: one.
+/// live blog's two days share their introduction: two. A site that republishes an article at
+/// a second address under its title: one.
 #[test]
 fn one_sources_items_with_one_text_are_merged_only_under_like_titles() {
     let srv = TestServer::start();
@@ -797,11 +798,26 @@ fn one_sources_items_with_one_text_are_merged_only_under_like_titles() {
             ("bonus", ("Bonus: listeners write in".to_owned(), blurb)),
         ],
     );
+    // A live blog's two days: the same introduction, each day's own updates.
+    let live = |day: usize| -> (String, Vec<String>) {
+        let mut paras = vec![
+            "Follow our live coverage of the storm as it crosses the harbour: closures, ferry \
+             cancellations, power cuts and advice from the coastguard, updated through the day."
+                .to_owned(),
+        ];
+        paras.extend((0..4).map(|p| prose(&format!("live day {day} update {p}"), 30)));
+        (
+            format!("Live: the storm over the harbour, day {day}"),
+            paras,
+        )
+    };
     feed(
         &srv,
         "/wire.xml",
         "Harbour Wire",
         &[
+            ("live-1", live(1)),
+            ("live-2", live(2)),
             ("budget", whole(&BUDGET)),
             (
                 "2026/budget-bridge",
@@ -822,7 +838,9 @@ fn one_sources_items_with_one_text_are_merged_only_under_like_titles() {
             "Bonus: listeners write in",
             BUDGET.title,
             "Episode 12: the ferries",
-            "Episode 13: the bridge"
+            "Episode 13: the bridge",
+            "Live: the storm over the harbour, day 1",
+            "Live: the storm over the harbour, day 2"
         ],
         "{err}"
     );
