@@ -585,6 +585,9 @@ impl<'c, 's> Matcher<'c, 's> {
     }
 }
 
+/// Most pairings of changed paragraphs [`Change::between`] tries when looking for revised ones.
+const MAX_PAIRINGS: usize = 250_000;
+
 /// What changed between two versions of an article, paragraph by paragraph.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Change {
@@ -603,37 +606,52 @@ impl Change {
     /// Compare two HTML bodies by their paragraphs' words (case, spacing and markup aside). A
     /// new paragraph that shares most of its words with an old one is that paragraph revised.
     pub fn between(old_html: &str, new_html: &str) -> Change {
+        use std::collections::HashSet;
         let old = blocks(old_html);
         let new = blocks(new_html);
-        let words = |b: &str| -> std::collections::HashSet<String> {
-            b.split(' ').map(str::to_owned).collect()
-        };
-        let old_words: Vec<_> = old.iter().map(|b| words(b)).collect();
-        let new_words: Vec<_> = new.iter().map(|b| words(b)).collect();
-        let like = |a: &std::collections::HashSet<String>,
-                    b: &std::collections::HashSet<String>| {
+        let old_set: HashSet<&str> = old.iter().map(String::as_str).collect();
+        let new_set: HashSet<&str> = new.iter().map(String::as_str).collect();
+        let words = |b: &str| -> HashSet<String> { b.split(' ').map(str::to_owned).collect() };
+        let like = |a: &HashSet<String>, b: &HashSet<String>| {
             let shared = a.intersection(b).count();
             shared * 10 >= a.len().max(b.len()) * 6
+        };
+        // The paragraphs not there word for word, on either side.
+        let fresh: Vec<&String> = new
+            .iter()
+            .filter(|b| !old_set.contains(b.as_str()))
+            .collect();
+        let gone: Vec<&String> = old
+            .iter()
+            .filter(|b| !new_set.contains(b.as_str()))
+            .collect();
+        // Pairing each with each is quadratic: past a bound (a hostile or enormous page), a
+        // paragraph that is not there word for word is new (or gone), never revised.
+        let pair = fresh.len() * gone.len() <= MAX_PAIRINGS;
+        let fresh_words: Vec<HashSet<String>> = if pair {
+            fresh.iter().map(|b| words(b)).collect()
+        } else {
+            Vec::new()
+        };
+        let gone_words: Vec<HashSet<String>> = if pair {
+            gone.iter().map(|b| words(b)).collect()
+        } else {
+            Vec::new()
         };
         let mut c = Change {
             words: new.iter().map(|b| b.split(' ').count()).sum(),
             ..Change::default()
         };
-        for (b, w) in new.iter().zip(&new_words) {
-            if old.contains(b) {
-                continue;
-            }
-            if old_words.iter().any(|o| like(o, w)) {
+        for (i, b) in fresh.iter().enumerate() {
+            if pair && gone_words.iter().any(|o| like(o, &fresh_words[i])) {
                 c.revised += 1;
             } else {
                 c.added += 1;
                 c.added_words += b.split(' ').count();
             }
         }
-        c.removed = old
-            .iter()
-            .zip(&old_words)
-            .filter(|(b, w)| !new.contains(b) && !new_words.iter().any(|n| like(w, n)))
+        c.removed = (0..gone.len())
+            .filter(|&i| !(pair && fresh_words.iter().any(|n| like(&gone_words[i], n))))
             .count();
         c
     }
@@ -890,6 +908,15 @@ mod tests {
             ),
         );
         assert_eq!((c.added, c.revised, c.removed), (1, 0, 1), "{c:?}");
+        // Past the bound of pairings, a changed paragraph counts as new and its old one as
+        // gone: no paragraph is paired with every other.
+        let many = |tag: &str| -> String {
+            (0..600)
+                .map(|i| format!("<p>{tag} paragraph number {i} of the enormous page</p>"))
+                .collect()
+        };
+        let c = Change::between(&many("old"), &many("new"));
+        assert_eq!((c.added, c.revised, c.removed), (600, 0, 600), "{c:?}");
     }
 
     #[test]
