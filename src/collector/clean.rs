@@ -14,6 +14,7 @@ use dom_query::Document;
 use super::clean_lines::{
     is_boilerplate_line, is_call_to_action, is_copyright, is_counter, is_credit, is_date_line,
     is_disclosure, is_label_line, is_link_bar, is_paywall_prompt, is_reading_time, normalized,
+    too_long_for_tests,
 };
 pub(crate) use super::clean_passes::{Known, words};
 use super::clean_passes::{
@@ -64,6 +65,14 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
         // Every rule below is about a short line (a copyright line, the longest, is 300
         // characters): a paragraph of the article is not looked at further.
         if raw.len() > 1200 {
+            continue;
+        }
+        // Too long for every line test: only a block of meta lines (short lines between
+        // breaks) can be furniture.
+        if too_long_for_tests(&raw) {
+            if is_meta_lines(node) {
+                node.remove_from_parent();
+            }
             continue;
         }
         let text = normalized(&raw);

@@ -15,30 +15,54 @@ pub(super) fn normalized(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
-    t.trim_matches(|c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                ':' | '.'
-                    | '…'
-                    | '»'
-                    | '«'
-                    | '›'
-                    | '‹'
-                    | '→'
-                    | '>'
-                    | '|'
-                    | '-'
-                    | '–'
-                    | '—'
-                    | '!'
-                    | '+'
-                    | '#'
-                    | '▶'
-                    | '►'
-            )
-    })
-    .to_owned()
+    t.trim_matches(|c: char| c.is_whitespace() || is_decoration(c))
+        .to_owned()
+}
+
+/// What `normalized` takes off a line's ends besides white space.
+fn is_decoration(c: char) -> bool {
+    matches!(
+        c,
+        ':' | '.'
+            | '…'
+            | '»'
+            | '«'
+            | '›'
+            | '‹'
+            | '→'
+            | '>'
+            | '|'
+            | '-'
+            | '–'
+            | '—'
+            | '!'
+            | '+'
+            | '#'
+            | '▶'
+            | '►'
+    )
+}
+
+/// The longest line any test here looks at, in characters (a disclosure's): every test says no
+/// to a longer one.
+pub(super) const LONGEST_LINE: usize = 400;
+
+/// Whether `raw` is longer than any line the tests look at, however it is normalized (or
+/// stripped of brackets): counted without copying it, so an article's paragraphs cost a pass
+/// over their bytes, not a lower-cased copy and a dozen searches.
+pub(super) fn too_long_for_tests(raw: &str) -> bool {
+    // Characters `normalized` can neither take off nor merge; lower-casing never shortens.
+    let mut kept = 0;
+    for c in raw.chars() {
+        if !c.is_whitespace() && !is_decoration(c) {
+            kept += 1;
+            // Two more for the brackets a line may be read without.
+            if kept > LONGEST_LINE + 2 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 pub(super) fn is_boilerplate_line(text: &str) -> bool {
@@ -391,5 +415,62 @@ mod label_run_tests {
         ] {
             assert!(!is_label_line(line), "{line}");
         }
+    }
+}
+
+#[cfg(test)]
+mod longest_line_tests {
+    use super::*;
+
+    /// Every line test, as `clean` asks them.
+    fn any_test(line: &str) -> bool {
+        let line = normalized(line);
+        is_boilerplate_line(&line)
+            || is_counter(&line, false)
+            || is_copyright(&line)
+            || is_credit(&line)
+            || is_date_line(&line)
+            || is_label_line(&line)
+            || is_reading_time(&line)
+            || is_disclosure(&line)
+            || is_call_to_action(&line)
+            || is_paywall_prompt(&line)
+            || is_link_bar(&line)
+    }
+
+    /// A line each test says yes to, made longer and longer: from the length `clean` stops
+    /// asking (`too_long_for_tests`), none says yes any more — the shortcut changes nothing.
+    #[test]
+    fn no_test_says_yes_to_a_line_too_long_for_the_tests() {
+        let furniture = [
+            "We may earn a commission when you buy through links on our site.",
+            "Already a subscriber? Log in",
+            "© 2026 Example News. All rights reserved.",
+            "Read more: the bridge in winter",
+            "Follow us on Instagram",
+            "Foto: dpa",
+            "Kategorie: News",
+            "28 November 2026",
+        ];
+        for line in furniture {
+            assert!(any_test(line), "the tests should catch {line:?}");
+            let mut long = line.to_owned();
+            // Padding of every kind: words, decoration, white space.
+            for pad in [" word", " ...", "   ", " »", " ab"].iter().cycle() {
+                if too_long_for_tests(&long) {
+                    break;
+                }
+                long.push_str(pad);
+            }
+            assert!(!any_test(&long), "a test said yes to {long:?}");
+            assert!(!any_test(&format!("({long})")), "in brackets: {long:?}");
+        }
+        assert!(!too_long_for_tests(&"x".repeat(LONGEST_LINE)));
+        assert!(!too_long_for_tests(&format!(
+            "{}{}",
+            "x".repeat(300),
+            " -".repeat(400)
+        )));
+        assert!(too_long_for_tests(&"x".repeat(LONGEST_LINE + 3)));
     }
 }

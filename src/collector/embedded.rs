@@ -8,7 +8,7 @@
 //! subscribers (`isAccessibleForFree: false`) is not read past, and a page judged a wall stays
 //! one (see `html::read_page`).
 
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
 /// The most a carried text is read at (bytes): framework state can be megabytes of catalogue.
@@ -40,14 +40,26 @@ impl Carried {
     /// Collect the carriers' raw text (cheap: no JSON is parsed here).
     pub fn of(doc: &Document) -> Carried {
         let mut c = Carried::default();
-        // One walk of the tree for every kind.
-        for n in doc
-            .select(
-                "script[type='application/ld+json'], script#__NEXT_DATA__, script#__NUXT_DATA__, body template",
-            )
-            .nodes()
-            .iter()
-        {
+        // One walk of the tree for every kind: what `script[type='application/ld+json'],
+        // script#__NEXT_DATA__, script#__NUXT_DATA__, body template` selects, by hand (the
+        // selector list cost more than the rest of this).
+        let carrier = |n: &NodeRef| {
+            n.query_or(false, |t| {
+                t.as_element().is_some_and(|e| match &*e.name.local {
+                    "script" => e.attrs.iter().any(|a| match &*a.name.local {
+                        "type" => &*a.value == "application/ld+json",
+                        "id" => matches!(&*a.value, "__NEXT_DATA__" | "__NUXT_DATA__"),
+                        _ => false,
+                    }),
+                    "template" => true,
+                    _ => false,
+                })
+            })
+        };
+        for n in doc.root().descendants_it().filter(carrier) {
+            if n.has_name("template") && !n.ancestors_it(None).any(|a| a.has_name("body")) {
+                continue;
+            }
             if n.has_name("template") {
                 // A template's content is a fragment of its own: its serialisation holds it.
                 let html = n.html();

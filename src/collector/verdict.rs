@@ -5,7 +5,7 @@
 //! much prose there is) and what the page says of itself (its schema.org types and `og:type`, an
 //! error title). Each rule is general; none names a site.
 
-use dom_query::NodeRef;
+use dom_query::{NodeData, NodeRef};
 
 use super::words::ALL as WORDS;
 use crate::words::collapse;
@@ -314,17 +314,26 @@ impl Walk {
     /// it holds a list item.
     fn visit(&mut self, node: &NodeRef, in_link: bool) -> (usize, usize, bool) {
         if node.is_text() {
-            let t = node.text();
-            let n = chars(&t);
+            // The text is read in place (`text()` would copy every node's).
+            let opening = &mut self.opening;
+            let counts = node
+                .query(|n| match &n.data {
+                    NodeData::Text { contents } => {
+                        if opening.len() < 3000 {
+                            opening.push_str(contents);
+                            opening.push(' ');
+                        }
+                        crate::words::Counts::of(contents)
+                    }
+                    _ => Default::default(),
+                })
+                .unwrap_or_default();
+            let n = counts.chars;
             self.seen += n;
-            let w = crate::words::count_words(&t);
+            let w = counts.words();
             self.words += w;
             if in_link {
                 self.link_words += w;
-            }
-            if self.opening.len() < 3000 {
-                self.opening.push_str(&t);
-                self.opening.push(' ');
             }
             return (n, if in_link { n } else { 0 }, false);
         }
@@ -461,11 +470,6 @@ fn is_error_title(t: &str) -> bool {
                     .or_else(|| part.strip_prefix("404 "))
                     .is_some_and(|rest| WORDS.error_titles.contains(&rest.trim()))
         })
-}
-
-/// Characters other than white space.
-fn chars(text: &str) -> usize {
-    text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 #[cfg(test)]
