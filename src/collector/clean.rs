@@ -19,8 +19,9 @@ use super::clean_lines::{
 pub(crate) use super::clean_passes::{Known, words};
 use super::clean_passes::{
     chars_of, drop_caption_credits, drop_empty, drop_from_end_marker, drop_link_lines,
-    drop_repeated_header, drop_short_tail, drop_trailing_headings, has_block_child, is_furniture,
-    is_heading_like, is_inline, is_link_list, is_meta_lines,
+    drop_repeated_blocks, drop_repeated_header, drop_short_tail, drop_trailing_headings,
+    has_block_child, is_furniture, is_heading_like, is_hidden_text, is_inline, is_link_list,
+    is_meta_lines,
 };
 
 /// Clean `body_html` (Readability's article) and return it, with the shapes of the body
@@ -35,7 +36,7 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
     // A block holding this much of the article is never taken out, whatever it is called.
     let limit = total / 2;
     for node in doc.select("*").nodes().iter() {
-        if is_furniture(node) && chars_of(node) <= limit {
+        if (is_furniture(node) || is_hidden_text(node)) && chars_of(node) <= limit {
             node.remove_from_parent();
         }
     }
@@ -109,6 +110,7 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
     }
     drop_link_lines(&doc);
     drop_caption_credits(&doc);
+    drop_repeated_blocks(&doc);
     drop_repeated_header(&doc, known);
     drop_empty(&doc);
     drop_short_tail(&doc);
@@ -157,6 +159,40 @@ mod tests {
             story()
         ));
         assert!(out.contains("old bridge"), "{out}");
+    }
+
+    #[test]
+    fn text_hidden_from_every_reader_goes_and_a_hidden_picture_stays() {
+        let out = cleaned(&format!(
+            "<p>The council voted<span aria-hidden=\"true\"> (opens in a new window)</span> on Tuesday.</p>{}\
+             <div style=\"Display : None\">Player controls 0:00 / 2:31</div><p hidden>Your reading list has 3 stories</p>\
+             <div aria-hidden=\"true\"><img src=\"lazy.jpg\" alt=\"The bridge\"></div>\
+             <div style=\"visibility:hidden\"><picture><img src=\"p.jpg\" alt=\"\"></picture></div>",
+            story()
+        ));
+        for gone in ["new window", "Player controls", "reading list"] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+        assert!(out.contains("The council voted on Tuesday."), "{out}");
+        assert!(out.contains("lazy.jpg") && out.contains("p.jpg"), "{out}");
+        // A hidden block that is most of the article is not taken: it is the article.
+        let out = cleaned(&format!("<div hidden>{}</div><p>Short.</p>", story()));
+        assert!(out.contains("old bridge"), "{out}");
+    }
+
+    #[test]
+    fn a_caption_printed_again_is_kept_once() {
+        let caption = "The old bridge at dawn, seen from the ferry landing.";
+        let out = cleaned(&format!(
+            "<figure><img src='a.jpg' alt=''><figcaption>{caption}</figcaption></figure>{}\
+             <figure><img src='b.jpg' alt=''><figcaption>{caption}</figcaption></figure>\
+             <p class='image-caption'>{caption}</p><p>{caption}</p>",
+            story()
+        ));
+        // The captions after the first go; a paragraph of the text that says the same stays.
+        assert_eq!(out.matches(caption).count(), 2, "{out}");
+        assert!(out.contains("a.jpg") && out.contains("b.jpg"), "{out}");
+        assert!(out.contains(&format!("<p>{caption}</p>")), "{out}");
     }
 
     #[test]

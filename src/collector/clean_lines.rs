@@ -10,11 +10,7 @@ use super::words::ALL as WORDS;
 /// Lower case, whitespace collapsed, and the arrows, colons and dots that decorate a label
 /// taken off its ends.
 pub(super) fn normalized(text: &str) -> String {
-    let t = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    let t = crate::words::collapse(text).to_lowercase();
     t.trim_matches(|c: char| c.is_whitespace() || is_decoration(c))
         .to_owned()
 }

@@ -393,6 +393,34 @@ pub(super) fn has_picture(node: &NodeRef) -> bool {
     })
 }
 
+/// A short block printed again word for word — a gallery's caption under each of its
+/// pictures, a kicker or share line under each of several posts — is kept where it first
+/// stands. Only lines of a caption's length (20–300 characters, one line: a stanza's refrain,
+/// set with breaks, stays), and never a block holding a picture.
+pub(super) fn drop_repeated_blocks(doc: &Document) {
+    let mut seen = std::collections::HashSet::new();
+    for node in doc
+        .select("figcaption, [class*=caption], [class*=Caption]")
+        .nodes()
+    {
+        if node.parent().is_none() || has_block_child(node) {
+            continue;
+        }
+        let text = node.text();
+        if text.len() > 1200 || !node.find(&["br", "img", "picture"]).is_empty() {
+            continue;
+        }
+        let key = normalized(&text);
+        let n = key.chars().count();
+        if !(20..=300).contains(&n) {
+            continue;
+        }
+        if !seen.insert(key) {
+            node.remove_from_parent();
+        }
+    }
+}
+
 /// Paragraphs and divisions left with nothing to read or see.
 pub(super) fn drop_empty(doc: &Document) {
     for node in doc
@@ -538,6 +566,37 @@ pub(crate) fn words(value: &str) -> Vec<String> {
 /// Words that name furniture only when the block links elsewhere (a "teaser" without a link is
 /// a story's own lead).
 pub(super) const LINKING: &[&str] = &["teaser", "teasers", "related", "recommended"];
+
+/// Hidden from every reader: the `hidden` attribute, `aria-hidden="true"`, or a style of
+/// `display: none` or `visibility: hidden`. (What screen readers alone hear, `sr-only` and the
+/// like, is [`is_furniture`]'s by its class.)
+pub(super) fn is_hidden(node: &NodeRef) -> bool {
+    node.query_or(false, |t| {
+        t.as_element().is_some_and(|e| {
+            e.attrs.iter().any(|a| match &*a.name.local {
+                "hidden" => true,
+                "aria-hidden" => a.value.trim().eq_ignore_ascii_case("true"),
+                "style" => {
+                    let style: String = a
+                        .value
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    style.contains("display:none") || style.contains("visibility:hidden")
+                }
+                _ => false,
+            })
+        })
+    })
+}
+
+/// Hidden, and holding no picture: text no reader of the page sees, glued into the article's
+/// sentences when it is kept ("…a new window…", a player's labels). A hidden block that holds a
+/// picture is a lazy loader's, and the picture is the article's.
+pub(super) fn is_hidden_text(node: &NodeRef) -> bool {
+    is_hidden(node) && node.find(&["img"]).is_empty() && node.find(&["picture"]).is_empty()
+}
 
 pub(super) fn is_furniture(node: &NodeRef) -> bool {
     if matches!(

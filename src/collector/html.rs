@@ -942,14 +942,18 @@ fn marked_article(doc: &Document) -> Option<(&'static str, String)> {
 }
 
 /// The share of `text`'s words (its first 300) that are words of `within`.
-fn overlap(text: &str, within: &str) -> f64 {
-    let words: std::collections::HashSet<String> =
-        within.split_whitespace().map(str::to_lowercase).collect();
-    let mine: Vec<String> = text
-        .split_whitespace()
-        .take(300)
-        .map(str::to_lowercase)
-        .collect();
+fn overlap<'a>(text: &'a str, within: &'a str) -> f64 {
+    // An ASCII word already in lower case is not copied.
+    let lower = |w: &'a str| -> std::borrow::Cow<'a, str> {
+        if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            w.into()
+        } else {
+            w.to_lowercase().into()
+        }
+    };
+    let words: std::collections::HashSet<std::borrow::Cow<str>> =
+        within.split_whitespace().map(lower).collect();
+    let mine: Vec<std::borrow::Cow<str>> = text.split_whitespace().take(300).map(lower).collect();
     if mine.is_empty() {
         return 1.0;
     }

@@ -20,7 +20,8 @@ const CLIMB: usize = 4;
 
 /// The page's main run of prose.
 pub(crate) struct Prose {
-    /// The keys (see [`key`]) and lengths of the paragraphs of the run.
+    /// The first [`KEY_PREFIX`] characters of the keys (see [`key`]) and the lengths of the
+    /// paragraphs of the run.
     paragraphs: Vec<(String, usize)>,
     /// Their length, summed.
     mass: usize,
@@ -65,7 +66,7 @@ impl Prose {
                 ancestors.push(a.id);
             }
             if ok && !ancestors.is_empty() {
-                found.push((key(&text), n, ancestors));
+                found.push((key_prefix(&text, KEY_PREFIX), n, ancestors));
             }
         }
         // The parent holding the most prose.
@@ -151,7 +152,7 @@ impl Prose {
         let held: usize = self
             .paragraphs
             .iter()
-            .filter(|(k, _)| have.contains(&k.chars().take(30).collect::<String>()))
+            .filter(|(k, _)| have.contains(k.as_str()))
             .map(|(_, n)| n)
             .sum();
         held * 5 >= self.mass
@@ -216,18 +217,8 @@ fn is_aside(node: &NodeRef) -> bool {
     ) {
         return true;
     }
-    if node.has_attr("hidden") || node.attr("aria-hidden").as_deref() == Some("true") {
+    if super::clean_passes::is_hidden(node) {
         return true;
-    }
-    if let Some(style) = node.attr("style") {
-        let style: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if style.contains("display:none") || style.contains("visibility:hidden") {
-            return true;
-        }
     }
     ["class", "id"].iter().any(|a| {
         node.attr(a)
@@ -260,10 +251,36 @@ fn names_aside(name: &str) -> bool {
 /// A paragraph's letters and digits, lower-cased: what survives quotes, dashes and spacing
 /// being set differently by the typesetter.
 fn key(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    key_prefix(text, usize::MAX)
+}
+
+/// How much of a paragraph's key is looked for in a text.
+const KEY_PREFIX: usize = 30;
+
+/// The first `most` characters of `text`'s key (ASCII without decoding or case tables).
+fn key_prefix(text: &str, most: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(most));
+    let mut n = 0;
+    for c in text.chars() {
+        if n >= most {
+            break;
+        }
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+                n += 1;
+            }
+        } else if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                if n >= most {
+                    break;
+                }
+                out.push(l);
+                n += 1;
+            }
+        }
+    }
+    out
 }
 
 fn text_len(node: &NodeRef) -> usize {

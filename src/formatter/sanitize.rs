@@ -220,7 +220,7 @@ fn inline_svg(n: &NodeRef) -> Option<Element> {
                 })
                 .map(|t| t.text().to_string())
         })
-        .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" "));
+        .map(|a| crate::words::collapse(&a));
     let mut img = Element::new("img");
     img.set_attr(
         "src",

@@ -279,7 +279,7 @@ fn short_text(nodes: &[Node], max: usize) -> Option<String> {
 }
 
 fn is_gallery_label(text: &str) -> bool {
-    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = crate::words::collapse(text);
     if t.is_empty() || t.chars().count() > 120 {
         return false;
     }
@@ -308,7 +308,7 @@ fn is_gallery_label(text: &str) -> bool {
 /// A short block that is only a price and where to pay it: "$499 at Amazon", "£29.99",
 /// "€199 from Fnac", "See price", "Check price".
 fn is_price_tag(text: &str) -> bool {
-    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = crate::words::collapse(text);
     if t.is_empty() || t.chars().count() > 60 {
         return false;
     }
