@@ -167,14 +167,17 @@ mod tests {
             "<p>The council voted<span aria-hidden=\"true\"> (opens in a new window)</span> on Tuesday.</p>{}\
              <div style=\"Display : None\">Player controls 0:00 / 2:31</div><p hidden>Your reading list has 3 stories</p>\
              <div aria-hidden=\"true\"><img src=\"lazy.jpg\" alt=\"The bridge\"></div>\
-             <div style=\"visibility:hidden\"><picture><img src=\"p.jpg\" alt=\"\"></picture></div>",
+             <div style=\"visibility:hidden\"><picture><img src=\"p.jpg\" alt=\"\"></picture></div>\
+             <p><img src=\"deco.png\" alt=\"\" aria-hidden=\"true\"></p>",
             story()
         ));
         for gone in ["new window", "Player controls", "reading list"] {
             assert!(!out.contains(gone), "{gone} in {out}");
         }
         assert!(out.contains("The council voted on Tuesday."), "{out}");
-        assert!(out.contains("lazy.jpg") && out.contains("p.jpg"), "{out}");
+        for picture in ["lazy.jpg", "p.jpg", "deco.png"] {
+            assert!(out.contains(picture), "{picture} gone: {out}");
+        }
         // A hidden block that is most of the article is not taken: it is the article.
         let out = cleaned(&format!("<div hidden>{}</div><p>Short.</p>", story()));
         assert!(out.contains("old bridge"), "{out}");

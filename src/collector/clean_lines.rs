@@ -5,7 +5,7 @@
 //! read. Plain text in, yes or no out: no DOM here. The words are in [`super::words`], a file a
 //! language.
 
-use super::words::ALL as WORDS;
+use super::words::{ALL as WORDS, SEARCH};
 
 /// Lower case, whitespace collapsed, and the arrows, colons and dots that decorate a label
 /// taken off its ends.
@@ -287,7 +287,7 @@ pub(super) fn is_reading_time(text: &str) -> bool {
 /// "We may earn a commission when you buy through links on our site".
 pub(super) fn is_disclosure(text: &str) -> bool {
     let n = text.chars().count();
-    if n <= 200 && WORDS.sponsored.iter().any(|w| text.contains(w)) {
+    if n <= 200 && SEARCH.sponsored.is_match(text) {
         return true;
     }
     n <= 400
@@ -312,20 +312,20 @@ pub(super) fn is_disclosure(text: &str) -> bool {
 pub(super) fn is_call_to_action(text: &str) -> bool {
     // Spoken to the reader, about the site's own channel: an imperative, or "our"/"you".
     text.chars().count() <= 250
-        && WORDS.channels.iter().any(|c| text.contains(c))
-        && WORDS.actions.iter().any(|a| text.contains(a))
+        && SEARCH.channels.is_match(text)
+        && SEARCH.actions.is_match(text)
         && (WORDS.actions.iter().any(|a| text.starts_with(a))
             || text.starts_with('¡')
-            || WORDS.address.iter().any(|w| text.contains(w)))
+            || SEARCH.address.is_match(text))
 }
 
-/// A copyright or rights line at the end of a page.
 /// A paywall's prompt left in the article ("To view the full story, please subscribe", "Already
 /// a subscriber? Log in"): short, and in words only such a prompt uses.
 pub(super) fn is_paywall_prompt(text: &str) -> bool {
-    text.chars().count() <= 300 && WORDS.paywall.iter().any(|p| text.contains(p))
+    text.chars().count() <= 300 && SEARCH.paywall.is_match(text)
 }
 
+/// A copyright or rights line at the end of a page.
 pub(super) fn is_copyright(text: &str) -> bool {
     text.chars().count() <= 300
         && (text.starts_with('©')

@@ -595,7 +595,14 @@ pub(super) fn is_hidden(node: &NodeRef) -> bool {
 /// sentences when it is kept ("…a new window…", a player's labels). A hidden block that holds a
 /// picture is a lazy loader's, and the picture is the article's.
 pub(super) fn is_hidden_text(node: &NodeRef) -> bool {
-    is_hidden(node) && node.find(&["img"]).is_empty() && node.find(&["picture"]).is_empty()
+    const PICTURES: [&str; 5] = ["img", "picture", "svg", "video", "math"];
+    is_hidden(node)
+        // A decorative picture is marked hidden itself: it is left to the formatter.
+        && !node
+            .node_name()
+            .is_some_and(|n| PICTURES.contains(&n.as_ref()))
+        && PICTURES.iter().all(|p| node.find(&[p]).is_empty())
+        && node.text().chars().any(|c| !c.is_whitespace())
 }
 
 pub(super) fn is_furniture(node: &NodeRef) -> bool {

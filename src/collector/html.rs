@@ -212,11 +212,13 @@ fn unwrap_noscript_pictures(doc: &Document) {
 /// Whether the page's source has a `<noscript` tag (any case): most pages' trees need no walk
 /// for one.
 fn may_have_noscript(text: &str) -> bool {
-    text.match_indices('<').any(|(i, _)| {
-        text.as_bytes()
-            .get(i + 1..i + 9)
-            .is_some_and(|t| t.eq_ignore_ascii_case(b"noscript"))
-    })
+    static TAG: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["<noscript"])
+            .expect("one plain word builds")
+    });
+    TAG.is_match(text)
 }
 
 /// The `<noscript>` elements inside `<body>`, in document order (what `body noscript` selects,
@@ -994,6 +996,50 @@ fn is_web(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_noscript_tag_is_found_in_any_case_and_only_as_a_tag() {
+        assert!(may_have_noscript(
+            "<body><NoScript><img src=a.jpg></NOSCRIPT>"
+        ));
+        assert!(may_have_noscript("<noscript>"));
+        assert!(!may_have_noscript("<p>Turn on noscript mode</p>"));
+        // The walk it spares finds what `body noscript` selects, in order.
+        let doc = Document::from(
+            "<head><noscript>h</noscript></head><body><noscript id=a>1</noscript><div><noscript id=b>2</noscript></div></body>",
+        );
+        let ids: Vec<_> = body_noscripts(&doc).iter().map(|n| n.attr("id")).collect();
+        let selected: Vec<_> = doc
+            .select("body noscript")
+            .nodes()
+            .iter()
+            .map(|n| n.attr("id"))
+            .collect();
+        assert_eq!(ids, selected);
+        assert_eq!(ids.len(), 2);
+    }
+
+    #[test]
+    fn the_marks_of_an_article_are_what_their_selectors_select() {
+        let doc = Document::from(
+            "<body><main><div itemprop=articleBody>a</div><div itemprop=articlebody>b</div>\
+             <section class='x entry-content'>c</section><div class='Article-Body'>d</div>\
+             <div role=main>e</div><article>f</article><div class='post-content\u{a0}x'>g</div></main></body>",
+        );
+        let walked: Vec<String> = doc
+            .root()
+            .descendants_it()
+            .filter(|n| n.query_or(false, |t| t.as_element().is_some_and(is_mark)))
+            .map(|n| n.html().to_string())
+            .collect();
+        let selected: Vec<String> = doc
+            .select("[itemprop=articleBody], article, .entry-content, .post-content, .article-body, .article-content, main, [role=main]")
+            .nodes()
+            .iter()
+            .map(|n| n.html().to_string())
+            .collect();
+        assert_eq!(walked, selected);
+    }
 
     #[test]
     fn fragment_is_kept_whole() {

@@ -19,11 +19,13 @@ use crate::math::tex_to_mathml;
 
 /// Whether `text` (a page's HTML) may hold maths for [`convert`]: a cheap look before a walk.
 pub fn may_have(text: &str) -> bool {
-    text.contains("math/tex")
-        || text.contains("MathJax")
-        || text.contains("mathjax")
-        || text.contains("katex")
-        || text.contains("mjx-")
+    // One pass over the page for the five marks (five searches were a hundredth of the
+    // extractor's time).
+    static MARKS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(["math/tex", "MathJax", "mathjax", "katex", "mjx-"])
+            .expect("five plain words build")
+    });
+    MARKS.is_match(text)
 }
 
 /// Turn the page's TeX and drawn formulas into MathML, in place.

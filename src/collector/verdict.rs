@@ -405,7 +405,7 @@ pub(crate) fn judge(shape: &Shape, claims: &Claims) -> Option<NotArticle> {
         }));
     }
     // A teaser under a subscription prompt: little text, and the prompt's words.
-    if own < 1200 && WORDS.paywall.iter().any(|p| shape.opening.contains(*p)) {
+    if own < 1200 && super::words::SEARCH.paywall.is_match(&shape.opening) {
         return Some(NotArticle::Wall(Wall::Paywall));
     }
     if claims.script_shell && own < 200 {
