@@ -19,7 +19,7 @@ use super::clean_lines::{
 pub(crate) use super::clean_passes::{Known, words};
 use super::clean_passes::{
     chars_of, drop_caption_credits, drop_empty, drop_from_end_marker, drop_link_lines,
-    drop_repeated_blocks, drop_repeated_header, drop_short_tail, drop_trailing_headings,
+    drop_repeated_captions, drop_repeated_header, drop_short_tail, drop_trailing_headings,
     has_block_child, is_furniture, is_heading_like, is_hidden_text, is_inline, is_link_list,
     is_meta_lines,
 };
@@ -110,7 +110,7 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
     }
     drop_link_lines(&doc);
     drop_caption_credits(&doc);
-    drop_repeated_blocks(&doc);
+    drop_repeated_captions(&doc);
     drop_repeated_header(&doc, known);
     drop_empty(&doc);
     drop_short_tail(&doc);

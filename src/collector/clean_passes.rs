@@ -393,11 +393,12 @@ pub(super) fn has_picture(node: &NodeRef) -> bool {
     })
 }
 
-/// A short block printed again word for word — a gallery's caption under each of its
-/// pictures, a kicker or share line under each of several posts — is kept where it first
-/// stands. Only lines of a caption's length (20–300 characters, one line: a stanza's refrain,
-/// set with breaks, stays), and never a block holding a picture.
-pub(super) fn drop_repeated_blocks(doc: &Document) {
+/// A caption printed again word for word (a gallery's caption under each of its pictures, or
+/// once under the picture and again as a paragraph classed a caption) is kept where it first
+/// stands: a `figcaption` or a caption-classed block of one line, 20–300 characters, holding no
+/// picture. Only captions: any short block said twice was tried and took songs' choruses and
+/// repeated instructions (BENCHMARKS.md).
+pub(super) fn drop_repeated_captions(doc: &Document) {
     let mut seen = std::collections::HashSet::new();
     for node in doc
         .select("figcaption, [class*=caption], [class*=Caption]")

@@ -875,9 +875,6 @@ impl Standfirst {
     }
 }
 
-/// The one element a page marks as its article (`itemprop=articleBody`, a single `<article>`,
-/// a common content class, `<main>`), with enough text to be one: its selector and its text
-/// (its HTML is made only in the rare case it is used).
 /// An element `marked_article` looks at: what its selectors `[itemprop=articleBody], article,
 /// .entry-content, .post-content, .article-body, .article-content, main, [role=main]` match
 /// (names and values compared exactly, classes split on ASCII white space).
@@ -896,6 +893,9 @@ fn is_mark(e: &dom_query::Element) -> bool {
         })
 }
 
+/// The one element a page marks as its article (`itemprop=articleBody`, a single `<article>`,
+/// a common content class, `<main>`), with enough text to be one: its selector and its text
+/// (its HTML is made only in the rare case it is used).
 fn marked_article(doc: &Document) -> Option<(&'static str, String)> {
     const MARKS: &[&str] = &[
         "[itemprop=articleBody]",
