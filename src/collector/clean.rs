@@ -9,7 +9,7 @@
 //! many languages), never a site's own markup, and none removes a block that holds a large share
 //! of the article's text.
 
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 
 use super::clean_lines::{
     is_boilerplate_line, is_call_to_action, is_copyright, is_counter, is_credit, is_date_line,
@@ -21,37 +21,49 @@ use super::clean_passes::{
     chars_of, drop_caption_credits, drop_empty, drop_from_end_marker, drop_link_lines,
     drop_repeated_captions, drop_repeated_header, drop_short_tail, drop_trailing_headings,
     has_block_child, is_furniture, is_heading_like, is_hidden_text, is_inline, is_link_list,
-    is_meta_lines,
+    is_meta_lines, select,
 };
 
 /// Clean `body_html` (Readability's article) and return it, with the shapes of the body
 /// before and after (for the judgement whether the page is an article at all).
 pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict::Shape; 2]) {
     let doc = Document::fragment(body_html);
-    let total = chars_of(&doc.root());
+    clean_in(&doc.root(), known)
+}
+
+/// Clean what is under `scope` in place (the fragment of [`clean`], or the tree Readability
+/// built its article in, so its article is not serialized and parsed again) and return it
+/// serialized, with the shapes of the body before and after.
+pub(crate) fn clean_in(scope: &NodeRef, known: &Known) -> (String, [super::verdict::Shape; 2]) {
+    let total = chars_of(scope);
     if total == 0 {
-        return (body_html.to_owned(), Default::default());
+        return (scope.inner_html().to_string(), Default::default());
     }
-    let before = super::verdict::Shape::of(&doc.root());
+    let before = super::verdict::Shape::of(scope);
     // A block holding this much of the article is never taken out, whatever it is called.
     let limit = total / 2;
-    for node in doc.select("*").nodes().iter() {
+    for node in select(scope, "*").nodes().iter() {
         if (is_furniture(node) || is_hidden_text(node)) && chars_of(node) <= limit {
             node.remove_from_parent();
         }
     }
-    for node in doc.select("ul, ol, div, section, p, table").nodes().iter() {
+    for node in select(scope, "ul, ol, div, section, p, table")
+        .nodes()
+        .iter()
+    {
         if is_link_list(node) && chars_of(node) <= limit {
             node.remove_from_parent();
         }
     }
-    drop_from_end_marker(&doc);
+    drop_from_end_marker(scope);
     // Blocks of one short line: boilerplate phrases (and the list a "Related" heading
     // introduces), gallery counters, copyright lines.
-    for node in doc
-        .select("p, div, h2, h3, h4, h5, h6, li, span, strong, b, figcaption, small, time")
-        .nodes()
-        .iter()
+    for node in select(
+        scope,
+        "p, div, h2, h3, h4, h5, h6, li, span, strong, b, figcaption, small, time",
+    )
+    .nodes()
+    .iter()
     {
         if node.parent().is_none() || has_block_child(node) {
             continue;
@@ -108,15 +120,15 @@ pub(crate) fn clean(body_html: &str, known: &Known) -> (String, [super::verdict:
             node.remove_from_parent();
         }
     }
-    drop_link_lines(&doc);
-    drop_caption_credits(&doc);
-    drop_repeated_captions(&doc);
-    drop_repeated_header(&doc, known);
-    drop_empty(&doc);
-    drop_short_tail(&doc);
-    drop_trailing_headings(&doc);
-    let after = super::verdict::Shape::of(&doc.root());
-    (doc.html().to_string(), [before, after])
+    drop_link_lines(scope);
+    drop_caption_credits(scope);
+    drop_repeated_captions(scope);
+    drop_repeated_header(scope, known);
+    drop_empty(scope);
+    drop_short_tail(scope);
+    drop_trailing_headings(scope);
+    let after = super::verdict::Shape::of(scope);
+    (scope.inner_html().to_string(), [before, after])
 }
 
 #[cfg(test)]

@@ -1,14 +1,20 @@
 //! The DOM passes of cleaning: furniture by class, id and role, link lists, a header repeated
 //! above the text, caption credits, blocks left empty, a short tail, everything after a line
 //! that says the article ended, and headings left with nothing under them. Each is a
-//! `drop_…` function over the body's document; the order they run in is `clean.rs`'s.
+//! `drop_…` function over the body (the node it is in, its scope); the order they run in is
+//! `clean.rs`'s.
 
-use dom_query::{Document, NodeRef};
+use dom_query::{NodeRef, Selection};
 
 use super::clean_lines::{
     credit_start, is_boilerplate_line, is_date_line, is_end_marker, is_label_line, is_reading_time,
     normalized,
 };
+
+/// The elements under `scope` that `sel` matches, in document order.
+pub(super) fn select<'a>(scope: &NodeRef<'a>, sel: &str) -> Selection<'a> {
+    Selection::from(*scope).select(sel)
+}
 
 /// What the page said about itself, to recognise it repeated at the top of the body.
 #[derive(Debug, Default)]
@@ -166,11 +172,10 @@ pub(super) fn is_inline(node: &NodeRef) -> bool {
 
 /// The title, the byline or a date line repeated at the top of the body, above the text: our
 /// own header already says them.
-pub(super) fn drop_repeated_header(doc: &Document, known: &Known) {
+pub(super) fn drop_repeated_header(scope: &NodeRef, known: &Known) {
     let title = known.title.map(normalized).filter(|t| !t.is_empty());
     let byline = known.byline.map(normalized).filter(|b| !b.is_empty());
-    let leaves: Vec<NodeRef> = doc
-        .select("h1, h2, h3, h4, h5, h6, p, div, span, time, address")
+    let leaves: Vec<NodeRef> = select(scope, "h1, h2, h3, h4, h5, h6, p, div, span, time, address")
         .nodes()
         .iter()
         .filter(|n| !has_block_child(n) && chars_of(n) > 0)
@@ -207,9 +212,8 @@ pub(super) fn drop_repeated_header(doc: &Document, known: &Known) {
 /// A credit that ends a caption's text ("… in Kyiv. (REUTERS/Jane Doe)", "… (Foto: Getty)",
 /// "Jane Doe, photo:"): the caption stays, its credit goes (a credit alone in its element is
 /// taken by the line rules above).
-pub(super) fn drop_caption_credits(doc: &Document) {
-    for cap in doc
-        .select("figcaption, [class*=caption], [class*=Caption]")
+pub(super) fn drop_caption_credits(scope: &NodeRef) {
+    for cap in select(scope, "figcaption, [class*=caption], [class*=Caption]")
         .nodes()
         .iter()
     {
@@ -231,13 +235,13 @@ pub(super) fn drop_caption_credits(doc: &Document) {
 /// ("No comments", "Was this useful?", "Read next", a date, a category) and the rules above
 /// have no phrase for. A list, a table, code or a picture there is left alone, and so is a tail
 /// longer than a few lines.
-pub(super) fn drop_short_tail(doc: &Document) {
+pub(super) fn drop_short_tail(scope: &NodeRef) {
     /// A paragraph at least this long (characters) is the article's.
     const PARAGRAPH: usize = 200;
     /// Lines this short after it are not.
     const SHORT: usize = 40;
     const MOST: usize = 3;
-    let (leaves, lens) = leaf_blocks(doc);
+    let (leaves, lens) = leaf_blocks(scope);
     let Some(last) = lens.iter().rposition(|n| *n >= PARAGRAPH) else {
         return;
     };
@@ -269,7 +273,7 @@ pub(super) fn drop_short_tail(doc: &Document) {
 /// comments") goes, and with it everything after it: teasers, comments, an author's box.
 /// Only the last two fifths of the text are looked at, so a section of the article that
 /// happens to be called "Comments" early on is not cut.
-pub(super) fn drop_from_end_marker(doc: &Document) {
+pub(super) fn drop_from_end_marker(scope: &NodeRef) {
     /// Share of the text (characters) that must come before the marker.
     const BEFORE: (usize, usize) = (3, 5);
     const SHORT: usize = 60;
@@ -277,7 +281,7 @@ pub(super) fn drop_from_end_marker(doc: &Document) {
     /// article's paragraphs before it, is the article going on: the marker headed a box inside
     /// it ("Mehr zum Thema" over three links), and the cut waits for a later marker.
     const PROSE: usize = 200;
-    let (leaves, lens) = leaf_blocks(doc);
+    let (leaves, lens) = leaf_blocks(scope);
     let total: usize = lens.iter().sum();
     let mut seen = 0;
     for (i, (leaf, len)) in leaves.iter().zip(&lens).enumerate() {
@@ -325,14 +329,16 @@ pub(super) fn chars_of_links(node: &NodeRef) -> usize {
 
 /// The blocks that hold no other block, in document order, with the characters of each
 /// (whitespace collapsed: each word and one space).
-pub(super) fn leaf_blocks(doc: &Document) -> (Vec<NodeRef<'_>>, Vec<usize>) {
-    let leaves: Vec<NodeRef> = doc
-        .select("p, div, h2, h3, h4, h5, h6, li, blockquote, pre, figure, table, dd, dt")
-        .nodes()
-        .iter()
-        .filter(|n| !has_block_child(n))
-        .cloned()
-        .collect();
+pub(super) fn leaf_blocks<'a>(scope: &NodeRef<'a>) -> (Vec<NodeRef<'a>>, Vec<usize>) {
+    let leaves: Vec<NodeRef> = select(
+        scope,
+        "p, div, h2, h3, h4, h5, h6, li, blockquote, pre, figure, table, dd, dt",
+    )
+    .nodes()
+    .iter()
+    .filter(|n| !has_block_child(n))
+    .cloned()
+    .collect();
     let lens = leaves
         .iter()
         .map(|n| {
@@ -347,9 +353,13 @@ pub(super) fn leaf_blocks(doc: &Document) -> (Vec<NodeRef<'_>>, Vec<usize>) {
 
 /// A heading with nothing after it heads a section that was taken out ("Weitere Tourentipps",
 /// "Heute empfehlen wir"): an article does not end on a heading (unless it is a sentence).
-pub(super) fn drop_trailing_headings(doc: &Document) {
+pub(super) fn drop_trailing_headings(scope: &NodeRef) {
     loop {
-        let Some(last) = doc.select("h1, h2, h3, h4, h5, h6").nodes().last().copied() else {
+        let Some(last) = select(scope, "h1, h2, h3, h4, h5, h6")
+            .nodes()
+            .last()
+            .copied()
+        else {
             return;
         };
         // A sentence ("He set up a fake profile. It backs his story.") may be the article's
@@ -398,12 +408,9 @@ pub(super) fn has_picture(node: &NodeRef) -> bool {
 /// stands: a `figcaption` or a caption-classed block of one line, 20–300 characters, holding no
 /// picture. Only captions: any short block said twice was tried and took songs' choruses and
 /// repeated instructions (BENCHMARKS.md).
-pub(super) fn drop_repeated_captions(doc: &Document) {
+pub(super) fn drop_repeated_captions(scope: &NodeRef) {
     let mut seen = std::collections::HashSet::new();
-    for node in doc
-        .select("figcaption, [class*=caption], [class*=Caption]")
-        .nodes()
-    {
+    for node in select(scope, "figcaption, [class*=caption], [class*=Caption]").nodes() {
         if node.parent().is_none() || has_block_child(node) {
             continue;
         }
@@ -423,9 +430,8 @@ pub(super) fn drop_repeated_captions(doc: &Document) {
 }
 
 /// Paragraphs and divisions left with nothing to read or see.
-pub(super) fn drop_empty(doc: &Document) {
-    for node in doc
-        .select("p, div, span, section, li, ul, ol")
+pub(super) fn drop_empty(scope: &NodeRef) {
+    for node in select(scope, "p, div, span, section, li, ul, ol")
         .nodes()
         .iter()
         .rev()
@@ -461,8 +467,8 @@ pub(super) fn drop_empty(doc: &Document) {
 
 /// A paragraph that is one link to another page and nothing else (a teaser's headline set
 /// between or under the article's paragraphs).
-pub(super) fn drop_link_lines(doc: &Document) {
-    for node in doc.select("p, div, h3, h4").nodes().iter() {
+pub(super) fn drop_link_lines(scope: &NodeRef) {
+    for node in select(scope, "p, div, h3, h4").nodes().iter() {
         if has_block_child(node) {
             continue;
         }
@@ -654,6 +660,7 @@ pub(super) fn is_furniture(node: &NodeRef) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dom_query::Document;
 
     #[test]
     fn characters_are_counted_up_to_the_limit_and_long_blocks_are_no_link_lists() {

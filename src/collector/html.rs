@@ -338,17 +338,41 @@ fn kept_html(doc: &Document, keep: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn readability(doc: Document, file_url: Option<&str>) -> Option<dom_smoothie::Article> {
+/// Readability's article, with the tree it was built in (the page's, rearranged).
+fn readability(doc: Document, file_url: Option<&str>) -> Option<(dom_smoothie::Article, Document)> {
     let cfg = Config {
         max_elements_to_parse: 200_000,
         // The classes tell `clean` a share bar from a paragraph; the sanitizer drops them after.
         keep_classes: true,
         ..Config::default()
     };
-    Readability::with_document(doc, file_url, Some(cfg))
-        .ok()
-        .and_then(|mut r| r.parse().ok())
-        .filter(|a| a.text_content.trim().chars().count() >= 80)
+    let mut r = Readability::with_document(doc, file_url, Some(cfg)).ok()?;
+    let a = r.parse().ok()?;
+    (a.text_content.trim().chars().count() >= 80).then_some((a, r.doc))
+}
+
+/// Readability's article cleaned in the tree Readability built it in (its `#readability-page-1`,
+/// taken out of the page), so it is not serialized and parsed again: what `clean` does with
+/// `content`, the same article serialized, which it falls back to.
+fn clean_grabbed(
+    doc: &Document,
+    content: &str,
+    known: &super::clean::Known,
+) -> (String, [super::verdict::Shape; 2]) {
+    let Some(page) = doc
+        .select_single("#readability-page-1")
+        .nodes()
+        .first()
+        .copied()
+    else {
+        return super::clean::clean(content, known);
+    };
+    page.remove_from_parent();
+    let scope = doc.tree.new_element("div");
+    scope.append_child(&page);
+    // A parse merges the text next to each other that Readability's moves left as pieces.
+    page.normalize();
+    super::clean::clean_in(&scope, known)
 }
 
 /// Readability's metadata into `parsed`.
@@ -395,7 +419,7 @@ fn read_page(
     let given = given.filter(|_| kept.is_empty());
     if !kept.is_empty() || given.is_some() {
         match readability(doc, file_url) {
-            Some(a) => take_metadata(&mut parsed, &a, &head),
+            Some((a, _)) => take_metadata(&mut parsed, &a, &head),
             None => {
                 parsed.title = head.title;
                 parsed.url = head.canonical;
@@ -437,7 +461,7 @@ fn read_page(
     // The visible page's words, to weigh against what it carries.
     let visible;
     match readability(doc, file_url) {
-        Some(a) => {
+        Some((a, grabbed)) => {
             take_metadata(&mut parsed, &a, &head);
             let known = super::clean::Known {
                 title: parsed.title.as_deref(),
@@ -456,7 +480,10 @@ fn read_page(
                 Body::Readability => None,
             };
             let body = chosen.as_deref().unwrap_or(&a.content);
-            let (mut cleaned, [before, after]) = super::clean::clean(body, &known);
+            let (mut cleaned, [before, after]) = match &chosen {
+                Some(body) => super::clean::clean(body, &known),
+                None => clean_grabbed(&grabbed, &a.content, &known),
+            };
             if let Some(lead) = standfirst.above(&a.text_content) {
                 cleaned.insert_str(0, &lead);
             }
@@ -996,6 +1023,41 @@ fn is_web(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cleaning Readability's article in its own tree gives what cleaning its serialized
+    /// article gives, furniture taken and text kept, and leaves the page's tree whole.
+    #[test]
+    fn the_article_is_cleaned_in_readabilitys_tree_as_in_its_html() {
+        let para = "<p>The council voted on Tuesday to close the old bridge for repairs, which \
+                    will take a year, and the ferry will run every hour until it opens again.</p>";
+        let page = format!(
+            "<html><head><title>Old bridge to close</title></head><body><nav><a href='/'>Home</a></nav>\
+             <article><h1>Old bridge to close</h1><p>By Jane Doe</p>{}\
+             <div class='share-bar'><a href='#'>Facebook</a> <a href='#'>Twitter</a></div>\
+             <p>Subscribe to our newsletter</p>{}<p>© 2026 Example News. All rights reserved.</p>\
+             </article><footer>Contact us</footer></body></html>",
+            para.repeat(4),
+            para.repeat(3)
+        );
+        let known = super::super::clean::Known {
+            title: Some("Old bridge to close"),
+            byline: Some("Jane Doe"),
+        };
+        let (a, grabbed) = readability(page_tree(&page, &[]), None).expect("an article");
+        let (in_tree, [before, after]) = clean_grabbed(&grabbed, &a.content, &known);
+        let (from_html, [before2, after2]) = super::super::clean::clean(&a.content, &known);
+        let text = |h: &str| collapse(&Document::fragment(h).root().text());
+        assert_eq!(text(&in_tree), text(&from_html));
+        assert_eq!((before.words, after.words), (before2.words, after2.words));
+        for gone in ["Facebook", "Subscribe", "rights reserved", "By Jane Doe"] {
+            assert!(!in_tree.contains(gone), "{gone}: {in_tree}");
+        }
+        assert_eq!(in_tree.matches("old bridge for repairs").count(), 7);
+        assert!(
+            in_tree.starts_with("<div id=\"readability-page-1\""),
+            "{in_tree}"
+        );
+    }
 
     #[test]
     fn a_noscript_tag_is_found_in_any_case_and_only_as_a_tag() {
