@@ -616,6 +616,42 @@ struct Standfirst {
     found: Vec<(String, usize)>,
 }
 
+/// `collapse(&node.text())`, read in place, or `None` once it is longer than `most` characters
+/// (an element far up a page holds most of its text: copying it to learn that was the cost).
+fn collapsed_text_within(node: &NodeRef, most: usize) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = 0;
+    let mut space = false;
+    for d in std::iter::once(*node).chain(node.descendants_it()) {
+        let over = d.query_or(false, |n| {
+            let dom_query::NodeData::Text { contents } = &n.data else {
+                return false;
+            };
+            for c in contents.chars() {
+                if c.is_whitespace() {
+                    space = !out.is_empty();
+                    continue;
+                }
+                if space {
+                    out.push(' ');
+                    chars += 1;
+                    space = false;
+                }
+                out.push(c);
+                chars += 1;
+                if chars > most {
+                    return true;
+                }
+            }
+            false
+        });
+        if over {
+            return None;
+        }
+    }
+    Some(out)
+}
+
 impl Standfirst {
     /// Characters of the description that must open the paragraph.
     const KEY: usize = 40;
@@ -686,7 +722,10 @@ impl Standfirst {
                 }) {
                     break;
                 }
-                let text = collapse(&el.text());
+                // A block longer than a standfirst is; those that hold it are longer still.
+                let Some(text) = collapsed_text_within(&el, 800) else {
+                    break;
+                };
                 if !key.starts_with(&text) && !text.starts_with(&key) {
                     break;
                 }
@@ -1057,6 +1096,26 @@ mod tests {
             in_tree.starts_with("<div id=\"readability-page-1\""),
             "{in_tree}"
         );
+    }
+
+    #[test]
+    fn an_elements_text_is_collapsed_in_place_up_to_a_bound() {
+        let doc = Document::from(
+            "<div id=a> The  old<b>bridge</b>\n\t<i> closes </i><!-- not text -->today. </div><p id=e> </p>",
+        );
+        let a = doc.select("#a").nodes()[0];
+        let whole = collapse(&a.text());
+        assert_eq!(whole, "The oldbridge closes today.");
+        let n = whole.chars().count();
+        assert_eq!(
+            collapsed_text_within(&a, n).as_deref(),
+            Some(whole.as_str())
+        );
+        assert_eq!(collapsed_text_within(&a, n - 1), None);
+        let e = doc.select("#e").nodes()[0];
+        assert_eq!(collapsed_text_within(&e, 0).as_deref(), Some(""));
+        let text = doc.select("b").nodes()[0].first_child().unwrap();
+        assert_eq!(collapsed_text_within(&text, 10).as_deref(), Some("bridge"));
     }
 
     #[test]
