@@ -2,16 +2,61 @@
 //! characters are counted instead. The formatter's reading times and the collector's judgement of
 //! a page both count this way.
 
-/// Whitespace runs as one space, none at either end.
+/// Whitespace runs as one space, none at either end (white space as `char::is_whitespace`
+/// says). Read byte by byte, not char by char: a page's whole text goes through here.
 pub fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
+    let b = s.as_bytes();
+    let n = b.len();
+    let mut out = String::with_capacity(n);
+    let mut i = 0;
+    loop {
+        while i < n {
+            match whitespace_at(b, i) {
+                0 => break,
+                w => i += w,
+            }
+        }
+        if i >= n {
+            return out;
+        }
+        // A run of text: words, and the single plain spaces between them (already collapsed).
+        // Its ends are character boundaries: it starts after white space or at the start, and
+        // white space is only found at a character's first byte.
+        let start = i;
+        while i < n {
+            let c = b[i];
+            if c > b' ' && c < 0x80 {
+                i += 1;
+            } else if c == b' ' && i + 1 < n && whitespace_at(b, i + 1) == 0 {
+                i += 2;
+            } else if whitespace_at(b, i) == 0 {
+                i += 1;
+            } else {
+                break;
+            }
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        out.push_str(&s[start..i]);
     }
-    out
+}
+
+/// The length in bytes of the white space character that starts at `b[i]`, or 0. UTF-8's
+/// white space beyond ASCII: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+/// U+205F, U+3000; a continuation byte (0x80–0xBF) is never taken for a first byte.
+#[inline]
+fn whitespace_at(b: &[u8], i: usize) -> usize {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => 1,
+        0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
+        0xE1 if at(1) == 0x9A && at(2) == 0x80 => 3,
+        0xE2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
+        0xE2 if at(1) == 0x81 && at(2) == 0x9F => 3,
+        0xE3 if at(1) == 0x80 && at(2) == 0x80 => 3,
+        _ => 0,
+    }
 }
 
 /// Words, counting each CJK character as half a word (about how fast they are read).
@@ -105,6 +150,38 @@ pub fn title_case(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Collapsing byte by byte says what splitting on `char::is_whitespace` says, for every
+    /// white space character and the characters around them.
+    #[test]
+    fn collapse_matches_splitting_on_white_space() {
+        let reference = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let spaces: Vec<char> = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert_eq!(spaces.len(), 25, "{spaces:?}");
+        // Characters that share first bytes with the white space but are not.
+        let near = [
+            '\u{a9}', '\u{1681}', '\u{200b}', '\u{2030}', '\u{2060}', '\u{3001}', 'é', '東', 'x',
+        ];
+        let mut samples = vec![String::new(), " ".into(), "a".into(), "  a  b  ".into()];
+        for &sp in &spaces {
+            for &c in &near {
+                samples.push(format!("{c}{sp}{c}"));
+                samples.push(format!("{sp}{c}{sp}{sp}{c}{c}{sp}"));
+                samples.push(format!("{sp}{sp}"));
+                samples.push(format!("word{sp}\t{c}"));
+            }
+        }
+        for s in &samples {
+            assert_eq!(collapse(s), reference(s), "{s:?}");
+        }
+        for c in (0..0x11000u32).filter_map(char::from_u32) {
+            let s = format!("a{c}b {c} {c}{c}");
+            assert_eq!(collapse(&s), reference(&s), "{c:?}");
+        }
+    }
 
     /// The two-pass count this replaced, kept as the reference.
     fn reference(text: &str) -> (usize, usize) {
