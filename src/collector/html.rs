@@ -670,7 +670,7 @@ impl Standfirst {
         let page = if texts.is_empty() {
             String::new()
         } else {
-            collapse(&doc.select("body").text())
+            collapse(&doc.select_single("body").text())
         };
         let found = texts
             .into_iter()
@@ -816,7 +816,12 @@ impl Standfirst {
         ];
         /// A paragraph this long (characters) is the article's prose: the standfirst is above.
         const PROSE: usize = 80;
-        let h1 = *doc.select("body h1").nodes().first()?;
+        // The first `body h1`: a page has one body, and the first match is all that is needed.
+        let h1 = *doc
+            .select_single("body")
+            .select_single("h1")
+            .nodes()
+            .first()?;
         let title = collapse(&h1.text());
         let mut after = false;
         for el in doc.root().descendants_it().filter(|n| n.is_element()) {
@@ -1019,13 +1024,27 @@ fn overlap<'a>(text: &'a str, within: &'a str) -> f64 {
             w.to_lowercase().into()
         }
     };
-    let words: std::collections::HashSet<std::borrow::Cow<str>> =
-        within.split_whitespace().map(lower).collect();
     let mine: Vec<std::borrow::Cow<str>> = text.split_whitespace().take(300).map(lower).collect();
     if mine.is_empty() {
         return 1.0;
     }
-    mine.iter().filter(|w| words.contains(*w)).count() as f64 / mine.len() as f64
+    // The (at most 300) words looked for, each marked when `within` has it: `within` is read
+    // until every one is found, not stored.
+    let mut found: std::collections::HashMap<&str, bool> =
+        mine.iter().map(|w| (w.as_ref(), false)).collect();
+    let mut missing = found.len();
+    for w in within.split_whitespace() {
+        if let Some(seen) = found.get_mut(lower(w).as_ref())
+            && !*seen
+        {
+            *seen = true;
+            missing -= 1;
+            if missing == 0 {
+                break;
+            }
+        }
+    }
+    mine.iter().filter(|w| found[w.as_ref()]).count() as f64 / mine.len() as f64
 }
 
 /// The inner HTML of `<article>`, `<main>` or `<body>`, in that order of preference.
@@ -1096,6 +1115,47 @@ mod tests {
             in_tree.starts_with("<div id=\"readability-page-1\""),
             "{in_tree}"
         );
+    }
+
+    #[test]
+    fn overlap_is_the_share_of_the_words_found_in_the_other_text() {
+        // The set of every word of `within`, as it was built before.
+        let reference = |text: &str, within: &str| {
+            let words: std::collections::HashSet<String> =
+                within.split_whitespace().map(str::to_lowercase).collect();
+            let mine: Vec<String> = text
+                .split_whitespace()
+                .take(300)
+                .map(str::to_lowercase)
+                .collect();
+            if mine.is_empty() {
+                return 1.0;
+            }
+            mine.iter().filter(|w| words.contains(*w)).count() as f64 / mine.len() as f64
+        };
+        let long = "the bridge closes ".repeat(200) + "Ferry";
+        for (text, within) in [
+            (
+                "The old Bridge closes the bridge",
+                "the BRIDGE is old and it closes",
+            ),
+            (
+                "Die Brücke SCHLIESST",
+                "die brücke schließt nicht, sie schliesst",
+            ),
+            ("", "anything"),
+            ("words here", ""),
+            ("a a a b", "b"),
+            (long.as_str(), "the bridge closes ferry"),
+            ("ferry night", long.as_str()),
+        ] {
+            assert_eq!(
+                overlap(text, within),
+                reference(text, within),
+                "{text:?} in {within:?}"
+            );
+        }
+        assert_eq!(overlap("a a a b", "b"), 0.25);
     }
 
     #[test]
