@@ -10,9 +10,19 @@ use super::words::{ALL as WORDS, SEARCH};
 /// Lower case, whitespace collapsed, and the arrows, colons and dots that decorate a label
 /// taken off its ends.
 pub(super) fn normalized(text: &str) -> String {
-    let t = crate::words::collapse(text).to_lowercase();
-    t.trim_matches(|c: char| c.is_whitespace() || is_decoration(c))
-        .to_owned()
+    let mut t = crate::words::collapse(text);
+    // ASCII lowers in place; other text by the case tables (final sigma and all).
+    if t.is_ascii() {
+        t.make_ascii_lowercase();
+    } else {
+        t = t.to_lowercase();
+    }
+    let kept = t.trim_matches(|c: char| c.is_whitespace() || is_decoration(c));
+    if kept.len() == t.len() {
+        t
+    } else {
+        kept.to_owned()
+    }
 }
 
 /// What `normalized` takes off a line's ends besides white space.
@@ -65,8 +75,12 @@ pub(super) fn is_boilerplate_line(text: &str) -> bool {
     // A line that opens "Read more:" goes on with a headline, which may be long.
     let n = text.chars().count();
     // "Category : News" is "Category: News".
-    let text = text.replace(" :", ":");
-    let text = text.as_str();
+    let text: std::borrow::Cow<str> = if text.contains(" :") {
+        text.replace(" :", ":").into()
+    } else {
+        text.into()
+    };
+    let text = text.as_ref();
     (n <= 60 && WORDS.phrases.contains(&text))
         || (n <= 200 && WORDS.prefixes.iter().any(|p| text.starts_with(p)))
         || (n <= 60 && WORDS.suffixes.iter().any(|p| text.ends_with(p)))
@@ -95,6 +109,10 @@ pub(super) fn is_link_bar(text: &str) -> bool {
 pub(super) fn is_counter(text: &str, inline: bool) -> bool {
     let bare = text.chars().all(|c| c.is_ascii_digit());
     if bare && inline {
+        return false;
+    }
+    // A counter holds a number.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
     let words: Vec<&str> = text
@@ -232,7 +250,9 @@ pub(super) fn is_label_line(text: &str) -> bool {
 /// A run of labels with short values and dates, as Chinese news pages print under the title:
 /// `来源：新华社 作者：张三 2024-01-05 10:30` — two labels, or a label and a date, and no sentence.
 pub(super) fn is_label_run(text: &str) -> bool {
-    if text.chars().count() > 90 || text.contains(['。', '！', '？']) {
+    // A label is a word before a colon.
+    if text.chars().count() > 90 || text.contains(['。', '！', '？']) || !text.contains([':', '：'])
+    {
         return false;
     }
     let mut labels = 0;
@@ -395,6 +415,30 @@ pub(super) fn is_end_marker(text: &str) -> bool {
 #[cfg(test)]
 mod label_run_tests {
     use super::*;
+
+    #[test]
+    fn a_line_is_normalized_as_the_case_tables_say() {
+        let reference = |t: &str| {
+            crate::words::collapse(t)
+                .to_lowercase()
+                .trim_matches(|c: char| c.is_whitespace() || is_decoration(c))
+                .to_owned()
+        };
+        for line in [
+            "  Read   MORE » ",
+            "» Weiterlesen:",
+            "ΟΔΟΣ ΣΤΗΝ ΠΟΛΗ",
+            "Straße — İstanbul",
+            "plain",
+            "",
+            " : . ",
+            "ÀB\u{a0}CD ...",
+        ] {
+            assert_eq!(normalized(line), reference(line), "{line:?}");
+        }
+        // A capital sigma ending a word lowers to the final form.
+        assert_eq!(normalized("ΟΔΟΣ"), "οδο\u{3c2}");
+    }
 
     #[test]
     fn a_chinese_source_line_is_metadata_and_a_sentence_is_not() {

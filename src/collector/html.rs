@@ -229,11 +229,14 @@ fn body_noscripts(doc: &Document) -> Vec<NodeRef<'_>> {
             t.as_element().is_some_and(|e| &*e.name.local == name)
         })
     };
-    let mut out = Vec::new();
-    for body in doc.root().descendants_it().filter(|n| named(n, "body")) {
-        out.extend(body.descendants_it().filter(|n| named(n, "noscript")));
-    }
-    out
+    // A parsed page has one body (the parser merges a second `<body>` into it): the walk
+    // stops there instead of reading the rest of the page for another.
+    let Some(body) = doc.root().descendants_it().find(|n| named(n, "body")) else {
+        return Vec::new();
+    };
+    body.descendants_it()
+        .filter(|n| named(n, "noscript"))
+        .collect()
 }
 
 /// What the page says about itself, read once from its tree before Readability takes it.
@@ -1187,7 +1190,8 @@ mod tests {
         assert!(!may_have_noscript("<p>Turn on noscript mode</p>"));
         // The walk it spares finds what `body noscript` selects, in order.
         let doc = Document::from(
-            "<head><noscript>h</noscript></head><body><noscript id=a>1</noscript><div><noscript id=b>2</noscript></div></body>",
+            "<head><noscript>h</noscript></head><body><noscript id=a>1</noscript><div><noscript id=b>2</noscript></div></body>\
+             <body class=second><noscript id=c>3</noscript></body><svg><body><noscript id=d>4</noscript></body></svg>",
         );
         let ids: Vec<_> = body_noscripts(&doc).iter().map(|n| n.attr("id")).collect();
         let selected: Vec<_> = doc
@@ -1197,7 +1201,7 @@ mod tests {
             .map(|n| n.attr("id"))
             .collect();
         assert_eq!(ids, selected);
-        assert_eq!(ids.len(), 2);
+        assert_eq!(ids.len(), 4);
     }
 
     #[test]
