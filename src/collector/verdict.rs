@@ -275,8 +275,9 @@ pub(crate) struct Shape {
     pub link_items: usize,
     /// Characters of text in those items.
     pub link_item_chars: usize,
-    /// The body's text, lower case, as far as the first 3000 characters.
-    pub opening: String,
+    /// The body's text as far as the first 3000 characters, as it stands (`opening()` says it
+    /// in lower case: only a short page's is read, so it is lowered only then).
+    opening_raw: String,
 }
 
 impl Shape {
@@ -289,8 +290,13 @@ impl Shape {
         s.chars = chars;
         s.words = walk.words.saturating_sub(walk.link_words);
         s.lead_chars = walk.lead.unwrap_or(walk.seen);
-        s.opening = collapse(&walk.opening).to_lowercase();
+        s.opening_raw = walk.opening;
         s
+    }
+
+    /// The body's text, collapsed and lower case, as far as the first 3000 characters.
+    pub fn opening(&self) -> String {
+        collapse(&self.opening_raw).to_lowercase()
     }
 
     fn own_chars(&self) -> usize {
@@ -390,8 +396,14 @@ pub(crate) fn judge(shape: &Shape, claims: &Claims) -> Option<NotArticle> {
     if claims.challenge && own < 1000 {
         return Some(NotArticle::Wall(Wall::Challenge));
     }
+    // Only a short page's opening is read: lowered once, then.
+    let opening = if own < 1200 {
+        shape.opening()
+    } else {
+        String::new()
+    };
     if own < 600
-        && let Some(p) = WORDS.walls.iter().find(|p| shape.opening.contains(*p))
+        && let Some(p) = WORDS.walls.iter().find(|p| opening.contains(*p))
     {
         let consent = [
             "cookie", "consent", "privacy", "accept", "akzept", "accetta", "acepta",
@@ -405,7 +417,7 @@ pub(crate) fn judge(shape: &Shape, claims: &Claims) -> Option<NotArticle> {
         }));
     }
     // A teaser under a subscription prompt: little text, and the prompt's words.
-    if own < 1200 && super::words::SEARCH.paywall.is_match(&shape.opening) {
+    if own < 1200 && super::words::SEARCH.paywall.is_match(&opening) {
         return Some(NotArticle::Wall(Wall::Paywall));
     }
     if claims.script_shell && own < 200 {
