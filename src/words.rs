@@ -42,6 +42,57 @@ pub fn collapse(s: &str) -> String {
     }
 }
 
+/// Characters other than white space and words (runs of them) of a text read in pieces (a
+/// node's text nodes, in place): a word may run on from one piece into the next, as it does
+/// when the pieces are joined.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    /// Characters that are not white space.
+    pub chars: usize,
+    /// Words: runs of characters between white space.
+    pub words: usize,
+    in_word: bool,
+}
+
+impl Run {
+    /// Read one more piece, byte by byte.
+    pub fn add(&mut self, s: &str) {
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            if c > b' ' && c < 0x80 {
+                self.chars += 1;
+                if !self.in_word {
+                    self.words += 1;
+                    self.in_word = true;
+                }
+                i += 1;
+                continue;
+            }
+            // A continuation byte belongs to the character already counted.
+            if c & 0xC0 == 0x80 {
+                i += 1;
+                continue;
+            }
+            match whitespace_at(b, i) {
+                0 => {
+                    self.chars += 1;
+                    if !self.in_word {
+                        self.words += 1;
+                        self.in_word = true;
+                    }
+                    i += 1;
+                }
+                w => {
+                    self.in_word = false;
+                    i += w;
+                }
+            }
+        }
+    }
+}
+
 /// The length in bytes of the white space character that starts at `b[i]`, or 0. UTF-8's
 /// white space beyond ASCII: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
 /// U+205F, U+3000; a continuation byte (0x80–0xBF) is never taken for a first byte.
@@ -150,6 +201,49 @@ pub fn title_case(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A run read in pieces counts what the joined text's characters and words are.
+    #[test]
+    fn a_run_counts_the_joined_texts_characters_and_words() {
+        let reference = |s: &str| Run {
+            chars: s.chars().filter(|c| !c.is_whitespace()).count(),
+            words: s.split_whitespace().count(),
+            in_word: false,
+        };
+        let pieces = [
+            "",
+            " ",
+            "The",
+            " old",
+            "bridge",
+            "\u{a0}closes ",
+            "東京",
+            "\u{3000}",
+            "é",
+            "\u{200a}x",
+            "\u{2060}",
+            "\t\n",
+            "\u{85}",
+            "end.",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let mut run = Run::default();
+                    for p in [a, b, c] {
+                        run.add(p);
+                    }
+                    let joined = format!("{a}{b}{c}");
+                    let want = reference(&joined);
+                    assert_eq!(
+                        (run.chars, run.words),
+                        (want.chars, want.words),
+                        "{joined:?}"
+                    );
+                }
+            }
+        }
+    }
 
     /// Collapsing byte by byte says what splitting on `char::is_whitespace` says, for every
     /// white space character and the characters around them.

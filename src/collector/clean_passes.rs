@@ -125,8 +125,26 @@ pub(super) const BLOCKS: &[&str] = &[
 ];
 
 pub(super) fn has_block_child(node: &NodeRef) -> bool {
-    node.descendants_it()
-        .any(|d| d.is_element() && d.node_name().is_some_and(|n| BLOCKS.contains(&n.as_ref())))
+    node.descendants_it().any(|d| {
+        d.query_or(false, |n| {
+            n.as_element()
+                .is_some_and(|e| BLOCKS.contains(&&*e.name.local))
+        })
+    })
+}
+
+/// What `node`'s text (its own and its descendants', joined as `text()` joins them) holds:
+/// characters other than white space and words, read in place.
+pub(super) fn text_run(node: &NodeRef) -> crate::words::Run {
+    let mut run = crate::words::Run::default();
+    for d in std::iter::once(*node).chain(node.descendants_it()) {
+        d.query_or((), |n| {
+            if let dom_query::NodeData::Text { contents } = &n.data {
+                run.add(contents);
+            }
+        });
+    }
+    run
 }
 
 pub(super) fn is_heading_like(node: &NodeRef) -> bool {
@@ -339,13 +357,12 @@ pub(super) fn leaf_blocks<'a>(scope: &NodeRef<'a>) -> (Vec<NodeRef<'a>>, Vec<usi
     .filter(|n| !has_block_child(n))
     .cloned()
     .collect();
+    // Each word's characters and one space.
     let lens = leaves
         .iter()
         .map(|n| {
-            n.text()
-                .split_whitespace()
-                .map(|w| w.chars().count() + 1)
-                .sum()
+            let run = text_run(n);
+            run.chars + run.words
         })
         .collect();
     (leaves, lens)
@@ -531,18 +548,22 @@ const LINK_LIST_MOST: usize = 1000;
 
 /// The characters of `node`'s text other than spaces, counted up to `limit` (then `limit`).
 pub(super) fn chars_up_to(node: &NodeRef, limit: usize) -> usize {
-    let mut n = 0;
-    for t in node.descendants_it().filter(|d| d.is_text()) {
-        n += t.text().chars().filter(|c| !c.is_whitespace()).count();
-        if n >= limit {
+    let mut run = crate::words::Run::default();
+    for t in node.descendants_it() {
+        t.query_or((), |n| {
+            if let dom_query::NodeData::Text { contents } = &n.data {
+                run.add(contents);
+            }
+        });
+        if run.chars >= limit {
             return limit;
         }
     }
-    n
+    run.chars
 }
 
 pub(super) fn chars_of(node: &NodeRef) -> usize {
-    node.text().chars().filter(|c| !c.is_whitespace()).count()
+    text_run(node).chars
 }
 
 /// The words of a class or id: `post-share__bar` → post, share, bar; `shareBar` → share, bar.
