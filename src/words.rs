@@ -5,40 +5,69 @@
 /// Whitespace runs as one space, none at either end (white space as `char::is_whitespace`
 /// says). Read byte by byte, not char by char: a page's whole text goes through here.
 pub fn collapse(s: &str) -> String {
-    let b = s.as_bytes();
-    let n = b.len();
-    let mut out = String::with_capacity(n);
-    let mut i = 0;
-    loop {
-        while i < n {
-            match whitespace_at(b, i) {
-                0 => break,
-                w => i += w,
+    let mut c = Collapsed::with_capacity(s.len());
+    c.add(s);
+    c.text
+}
+
+/// A text collapsed as [`collapse`] does, read in pieces (a node's text nodes, in place): the
+/// white space between two pieces, or at the end of one, is one space only when a word
+/// follows.
+#[derive(Debug, Default)]
+pub struct Collapsed {
+    pub text: String,
+    /// White space was read after the last word.
+    space: bool,
+}
+
+impl Collapsed {
+    pub fn with_capacity(n: usize) -> Collapsed {
+        Collapsed {
+            text: String::with_capacity(n),
+            space: false,
+        }
+    }
+
+    /// Read one more piece, byte by byte.
+    pub fn add(&mut self, s: &str) {
+        let b = s.as_bytes();
+        let n = b.len();
+        let mut i = 0;
+        loop {
+            while i < n {
+                match whitespace_at(b, i) {
+                    0 => break,
+                    w => {
+                        self.space = true;
+                        i += w;
+                    }
+                }
             }
-        }
-        if i >= n {
-            return out;
-        }
-        // A run of text: words, and the single plain spaces between them (already collapsed).
-        // Its ends are character boundaries: it starts after white space or at the start, and
-        // white space is only found at a character's first byte.
-        let start = i;
-        while i < n {
-            let c = b[i];
-            if c > b' ' && c < 0x80 {
-                i += 1;
-            } else if c == b' ' && i + 1 < n && whitespace_at(b, i + 1) == 0 {
-                i += 2;
-            } else if whitespace_at(b, i) == 0 {
-                i += 1;
-            } else {
-                break;
+            if i >= n {
+                return;
             }
+            // A run of text: words, and the single plain spaces between them (already
+            // collapsed). Its ends are character boundaries: it starts after white space or at
+            // the start, and white space is only found at a character's first byte.
+            let start = i;
+            while i < n {
+                let c = b[i];
+                if c > b' ' && c < 0x80 {
+                    i += 1;
+                } else if c == b' ' && i + 1 < n && whitespace_at(b, i + 1) == 0 {
+                    i += 2;
+                } else if whitespace_at(b, i) == 0 {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            if self.space && !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.space = false;
+            self.text.push_str(&s[start..i]);
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&s[start..i]);
     }
 }
 
@@ -270,6 +299,15 @@ mod tests {
         }
         for s in &samples {
             assert_eq!(collapse(s), reference(s), "{s:?}");
+        }
+        // Read in pieces, the same text collapses the same.
+        for s in &samples {
+            for cut in (0..=s.len()).filter(|&k| s.is_char_boundary(k)) {
+                let mut c = Collapsed::default();
+                c.add(&s[..cut]);
+                c.add(&s[cut..]);
+                assert_eq!(c.text, reference(s), "{s:?} cut at {cut}");
+            }
         }
         for c in (0..0x11000u32).filter_map(char::from_u32) {
             let s = format!("a{c}b {c} {c}{c}");

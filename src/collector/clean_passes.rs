@@ -133,6 +133,19 @@ pub(super) fn has_block_child(node: &NodeRef) -> bool {
     })
 }
 
+/// `collapse(&node.text())`, read in place.
+pub(super) fn collapsed_text(node: &NodeRef) -> String {
+    let mut c = crate::words::Collapsed::default();
+    for d in std::iter::once(*node).chain(node.descendants_it()) {
+        d.query_or((), |n| {
+            if let dom_query::NodeData::Text { contents } = &n.data {
+                c.add(contents);
+            }
+        });
+    }
+    c.text
+}
+
 /// What `node`'s text (its own and its descendants', joined as `text()` joins them) holds:
 /// characters other than white space and words, read in place.
 pub(super) fn text_run(node: &NodeRef) -> crate::words::Run {
@@ -569,26 +582,35 @@ pub(super) fn chars_of(node: &NodeRef) -> usize {
 /// The words of a class or id: `post-share__bar` → post, share, bar; `shareBar` → share, bar.
 pub(crate) fn words(value: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut cur = String::new();
+    for_each_word(value, &mut String::new(), |w| out.push(w.to_owned()));
+    out
+}
+
+/// Each word of `value` as [`words`] splits it, handed to `f` in turn from the buffer `cur`
+/// (no word is kept).
+pub(crate) fn for_each_word(value: &str, cur: &mut String, mut f: impl FnMut(&str)) {
+    cur.clear();
     let mut prev_lower = false;
     for c in value.chars() {
         if !c.is_alphanumeric() {
             if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+                f(cur);
+                cur.clear();
             }
             prev_lower = false;
             continue;
         }
         if c.is_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+            f(cur);
+            cur.clear();
         }
         prev_lower = c.is_lowercase();
         cur.extend(c.to_lowercase());
     }
     if !cur.is_empty() {
-        out.push(cur);
+        f(cur);
+        cur.clear();
     }
-    out
 }
 
 /// Words that name furniture only when the block links elsewhere (a "teaser" without a link is
@@ -651,29 +673,35 @@ pub(super) fn is_furniture(node: &NodeRef) -> bool {
     ) {
         return true;
     }
-    let mut w = Vec::new();
+    let links = || !node.find(&["a"]).is_empty();
+    // The words of every name, run together: "screen reader only" and "visually hidden" come
+    // in pieces.
+    let mut joined = String::new();
+    let mut cur = String::new();
+    let mut furniture = false;
     for a in ["class", "id"] {
         let Some(v) = node.attr(a) else { continue };
         for name in v.split_whitespace() {
             // A state (`has-sharing`, `is-related`) or a BEM modifier (`Section--Ads`) says
             // what the block holds or how it looks, not what it is.
-            let lower = name.to_ascii_lowercase();
-            if ["has-", "with-", "is-", "no-", "js-"]
-                .iter()
-                .any(|p| lower.starts_with(p))
-            {
+            if ["has-", "with-", "is-", "no-", "js-"].iter().any(|p| {
+                name.len() >= p.len()
+                    && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+            }) {
                 continue;
             }
             let base = name.split("--").next().unwrap_or(name);
-            w.extend(words(base));
+            for_each_word(base, &mut cur, |w| {
+                furniture =
+                    furniture || (FURNITURE.contains(&w) && (!LINKING.contains(&w) || links()));
+                joined.push_str(w);
+            });
+            if furniture {
+                return true;
+            }
         }
     }
-    // "screen reader only" and "visually hidden" come in pieces.
-    let joined = w.join("");
-    let links = || !node.find(&["a"]).is_empty();
-    w.iter()
-        .any(|w| FURNITURE.contains(&w.as_str()) && (!LINKING.contains(&w.as_str()) || links()))
-        || joined.contains("visuallyhidden")
+    joined.contains("visuallyhidden")
         || joined.contains("screenreader")
         || joined.contains("sronly")
 }
@@ -682,6 +710,60 @@ pub(super) fn is_furniture(node: &NodeRef) -> bool {
 mod tests {
     use super::*;
     use dom_query::Document;
+
+    #[test]
+    fn a_nodes_text_is_read_in_place_as_text_reads_it() {
+        let doc = Document::fragment(
+            "<div> The <b>old</b>bridge\u{a0}\n<i> closes</i> <!-- x --><script>var a = 1;</script> today. </div><p></p>",
+        );
+        for node in doc.select("div, b, i, p, script").nodes() {
+            let text = node.text();
+            assert_eq!(collapsed_text(node), crate::words::collapse(&text));
+            let run = text_run(node);
+            assert_eq!(
+                run.chars,
+                text.chars().filter(|c| !c.is_whitespace()).count()
+            );
+            assert_eq!(run.words, text.split_whitespace().count());
+        }
+        let div = doc.select("div").nodes()[0];
+        assert_eq!(
+            collapsed_text(&div),
+            "The oldbridge closes var a = 1; today."
+        );
+    }
+
+    #[test]
+    fn furniture_is_named_by_its_class_or_id_words() {
+        let furniture = |html: &str| {
+            let doc = Document::fragment(html);
+            let node = doc.select("body > *, html > *").nodes()[0];
+            is_furniture(&node)
+        };
+        for html in [
+            "<div class='post-share__bar'>x</div>",
+            "<div id='NewsletterSignup'>x</div>",
+            "<span class='sr-only'>x</span>",
+            "<span class='visually-hidden'>x</span>",
+            "<span class='a screenReader b'>x</span>",
+            "<div class='teaser'><a href='/x'>x</a></div>",
+            "<div class='Has-Sharing share'>x</div>",
+            "<div role='Navigation'>x</div>",
+            "<nav>x</nav>",
+        ] {
+            assert!(furniture(html), "{html}");
+        }
+        for html in [
+            "<div class='has-sharing is-related'>x</div>",
+            "<div class='Section--Ads'>x</div>",
+            "<div class='teaser'>a lead</div>",
+            "<div class='story-body'>x</div>",
+            "<article class='share'>x</article>",
+            "<div>x</div>",
+        ] {
+            assert!(!furniture(html), "{html}");
+        }
+    }
 
     #[test]
     fn characters_are_counted_up_to_the_limit_and_long_blocks_are_no_link_lists() {

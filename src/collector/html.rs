@@ -673,7 +673,11 @@ impl Standfirst {
         let page = if texts.is_empty() {
             String::new()
         } else {
-            collapse(&doc.select_single("body").text())
+            doc.select_single("body")
+                .nodes()
+                .first()
+                .map(super::clean_passes::collapsed_text)
+                .unwrap_or_default()
         };
         let found = texts
             .into_iter()
