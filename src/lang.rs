@@ -136,12 +136,25 @@ pub fn is_rtl_char(c: char) -> bool {
 /// right-to-left ones, `Some(false)` when most are others, `None` when it has no letters.
 pub fn text_is_rtl(text: &str) -> Option<bool> {
     let (mut rtl, mut ltr) = (0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
-        if is_rtl_char(c) {
-            rtl += 1;
-        } else {
-            ltr += 1;
+    // ASCII letters (most of most pages) are counted from their bytes; other characters are
+    // decoded one by one.
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().take_while(u8::is_ascii).count();
+        ltr += rest.as_bytes()[..ascii]
+            .iter()
+            .filter(|b| b.is_ascii_alphabetic())
+            .count();
+        rest = &rest[ascii..];
+        let other = rest.bytes().take_while(|b| !b.is_ascii()).count();
+        for c in rest[..other].chars().filter(|c| c.is_alphabetic()) {
+            if is_rtl_char(c) {
+                rtl += 1;
+            } else {
+                ltr += 1;
+            }
         }
+        rest = &rest[other..];
     }
     (rtl + ltr > 0).then_some(rtl > ltr)
 }
@@ -149,6 +162,34 @@ pub fn text_is_rtl(text: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_direction_is_counted_as_letter_by_letter() {
+        let reference = |text: &str| {
+            let (mut rtl, mut ltr) = (0, 0);
+            for c in text.chars().filter(|c| c.is_alphabetic()) {
+                if is_rtl_char(c) {
+                    rtl += 1;
+                } else {
+                    ltr += 1;
+                }
+            }
+            (rtl + ltr > 0).then_some(rtl > ltr)
+        };
+        for text in [
+            "",
+            "123 !?",
+            "The bridge",
+            "שלום עולם and a few words",
+            "مرحبا بالعالم",
+            "Straße, ÉTÉ, 東京 — مرحبا",
+            "ab مر",
+            "a\u{10900}\u{10901}",
+        ] {
+            assert_eq!(text_is_rtl(text), reference(text), "{text:?}");
+        }
+        assert_eq!(text_is_rtl("مرحبا بالعالم and"), Some(true));
+    }
 
     #[test]
     fn lang_tags_are_normalized() {

@@ -226,13 +226,15 @@ fn is_month(word: &str) -> bool {
     if w.chars().count() < 3 {
         return false;
     }
-    std::iter::once(&EN)
-        .chain(LOCALES.iter().map(|(_, l)| l))
-        .flat_map(|l| l.months.iter())
-        .any(|m| {
-            let m = m.to_lowercase();
-            m == w || (w.chars().count() >= 3 && m.starts_with(&w))
-        })
+    // Every locale's months in lower case, made once.
+    static MONTHS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        std::iter::once(&EN)
+            .chain(LOCALES.iter().map(|(_, l)| l))
+            .flat_map(|l| l.months.iter())
+            .map(|m| m.to_lowercase())
+            .collect()
+    });
+    MONTHS.iter().any(|m| *m == w || m.starts_with(&w))
 }
 
 /// Does a byline name someone? Not when it is a date ("April 28, 2019 at 6:01 am Updated…"),
