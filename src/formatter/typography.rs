@@ -97,8 +97,12 @@ fn walk(nodes: &mut [Node], q: Quotes, st: &mut State) {
     for n in nodes {
         match n {
             Node::Text(t) => {
-                let out = typeset_with(t, q, st);
-                *t = out;
+                if is_plain(t) {
+                    // Nothing to set: only the last character is remembered.
+                    st.prev = t.chars().last().or(st.prev);
+                } else {
+                    *t = typeset_with(t, q, st);
+                }
             }
             Node::El(e) => {
                 if matches!(e.name, "code" | "pre" | "kbd" | "samp" | "var" | "math") {
@@ -177,6 +181,17 @@ fn is_closing_context(c: char) -> bool {
         )
 }
 
+/// Whether `s` has nothing typesetting changes: no quotation mark, no `--`, no `...`.
+fn is_plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.iter().enumerate().any(|(i, &c)| match c {
+        b'"' | b'\'' => true,
+        b'-' => b.get(i + 1) == Some(&b'-'),
+        b'.' => b.get(i + 1) == Some(&b'.') && b.get(i + 2) == Some(&b'.'),
+        _ => false,
+    })
+}
+
 fn typeset_with(s: &str, q: Quotes, st: &mut State) -> String {
     let prev = &mut st.prev;
     let chars: Vec<char> = s.chars().collect();
@@ -246,6 +261,29 @@ fn typeset_with(s: &str, q: Quotes, st: &mut State) -> String {
 mod tests {
     use super::*;
     use crate::formatter::tree::{Element, write_nodes};
+
+    #[test]
+    fn a_plain_text_is_left_as_it_is_and_remembered() {
+        for s in ["The bridge. It closes - today.", "", "a.b..c", "東京"] {
+            assert!(is_plain(s), "{s:?}");
+            let mut st = State::default();
+            assert_eq!(typeset_with(s, Quotes::for_lang("en"), &mut st), s);
+            assert_eq!(st.prev, s.chars().last());
+        }
+        for s in ["it's", "\"a\"", "a--b", "and...", "..."] {
+            assert!(!is_plain(s), "{s:?}");
+        }
+        // A quotation opened across a plain node closes after it.
+        let mut nodes = vec![
+            Node::Text("He said \"the".into()),
+            Node::Text(" bridge".into()),
+            Node::Text("\" and left".into()),
+        ];
+        walk(&mut nodes, Quotes::for_lang("en"), &mut State::default());
+        let mut out = String::new();
+        crate::formatter::tree::text_of(&nodes, &mut out);
+        assert_eq!(out, "He said “the bridge” and left");
+    }
 
     #[test]
     fn english() {
