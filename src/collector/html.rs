@@ -115,14 +115,23 @@ pub(crate) fn declared_address(text: &str) -> Option<String> {
 
 /// Does the text look like a whole page rather than a fragment of content?
 pub(crate) fn is_full_page(text: &str) -> bool {
-    let head: String = text
-        .chars()
-        .take(4096)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["<html", "<head", "<body", "<!doctype"]
-        .iter()
-        .any(|t| head.contains(t))
+    // A saved page may open with a long style sheet or script before its `<html>` (one of
+    // the dev set's opens with 5 KB of CSS): the first 64 KiB are looked at, not 4.
+    const LOOK: usize = 64 * 1024;
+    let b = text.as_bytes();
+    let head = &b[..b.len().min(LOOK)];
+    // Each `<`, then the tag names after it in any case.
+    head.iter()
+        .enumerate()
+        .filter(|(_, c)| **c == b'<')
+        .any(|(i, _)| {
+            [&b"html"[..], b"head", b"body", b"!doctype"]
+                .iter()
+                .any(|t| {
+                    b.get(i + 1..i + 1 + t.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(t))
+                })
+        })
 }
 
 /// A `<noscript>` with this much text (bytes) and paragraphs in it holds the page's text, not a
@@ -1163,6 +1172,24 @@ mod tests {
             );
         }
         assert_eq!(overlap("a a a b", "b"), 0.25);
+    }
+
+    #[test]
+    fn a_page_that_opens_with_a_long_style_sheet_is_a_full_page() {
+        let css = format!(
+            "<style>{}</style>\n",
+            "div.grid { opacity: 1; }\n".repeat(400)
+        );
+        assert!(css.len() > 8000);
+        let page = format!(
+            "{css}<!DOCTYPE html><HTML lang=en><head><title>T</title></head><body><p>x</p></body></html>"
+        );
+        assert!(is_full_page(&page));
+        assert!(is_full_page("<Body><p>a</p></Body>"));
+        assert!(!is_full_page(
+            "<p>A fragment of my own.</p><div>no page here</div>"
+        ));
+        assert!(!is_full_page(&css));
     }
 
     #[test]
