@@ -133,16 +133,27 @@ pub(super) fn has_block_child(node: &NodeRef) -> bool {
     })
 }
 
+/// `f` of the text of `node`, read in place, when it is a text node.
+pub(super) fn with_text<R>(node: &NodeRef, f: impl FnOnce(&str) -> R) -> Option<R> {
+    node.query(|n| match &n.data {
+        dom_query::NodeData::Text { contents } => Some(f(contents)),
+        _ => None,
+    })
+    .flatten()
+}
+
+/// `f` of each text node of `node` (itself and its descendants, in the order `text()` joins
+/// them), read in place.
+fn each_text(node: &NodeRef, mut f: impl FnMut(&str)) {
+    for d in std::iter::once(*node).chain(node.descendants_it()) {
+        with_text(&d, &mut f);
+    }
+}
+
 /// `collapse(&node.text())`, read in place.
 pub(super) fn collapsed_text(node: &NodeRef) -> String {
     let mut c = crate::words::Collapsed::default();
-    for d in std::iter::once(*node).chain(node.descendants_it()) {
-        d.query_or((), |n| {
-            if let dom_query::NodeData::Text { contents } = &n.data {
-                c.add(contents);
-            }
-        });
-    }
+    each_text(node, |t| c.add(t));
     c.text
 }
 
@@ -150,13 +161,7 @@ pub(super) fn collapsed_text(node: &NodeRef) -> String {
 /// characters other than white space and words, read in place.
 pub(super) fn text_run(node: &NodeRef) -> crate::words::Run {
     let mut run = crate::words::Run::default();
-    for d in std::iter::once(*node).chain(node.descendants_it()) {
-        d.query_or((), |n| {
-            if let dom_query::NodeData::Text { contents } = &n.data {
-                run.add(contents);
-            }
-        });
-    }
+    each_text(node, |t| run.add(t));
     run
 }
 
@@ -563,11 +568,7 @@ const LINK_LIST_MOST: usize = 1000;
 pub(super) fn chars_up_to(node: &NodeRef, limit: usize) -> usize {
     let mut run = crate::words::Run::default();
     for t in node.descendants_it() {
-        t.query_or((), |n| {
-            if let dom_query::NodeData::Text { contents } = &n.data {
-                run.add(contents);
-            }
-        });
+        with_text(&t, |t| run.add(t));
         if run.chars >= limit {
             return limit;
         }

@@ -635,10 +635,7 @@ fn collapsed_text_within(node: &NodeRef, most: usize) -> Option<String> {
     let mut chars = 0;
     let mut space = false;
     for d in std::iter::once(*node).chain(node.descendants_it()) {
-        let over = d.query_or(false, |n| {
-            let dom_query::NodeData::Text { contents } = &n.data else {
-                return false;
-            };
+        let over = super::clean_passes::with_text(&d, |contents| {
             for c in contents.chars() {
                 if c.is_whitespace() {
                     space = !out.is_empty();
@@ -656,7 +653,8 @@ fn collapsed_text_within(node: &NodeRef, most: usize) -> Option<String> {
                 }
             }
             false
-        });
+        })
+        .unwrap_or(false);
         if over {
             return None;
         }
@@ -717,13 +715,11 @@ impl Standfirst {
         let mut found = None;
         for t in doc.root().descendants_it() {
             // Read in place: copying every text node of the page out was this search's cost.
-            let opens = t.query_or(false, |n| match &n.data {
-                dom_query::NodeData::Text { contents } => {
-                    let own = contents.trim_start();
-                    !own.is_empty() && own.starts_with(&first_word)
-                }
-                _ => false,
-            });
+            let opens = super::clean_passes::with_text(&t, |contents| {
+                let own = contents.trim_start();
+                !own.is_empty() && own.starts_with(&first_word)
+            })
+            .unwrap_or(false);
             if !opens {
                 continue;
             }
