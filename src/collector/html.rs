@@ -387,6 +387,128 @@ fn clean_grabbed(
     super::clean::clean_in(&scope, known)
 }
 
+/// A block of a page, known by its name and its `id` or `class`, to find it again in another
+/// parse of the same page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NamedBlock {
+    name: String,
+    id: Option<String>,
+    class: Option<String>,
+}
+
+impl NamedBlock {
+    /// Take every element by this name (its id, else its tag and class) out of `doc`.
+    fn remove_from(&self, doc: &Document) {
+        let found: Vec<NodeRef> = doc
+            .root()
+            .descendants_it()
+            .filter(|n| {
+                n.is_element()
+                    && match &self.id {
+                        Some(id) => n.attr("id").as_deref() == Some(id.as_str()),
+                        None => {
+                            n.has_name(&self.name)
+                                && n.attr("class").as_deref() == self.class.as_deref()
+                        }
+                    }
+            })
+            .collect();
+        for n in found {
+            n.remove_from_parent();
+        }
+    }
+}
+
+/// The block Readability's article (in the tree it was built in, `grabbed`) mostly is, when
+/// that block's class or id names it as furniture (`eu-cookie-law`, `author-description`): going
+/// down from the article, into the child that holds three fifths of the text or more, a block
+/// the cleaner would take out for its name. The article itself is never such a block by its
+/// tag (`article`, `main`); a block named only by what it holds (`has-sharing`) is not one.
+fn furniture_choice(grabbed: &Document) -> Option<NamedBlock> {
+    use super::clean_passes::chars_of;
+    let page = *grabbed
+        .select_single("#readability-page-1")
+        .nodes()
+        .first()?;
+    let total = chars_of(&page);
+    if total == 0 {
+        return None;
+    }
+    let mut node = page;
+    for _ in 0..8 {
+        let (child, most) = node
+            .element_children()
+            .into_iter()
+            .map(|c| {
+                let n = chars_of(&c);
+                (c, n)
+            })
+            .max_by_key(|(_, n)| *n)?;
+        if most * 5 < total * 3 {
+            return None;
+        }
+        if names_never_article(&child) {
+            let attr = |a: &str| child.attr(a).map(|v| v.to_string());
+            return Some(NamedBlock {
+                name: child.node_name()?.to_string(),
+                id: attr("id"),
+                class: attr("class"),
+            })
+            .filter(|b| b.id.is_some() || b.class.is_some());
+        }
+        node = child;
+    }
+    None
+}
+
+/// Class and id words of blocks that are never an article, whatever they hold: consent
+/// notices, related posts, newsletter boxes, dialogs, an author's box. Narrower than the
+/// cleaner's furniture: a `paywall` or `ad` block may wrap the article, and a layout's
+/// `sidebar_right` or `banner` names the page around it.
+const NEVER_ARTICLE: &[&str] = &[
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "related",
+    "recommended",
+    "newsletter",
+    "modal",
+    "popup",
+    "authorbox",
+    "bio",
+];
+
+/// Whether `node`'s class or id names a block that is never the article (see
+/// [`NEVER_ARTICLE`]; an author's box is `author` with `box`, `bio`, `info`, `about` or
+/// `description`). A state (`has-sidebar`) is not a name.
+fn names_never_article(node: &NodeRef) -> bool {
+    let mut cur = String::new();
+    let mut never = false;
+    for a in ["class", "id"] {
+        let Some(v) = node.attr(a) else { continue };
+        for name in v.split_whitespace() {
+            if ["has-", "with-", "is-", "no-", "js-"]
+                .iter()
+                .any(|p| name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p))
+            {
+                continue;
+            }
+            let mut author = false;
+            let mut about = false;
+            super::clean_passes::for_each_word(name, &mut cur, |w| {
+                never = never || NEVER_ARTICLE.contains(&w);
+                author = author || w == "author";
+                about = about || matches!(w, "box" | "info" | "about" | "description");
+            });
+            if never || (author && about) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Readability's metadata into `parsed`.
 fn take_metadata(parsed: &mut Parsed, a: &dom_smoothie::Article, head: &Head) {
     parsed.title = Some(a.title.clone()).filter(|t| !t.trim().is_empty());
@@ -466,13 +588,36 @@ fn read_page(
     let standfirst = Standfirst::find(&doc, head.description.as_deref());
     // The page's own article container, and its main run of prose, to check Readability's
     // choice against.
-    let marked = marked_article(&doc);
-    let prose = super::prose::Prose::find(&doc);
+    let mut marked = marked_article(&doc);
+    let mut prose = super::prose::Prose::find(&doc);
     // Readability takes the tree (copying it costs more than parsing the page again in the rare
     // case that needs it).
     // The visible page's words, to weigh against what it carries.
     let visible;
-    match readability(doc, file_url) {
+    let mut read = readability(doc, file_url);
+    // Readability settled on a block the page names as furniture (a cookie notice, an author
+    // box): read the page again without it, and take that reading unless it lands on
+    // furniture too.
+    if let Some(block) = read.as_ref().and_then(|(_, g)| furniture_choice(g)) {
+        let again = page_tree(text, remove);
+        block.remove_from(&again);
+        if let Some(other) =
+            readability(again, file_url).filter(|(_, g)| furniture_choice(g).is_none())
+        {
+            crate::debug_line!(
+                "{}: Readability's choice was a block named as furniture ({block:?}); read again without it",
+                file_url.unwrap_or("a page")
+            );
+            read = Some(other);
+            // The page's marked article and prose without the block, in a parse whose node
+            // ids are those of every other parse of the page.
+            let without = page_tree(text, remove);
+            block.remove_from(&without);
+            marked = marked_article(&without);
+            prose = super::prose::Prose::find(&without);
+        }
+    }
+    match read {
         Some((a, grabbed)) => {
             take_metadata(&mut parsed, &a, &head);
             let known = super::clean::Known {
@@ -1127,6 +1272,69 @@ mod tests {
             in_tree.starts_with("<div id=\"readability-page-1\""),
             "{in_tree}"
         );
+    }
+
+    /// A short post beside a long consent notice: Readability takes the notice, the page is read
+    /// again without it, and the post is the article.
+    #[test]
+    fn readabilitys_choice_of_a_consent_notice_is_read_again_without_it() {
+        let notice = "Privacy and cookies: this site uses cookies. By continuing to use this \
+                      website, you agree to their use. To find out more, including how to \
+                      control cookies, see here: our cookie policy, which says more, and more.";
+        let page = format!(
+            "<html><head><title>Nothing to do</title></head><body>\
+             <div class='post'><h2>Nothing to do</h2>\
+             <p>\u{201e}I know I am tired and should perhaps not say it, but the night is long.\u{201c}</p>\
+             <p>\u{2013} \u{201e}Then do not say it, and go to sleep, my friend.\u{201c}</p>\
+             <p>\u{2013} \u{201e}Ok.\u{201c}</p></div>\
+             <div class='widget'><div id='eu-cookie-law'><p>{notice}</p><p>{notice}</p></div></div>\
+             </body></html>"
+        );
+        let (_, grabbed) = readability(page_tree(&page, &[]), None).expect("an article");
+        let block = furniture_choice(&grabbed).expect("Readability took the notice");
+        assert_eq!(block.id.as_deref(), Some("eu-cookie-law"));
+        let parsed = read_page(&page, None, &[], &[], None);
+        assert!(
+            parsed.body_html.contains("should perhaps not say it"),
+            "{:?} {}",
+            parsed.not_article,
+            parsed.body_html
+        );
+        assert!(
+            !parsed.body_html.contains("cookie policy"),
+            "{}",
+            parsed.body_html
+        );
+    }
+
+    /// The words that make a block never the article, and names that do not.
+    #[test]
+    fn a_block_named_as_a_notice_or_an_authors_box_is_never_the_article() {
+        let named = |attrs: &str| {
+            let doc = Document::fragment(format!("<div {attrs}>x</div>"));
+            let div = *doc.select_single("div").nodes().first().expect("a div");
+            names_never_article(&div)
+        };
+        for yes in [
+            "id='eu-cookie-law'",
+            "class='widget widget_eu_cookie_law_widget'",
+            "id='related_posts'",
+            "class='author-description'",
+            "id='authorBox'",
+            "class='newsletterSignup'",
+        ] {
+            assert!(named(yes), "{yes}");
+        }
+        for no in [
+            "class='content-behind-paywall'",
+            "id='cuerpo-ad'",
+            "id='authorGuidelines' class='author_guidelines'",
+            "class='has-sidebar entry-content'",
+            "class='post'",
+            "class='main_color container_wrap sidebar_right'",
+        ] {
+            assert!(!named(no), "{no}");
+        }
     }
 
     #[test]

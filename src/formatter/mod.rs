@@ -36,7 +36,8 @@ use crate::model::{Article, FormattedArticle};
 use tree::{Element, Node, esc, esc_attr};
 
 /// The text of a formatted article's body (its `article-body` division, without our header),
-/// each block on a line of its own, without soft hyphens or formulas' TeX annotations: what
+/// each block on a line of its own, without soft hyphens, formulas' TeX annotations or ruby
+/// readings: what
 /// `scripts/extraction-eval` scores.
 pub fn body_text(xhtml: &str) -> String {
     let doc = format!("<r>{xhtml}</r>");
@@ -67,8 +68,9 @@ fn text_of(node: roxmltree::Node, out: &mut String) {
             );
             continue;
         }
-        // A formula's TeX annotation repeats the formula.
-        if child.tag_name().name() == "annotation" {
+        // A formula's TeX annotation repeats the formula; a ruby's reading (`rt`, and the
+        // brackets `rp` shows without ruby) is set above its base, not in the running text.
+        if matches!(child.tag_name().name(), "annotation" | "rt" | "rp") {
             continue;
         }
         // The note left for a picture that could not be had is ours, not the article's.
@@ -585,6 +587,15 @@ fn truncate_words(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::model::Base;
+
+    #[test]
+    fn the_scored_text_leaves_out_ruby_readings_soft_hyphens_and_tex() {
+        let text = body_text(
+            "<div class=\"article-body\"><p><ruby>\u{5b50}<rp>(</rp><rt>\u{3053}</rt><rp>)</rp></ruby>\u{3069}\u{3082} Ge\u{ad}setz \
+             <math><semantics><mi>x</mi><annotation encoding=\"application/x-tex\">x</annotation></semantics></math></p></div>",
+        );
+        assert_eq!(text.trim(), "\u{5b50}\u{3069}\u{3082} Gesetz x");
+    }
 
     fn article(body: &str) -> Article {
         Article {
