@@ -600,6 +600,39 @@ fn plain_words(s: &str) -> String {
         .to_owned()
 }
 
+/// A caption this long (characters) is text of its own, kept when its picture is gone; a
+/// shorter one names the picture ("The pier at dawn. Photo: AP").
+const CAPTION_OF_ITS_OWN: usize = 150;
+
+/// Whether `nodes` hold a picture.
+fn has_picture(nodes: &[Node]) -> bool {
+    nodes.iter().any(|n| match n {
+        Node::El(e) => e.name == "img" || has_picture(&e.children),
+        Node::Text(_) => false,
+    })
+}
+
+/// A figure whose pictures could not be had: a short caption speaks for them, as the note a
+/// missing picture leaves (an alt text's), not as a caption under no picture; a long one stays.
+fn caption_to_note(children: &mut [Node]) {
+    for c in children.iter_mut() {
+        let Node::El(fc) = c else { continue };
+        if fc.name != "figcaption" {
+            continue;
+        }
+        let mut text = String::new();
+        super::tree::text_of(&fc.children, &mut text);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() || text.chars().count() >= CAPTION_OF_ITS_OWN {
+            continue;
+        }
+        let mut span = Element::new("span");
+        span.set_attr("class", "missing-picture");
+        span.children.push(Node::Text(text));
+        *c = Node::El(span);
+    }
+}
+
 fn walk_in(
     nodes: &mut Vec<Node>,
     f: &mut dyn FnMut(&str) -> Result<String, bool>,
@@ -644,11 +677,15 @@ fn walk_in(
                     }
                 }
                 let text = plain_words(&text);
+                let pictured = has_picture(&e.children);
                 walk_in(
                     &mut e.children,
                     f,
                     Some(&text).filter(|t| !t.is_empty()).map(|t| t.as_str()),
                 );
+                if pictured && !has_picture(&e.children) {
+                    caption_to_note(&mut e.children);
+                }
             } else {
                 walk_in(&mut e.children, f, caption);
             }
@@ -671,28 +708,46 @@ mod tests {
     use super::*;
 
     /// A picture that could not be had leaves its alt text as a `missing-picture` note, unless
-    /// its figure's caption already says it (one page showed the same sentence three times).
+    /// its figure's caption already says it (one page showed the same sentence three times); a
+    /// short caption of a picture that is gone is that note itself, a long one stays a caption.
     #[test]
     fn a_missing_picture_leaves_its_alt_once() {
         let base = crate::model::Base::default();
         let mut cleaner = super::super::sanitize::Sanitizer::new(&base, 1000);
-        let mut nodes = cleaner.clean(
+        let long = "The ferries that cross to the islands every hour in summer will leave from \
+                    the north quay next year, while the south quay is rebuilt after the storm of last \
+                    winter.";
+        let mut nodes = cleaner.clean(&format!(
             "<figure><img src='https://e.x/a.jpg' alt='The pier at dawn'/>\
              <figcaption>The pier at dawn. Photo: Ann Lee</figcaption></figure>\
              <figure><img src='https://e.x/b.jpg' alt='Ferries at the north quay'/>\
              <figcaption>Where the boats go next year</figcaption></figure>\
-             <p><img src='https://e.x/c.jpg' alt='A map of the harbour'/></p>",
-        );
+             <figure><img src='https://e.x/d.jpg' alt='Ferries'/><figcaption>{long}</figcaption></figure>\
+             <figure><table><tr><td>Fares</td></tr></table><figcaption>Fares in 2027</figcaption></figure>\
+             <p><img src='https://e.x/c.jpg' alt='A map of the harbour'/></p>"
+        ));
         walk(&mut nodes, &mut |_| Err(true));
         let mut out = String::new();
         super::super::tree::write_nodes(&nodes, &mut out);
         assert!(!out.contains('['), "no bracketed placeholders: {out}");
-        assert!(out.contains("The pier at dawn. Photo: Ann Lee"), "{out}");
         assert_eq!(out.matches("The pier at dawn").count(), 1, "{out}");
-        // A caption speaks for its picture: only the caption stays.
+        // A caption speaks for its picture: only the caption stays, as the picture's note.
         assert!(!out.contains("Ferries at the north quay"), "{out}");
         assert!(
-            out.contains("<figcaption>Where the boats go next year</figcaption>"),
+            out.contains("<p class=\"missing-picture\">The pier at dawn. Photo: Ann Lee</p>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<p class=\"missing-picture\">Where the boats go next year</p>"),
+            "{out}"
+        );
+        // A long caption is text of its own; a figure of no picture keeps its caption.
+        assert!(
+            out.contains(&format!("<figcaption>{long}</figcaption>")),
+            "{out}"
+        );
+        assert!(
+            out.contains("<figcaption>Fares in 2027</figcaption>"),
             "{out}"
         );
         // No caption: one quiet note, a paragraph of its own.
@@ -704,7 +759,8 @@ mod tests {
         // The note is not the article's text.
         let text = super::super::body_text(&format!("<div class=\"article-body\">{out}</div>"));
         assert!(!text.contains("A map of the harbour"), "{text}");
-        assert!(text.contains("Where the boats go"), "{text}");
+        assert!(!text.contains("Where the boats go"), "{text}");
+        assert!(text.contains("while the south quay is rebuilt"), "{text}");
     }
 
     /// Pictures that are gone leave nothing behind: no empty spans, links or figures from the
