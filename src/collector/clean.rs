@@ -19,9 +19,9 @@ use super::clean_lines::{
 pub(crate) use super::clean_passes::{Known, words};
 use super::clean_passes::{
     chars_of, drop_caption_credits, drop_empty, drop_from_end_marker, drop_link_lines,
-    drop_repeated_captions, drop_repeated_header, drop_short_tail, drop_trailing_headings,
-    has_block_child, is_furniture, is_heading_like, is_hidden_text, is_inline, is_link_list,
-    is_meta_lines, select,
+    drop_own_promotion, drop_repeated_captions, drop_repeated_header, drop_short_tail,
+    drop_trailing_headings, has_block_child, is_furniture, is_heading_like, is_hidden_text,
+    is_inline, is_link_list, is_meta_lines, select,
 };
 
 /// Clean `body_html` (Readability's article) and return it, with the shapes of the body
@@ -126,6 +126,7 @@ pub(crate) fn clean_in(scope: &NodeRef, known: &Known) -> (String, [super::verdi
     drop_repeated_header(scope, known);
     drop_empty(scope);
     drop_short_tail(scope);
+    drop_own_promotion(scope, known);
     drop_trailing_headings(scope);
     let after = super::verdict::Shape::of(scope);
     (scope.inner_html().to_string(), [before, after])
@@ -145,6 +146,68 @@ mod tests {
         assert_eq!(words("post-share__bar"), ["post", "share", "bar"]);
         assert_eq!(words("shareBar sr-only"), ["share", "bar", "sr", "only"]);
         assert_eq!(words("header"), ["header"]);
+    }
+
+    /// The article's last short lines that name the publication go (its app, its social
+    /// accounts); a long closing paragraph naming it, and a line that does not, stay.
+    #[test]
+    fn the_publications_promotion_of_itself_at_the_end_goes() {
+        let known = Known {
+            site: Some("Harbour Gazette"),
+            address: Some("https://www.harbourgazette.com/news/bridge"),
+            ..Known::default()
+        };
+        let story = "<p>The council voted on Tuesday to close the old bridge for repairs, which \
+                     will take a year, and the ferry will run every hour until it opens again.</p>"
+            .repeat(4);
+        let out = clean_in_with(
+            &format!(
+                "<div>{story}<p>The work starts in May, and the road stays closed to cars until the autumn.</p>\
+                 <p>Follow the Harbour Gazette on Twitter @HarbourGazette.</p>\
+                 <p>For the latest news download the HarbourGazette apps for iOS and Android.</p></div>"
+            ),
+            &known,
+        );
+        assert!(
+            !out.contains("Twitter") && !out.contains("apps for iOS"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "The work starts in May, and the road stays closed to cars until the autumn."
+            ),
+            "{out}"
+        );
+        // The last line does not name it: nothing before it is looked at.
+        let out = clean_in_with(
+            &format!(
+                "<div>{story}<p>Follow the Harbour Gazette on Twitter.</p><p>The work starts in May, and the road stays closed to cars until the autumn.</p></div>"
+            ),
+            &known,
+        );
+        assert!(out.contains("Twitter"), "{out}");
+        // A paragraph of the article naming the paper stays.
+        let long = "<p>Readers of the Harbour Gazette will remember the last time the bridge \
+                    closed, in 1998, when the ferry ran every half hour and the queue for it \
+                    reached the market square on the first Saturday of the summer holidays, and \
+                    the shops on the quay stayed open until midnight.</p>";
+        let out = clean_in_with(&format!("<div>{story}{long}</div>"), &known);
+        assert!(out.contains("Readers of the Harbour Gazette"), "{out}");
+        // A name as short as a common word is not looked for.
+        let short = Known {
+            site: Some("Post"),
+            address: Some("https://post.example/x"),
+            ..Known::default()
+        };
+        let out = clean_in_with(
+            &format!("<div>{story}<p>Read the Post on your phone.</p></div>"),
+            &short,
+        );
+        assert!(out.contains("Read the Post"), "{out}");
+    }
+
+    fn clean_in_with(html: &str, known: &Known) -> String {
+        clean(html, known).0
     }
 
     #[test]
@@ -301,6 +364,7 @@ mod tests {
         let known = Known {
             title: Some("Old Bridge to Close"),
             byline: Some("Jane Doe"),
+            ..Known::default()
         };
         let out = clean(
             &format!(

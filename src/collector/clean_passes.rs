@@ -16,11 +16,80 @@ pub(super) fn select<'a>(scope: &NodeRef<'a>, sel: &str) -> Selection<'a> {
     Selection::from(*scope).select(sel)
 }
 
-/// What the page said about itself, to recognise it repeated at the top of the body.
+/// What the page said about itself, to recognise it repeated at the top of the body, and the
+/// publication promoting itself at its end.
 #[derive(Debug, Default)]
 pub(crate) struct Known<'a> {
     pub title: Option<&'a str>,
     pub byline: Option<&'a str>,
+    /// The publication's name (`og:site_name`).
+    pub site: Option<&'a str>,
+    /// The page's address.
+    pub address: Option<&'a str>,
+}
+
+/// Letters and digits only, lower-cased: "Jamaica Gleaner", "@JamaicaGleaner" and
+/// "jamaica-gleaner" all read `jamaicagleaner`.
+fn squashed(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The names a publication goes by, squashed (see [`squashed`]): its site name, and the
+/// name in its address (`gleaner` of `jamaica.gleaner.com`); only names long enough not to be
+/// a common word inside a sentence.
+fn own_names(known: &Known) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(site) = known.site.map(squashed).filter(|s| s.chars().count() >= 8) {
+        names.push(site);
+    }
+    let host = known
+        .address
+        .and_then(|a| url::Url::parse(a).ok())
+        .and_then(|u| u.host_str().map(str::to_owned));
+    if let Some(host) = host {
+        let labels: Vec<&str> = host.split('.').collect();
+        if labels.len() >= 2 {
+            let name = squashed(labels[labels.len() - 2]);
+            if name.chars().count() >= 7 && !names.iter().any(|n| n.contains(&name)) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// The article's last lines, when they name the publication itself, are its promotion, not
+/// the article: "Download the Nationnews apps", "Follow The Gleaner on Twitter", "Do you want to
+/// be informed of DiEM25's actions?". From the end, up to three short blocks (a paragraph of
+/// the article is longer) go while each names it.
+pub(super) fn drop_own_promotion(scope: &NodeRef, known: &Known) {
+    /// A block longer than this (characters) is the article's, whatever it names: a blog's
+    /// closing paragraph about itself, a festival's report naming the festival.
+    const SHORT: usize = 220;
+    const MOST: usize = 3;
+    let names = own_names(known);
+    if names.is_empty() {
+        return;
+    }
+    let (leaves, lens) = leaf_blocks(scope);
+    let mut looked = 0;
+    for (node, len) in leaves.iter().zip(&lens).rev() {
+        if *len == 0 {
+            continue;
+        }
+        looked += 1;
+        if looked > MOST || *len > SHORT {
+            return;
+        }
+        let text = squashed(&collapsed_text(node));
+        if !names.iter().any(|n| text.contains(n.as_str())) {
+            return;
+        }
+        node.remove_from_parent();
+    }
 }
 
 /// Class or id words that mark page furniture rather than the article.

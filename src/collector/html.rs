@@ -573,6 +573,8 @@ fn read_page(
                     let known = super::clean::Known {
                         title: parsed.title.as_deref(),
                         byline: parsed.byline.as_deref(),
+                        site: parsed.source.as_deref(),
+                        address: parsed.url.as_deref(),
                     };
                     super::clean::clean(&body, &known).0
                 } else {
@@ -623,6 +625,8 @@ fn read_page(
             let known = super::clean::Known {
                 title: parsed.title.as_deref(),
                 byline: parsed.byline.as_deref(),
+                site: parsed.source.as_deref(),
+                address: parsed.url.as_deref(),
             };
             let (choice, why) = choose_body(&a, marked.as_ref(), prose.as_ref());
             if choice != Body::Readability {
@@ -737,6 +741,8 @@ fn read_carried(
     let known = super::clean::Known {
         title: parsed.title.as_deref(),
         byline: parsed.byline.as_deref(),
+        site: parsed.source.as_deref(),
+        address: parsed.url.as_deref(),
     };
     parsed.body_html = super::clean::clean(&found.html, &known).0;
     parsed.not_article = None;
@@ -1257,6 +1263,7 @@ mod tests {
         let known = super::super::clean::Known {
             title: Some("Old bridge to close"),
             byline: Some("Jane Doe"),
+            ..Default::default()
         };
         let (a, grabbed) = readability(page_tree(&page, &[]), None).expect("an article");
         let (in_tree, [before, after]) = clean_grabbed(&grabbed, &a.content, &known);
