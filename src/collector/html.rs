@@ -420,45 +420,34 @@ impl NamedBlock {
 }
 
 /// The block Readability's article (in the tree it was built in, `grabbed`) mostly is, when
-/// that block's class or id names it as furniture (`eu-cookie-law`, `author-description`): going
-/// down from the article, into the child that holds three fifths of the text or more, a block
-/// the cleaner would take out for its name. The article itself is never such a block by its
-/// tag (`article`, `main`); a block named only by what it holds (`has-sharing`) is not one.
+/// that block's class or id names it as never the article (`eu-cookie-law`,
+/// `author-description`): a block inside the article holding three fifths of its text or more.
+/// A block named only by what it holds or how it looks (`has-related`) is not one.
 fn furniture_choice(grabbed: &Document) -> Option<NamedBlock> {
     use super::clean_passes::chars_of;
     let page = *grabbed
         .select_single("#readability-page-1")
         .nodes()
         .first()?;
-    let total = chars_of(&page);
-    if total == 0 {
+    // The blocks holding three fifths of the text are one line of descent from the article,
+    // so the first named block in document order that holds that much is the topmost. Names
+    // are checked first: most articles have no such block, and their text is never counted.
+    let mut total = None;
+    let child = page.descendants_it().find(|n| {
+        n.is_element()
+            && names_never_article(n)
+            && chars_of(n) * 5 >= *total.get_or_insert_with(|| chars_of(&page)) * 3
+    })?;
+    if total == Some(0) {
         return None;
     }
-    let mut node = page;
-    for _ in 0..8 {
-        let (child, most) = node
-            .element_children()
-            .into_iter()
-            .map(|c| {
-                let n = chars_of(&c);
-                (c, n)
-            })
-            .max_by_key(|(_, n)| *n)?;
-        if most * 5 < total * 3 {
-            return None;
-        }
-        if names_never_article(&child) {
-            let attr = |a: &str| child.attr(a).map(|v| v.to_string());
-            return Some(NamedBlock {
-                name: child.node_name()?.to_string(),
-                id: attr("id"),
-                class: attr("class"),
-            })
-            .filter(|b| b.id.is_some() || b.class.is_some());
-        }
-        node = child;
-    }
-    None
+    let attr = |a: &str| child.attr(a).map(|v| v.to_string());
+    Some(NamedBlock {
+        name: child.node_name()?.to_string(),
+        id: attr("id"),
+        class: attr("class"),
+    })
+    .filter(|b| b.id.is_some() || b.class.is_some())
 }
 
 /// Class and id words of blocks that are never an article, whatever they hold: consent
