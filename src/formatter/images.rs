@@ -487,6 +487,69 @@ fn display_url(u: &Url) -> String {
 fn walk(nodes: &mut Vec<Node>, f: &mut dyn FnMut(&str) -> Result<String, bool>) {
     walk_in(nodes, f, None);
     settle_notes(nodes, true);
+    notes_take_their_captions(nodes);
+}
+
+/// The text of a missing picture's note, when `n` is one or holds only one (the wrapper the
+/// picture stood in).
+fn note_in(n: &Node) -> Option<String> {
+    let Node::El(e) = n else { return None };
+    if matches!(e.name, "p" | "span") && e.attr("class") == Some("missing-picture") {
+        let mut text = String::new();
+        super::tree::text_of(&e.children, &mut text);
+        return Some(text);
+    }
+    let mut content = e
+        .children
+        .iter()
+        .filter(|c| !matches!(c, Node::Text(t) if t.trim().is_empty()));
+    match (content.next(), content.next()) {
+        (Some(only), None) if e.name == "div" => note_in(only),
+        _ => None,
+    }
+}
+
+/// A picture outside a figure whose caption is the block after it, opening with the picture's
+/// alt text ("Lee Elder at Augusta. | © Getty Images" after a picture described "Lee Elder at
+/// Augusta"): when the picture is gone, a short caption is its note, as a figure's is, in
+/// the place of the alt text's note.
+fn notes_take_their_captions(nodes: &mut Vec<Node>) {
+    for n in nodes.iter_mut() {
+        if let Node::El(e) = n {
+            notes_take_their_captions(&mut e.children);
+        }
+    }
+    let mut i = 0;
+    while i < nodes.len() {
+        let Some(alt) = note_in(&nodes[i])
+            .map(|t| plain_words(&t))
+            .filter(|t| !t.is_empty())
+        else {
+            i += 1;
+            continue;
+        };
+        let next = (i + 1..nodes.len())
+            .find(|&j| !matches!(&nodes[j], Node::Text(t) if t.trim().is_empty()));
+        let caption = next.and_then(|j| match &nodes[j] {
+            Node::El(e) if matches!(e.name, "p" | "div") && !has_picture(&e.children) => {
+                let mut text = String::new();
+                super::tree::text_of(&e.children, &mut text);
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                (text.chars().count() < CAPTION_OF_ITS_OWN && plain_words(&text).starts_with(&alt))
+                    .then_some((j, text))
+            }
+            _ => None,
+        });
+        if let Some((j, text)) = caption {
+            let mut note = Element::new("p");
+            note.set_attr("class", "missing-picture");
+            note.children.push(Node::Text(text));
+            nodes[j] = Node::El(note);
+            nodes.remove(i);
+            continue;
+        }
+        i += 1;
+    }
 }
 
 /// Pictures and nothing else to read (the links and spans around them, line breaks, spaces).
@@ -761,6 +824,39 @@ mod tests {
         assert!(!text.contains("A map of the harbour"), "{text}");
         assert!(!text.contains("Where the boats go"), "{text}");
         assert!(text.contains("while the south quay is rebuilt"), "{text}");
+    }
+
+    /// Outside a figure, the block after a missing picture that opens with its alt text is its
+    /// caption: a short one becomes the picture's note in the alt text's place; a block that
+    /// does not open with it, or a long one, stays.
+    #[test]
+    fn a_caption_after_a_missing_picture_outside_a_figure_is_its_note() {
+        let base = crate::model::Base::default();
+        let mut cleaner = super::super::sanitize::Sanitizer::new(&base, 1000);
+        let mut nodes = cleaner.clean(
+            "<div><div><img src='https://e.x/a.jpg' alt='Goats on the island before the airlift'/></div>\
+             <div><p>Goats on the island before the airlift.</p><p>Photograph by Ann Lee</p></div></div>\
+             <div><img src='https://e.x/b.jpg' alt='The harbour wall'/></div>\
+             <p>The council voted on Tuesday to rebuild it.</p>",
+        );
+        walk(&mut nodes, &mut |_| Err(true));
+        let mut out = String::new();
+        super::super::tree::write_nodes(&nodes, &mut out);
+        assert!(
+            out.contains("<p class=\"missing-picture\">Goats on the island before the airlift. Photograph by Ann Lee</p>"),
+            "{out}"
+        );
+        assert_eq!(out.matches("Goats on the island").count(), 1, "{out}");
+        assert!(
+            out.contains("<p class=\"missing-picture\">The harbour wall</p>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<p>The council voted on Tuesday to rebuild it.</p>"),
+            "{out}"
+        );
+        let text = super::super::body_text(&format!("<div class=\"article-body\">{out}</div>"));
+        assert!(!text.contains("Photograph by"), "{text}");
     }
 
     /// Pictures that are gone leave nothing behind: no empty spans, links or figures from the
