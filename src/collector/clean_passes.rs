@@ -725,6 +725,14 @@ pub(super) fn is_hidden_text(node: &NodeRef) -> bool {
         && node.text().chars().any(|c| !c.is_whitespace())
 }
 
+/// A class name that says what a block holds or how it looks (`has-sharing`, `is-related`,
+/// `js-sidebar`), not what it is. Compared as bytes: a name may be any text.
+pub(super) fn is_state_name(name: &str) -> bool {
+    ["has-", "with-", "is-", "no-", "js-"].iter().any(|p| {
+        name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+    })
+}
+
 pub(super) fn is_furniture(node: &NodeRef) -> bool {
     if matches!(
         node.node_name().as_deref(),
@@ -754,10 +762,7 @@ pub(super) fn is_furniture(node: &NodeRef) -> bool {
         for name in v.split_whitespace() {
             // A state (`has-sharing`, `is-related`) or a BEM modifier (`Section--Ads`) says
             // what the block holds or how it looks, not what it is.
-            if ["has-", "with-", "is-", "no-", "js-"].iter().any(|p| {
-                name.len() >= p.len()
-                    && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-            }) {
+            if is_state_name(name) {
                 continue;
             }
             let base = name.split("--").next().unwrap_or(name);

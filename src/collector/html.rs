@@ -477,10 +477,7 @@ fn names_never_article(node: &NodeRef) -> bool {
     for a in ["class", "id"] {
         let Some(v) = node.attr(a) else { continue };
         for name in v.split_whitespace() {
-            if ["has-", "with-", "is-", "no-", "js-"]
-                .iter()
-                .any(|p| name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p))
-            {
+            if super::clean_passes::is_state_name(name) {
                 continue;
             }
             let mut author = false;
@@ -1318,6 +1315,8 @@ mod tests {
             "class='author-description'",
             "id='authorBox'",
             "class='newsletterSignup'",
+            // Any text may be a name: one that opens with letters of two bytes is read whole.
+            "class='h\u{e4}\u{e4}-cookie'",
         ] {
             assert!(named(yes), "{yes}");
         }

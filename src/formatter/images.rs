@@ -532,9 +532,7 @@ fn notes_take_their_captions(nodes: &mut Vec<Node>) {
             .find(|&j| !matches!(&nodes[j], Node::Text(t) if t.trim().is_empty()));
         let caption = next.and_then(|j| match &nodes[j] {
             Node::El(e) if matches!(e.name, "p" | "div") && !has_picture(&e.children) => {
-                let mut text = String::new();
-                super::tree::text_of(&e.children, &mut text);
-                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let text = collapsed_text_of(&e.children);
                 (text.chars().count() < CAPTION_OF_ITS_OWN && plain_words(&text).starts_with(&alt))
                     .then_some((j, text))
             }
@@ -667,6 +665,13 @@ fn plain_words(s: &str) -> String {
 /// shorter one names the picture ("The pier at dawn. Photo: AP").
 const CAPTION_OF_ITS_OWN: usize = 150;
 
+/// The text of `nodes`, white space collapsed.
+fn collapsed_text_of(nodes: &[Node]) -> String {
+    let mut text = String::new();
+    super::tree::text_of(nodes, &mut text);
+    crate::words::collapse(&text)
+}
+
 /// Whether `nodes` hold a picture.
 fn has_picture(nodes: &[Node]) -> bool {
     nodes.iter().any(|n| match n {
@@ -683,9 +688,7 @@ fn caption_to_note(children: &mut [Node]) {
         if fc.name != "figcaption" {
             continue;
         }
-        let mut text = String::new();
-        super::tree::text_of(&fc.children, &mut text);
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = collapsed_text_of(&fc.children);
         if text.is_empty() || text.chars().count() >= CAPTION_OF_ITS_OWN {
             continue;
         }
