@@ -75,7 +75,9 @@ impl Carried {
             match n.attr("id").as_deref() {
                 Some("__NEXT_DATA__") => c.state.push(("__NEXT_DATA__", t.to_string())),
                 Some("__NUXT_DATA__") => c.state.push(("__NUXT_DATA__", t.to_string())),
-                _ if t.contains("articleBody") => c.ld.push(t.to_string()),
+                _ if t.contains("articleBody") || super::recipe::may_have(&t) => {
+                    c.ld.push(t.to_string())
+                }
                 _ => {}
             }
         }
@@ -109,6 +111,20 @@ impl Carried {
             .map(|b| paragraphs_of(&[b], "JSON-LD articleBody"))
             .collect();
         if let Some(f) = best(ld) {
+            return Some(f);
+        }
+        let how_to = self
+            .ld
+            .iter()
+            .filter_map(|t| serde_json::from_str::<Value>(t.trim()).ok())
+            .flat_map(|v| {
+                let mut found = Vec::new();
+                how_tos(&v, 0, &mut found);
+                found
+            })
+            .map(|pieces| paragraphs_of(&pieces, "JSON-LD how-to steps"))
+            .collect();
+        if let Some(f) = best(how_to) {
             return Some(f);
         }
         let state = self
@@ -172,6 +188,58 @@ fn article_bodies(v: &Value, depth: usize, out: &mut Vec<String>) {
                 }
             }
         }
+        _ => {}
+    }
+}
+
+/// The recipes and how-tos of JSON-LD, each as its pieces in reading order: its description,
+/// its ingredients, its steps (a section's name before its steps).
+fn how_tos(v: &Value, depth: usize, out: &mut Vec<Vec<String>>) {
+    if depth > 12 {
+        return;
+    }
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| how_tos(i, depth + 1, out)),
+        Value::Object(map) => {
+            let steps = map.get("recipeInstructions").or_else(|| map.get("step"));
+            let Some(steps) = steps else {
+                map.values()
+                    .for_each(|child| how_tos(child, depth + 1, out));
+                return;
+            };
+            let mut pieces = Vec::new();
+            if let Some(Value::String(d)) = map.get("description") {
+                pieces.push(d.clone());
+            }
+            if let Some(Value::Array(items)) = map.get("recipeIngredient") {
+                pieces.extend(items.iter().filter_map(Value::as_str).map(str::to_owned));
+            }
+            steps_of(steps, 0, &mut pieces);
+            out.push(pieces);
+        }
+        _ => {}
+    }
+}
+
+/// A how-to's steps: texts, lists of them, `HowToStep`s (their `text`), `HowToSection`s (their
+/// `name`, then their `itemListElement`).
+fn steps_of(v: &Value, depth: usize, out: &mut Vec<String>) {
+    if depth > 6 {
+        return;
+    }
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|i| steps_of(i, depth + 1, out)),
+        Value::Object(map) => match (map.get("text"), map.get("itemListElement")) {
+            (Some(text), _) => steps_of(text, depth + 1, out),
+            (None, Some(items)) => {
+                if let Some(Value::String(name)) = map.get("name") {
+                    out.push(name.clone());
+                }
+                steps_of(items, depth + 1, out);
+            }
+            (None, None) => {}
+        },
         _ => {}
     }
 }
@@ -321,6 +389,43 @@ mod tests {
         assert!(f.html.contains(&sentence(19)));
         let closed = Document::from(page(r#","isAccessibleForFree":false"#).as_str());
         assert_eq!(Carried::of(&closed).article(None), None);
+    }
+
+    #[test]
+    fn a_how_to_is_read_as_its_description_ingredients_and_steps_in_order() {
+        let steps: Vec<Value> = (0..8)
+            .map(|i| serde_json::json!({"@type": "HowToStep", "text": format!("<p>{}</p>", sentence(i))}))
+            .collect();
+        let ld = serde_json::json!({"@context": "https://schema.org", "@graph": [
+            {"@type": "BreadcrumbList"},
+            {"@type": "HowTo", "name": "A round tablecloth",
+             "description": format!("<p>{}</p>", sentence(100)),
+             "recipeIngredient": ["Two metres of linen cloth", "A spool of thread"],
+             "step": [{"@type": "HowToSection", "name": "Measuring", "itemListElement": steps}]}
+        ]});
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{ld}</script></head><body><div id="app"></div></body></html>"#
+        );
+        let f = Carried::of(&Document::from(page.as_str()))
+            .article(None)
+            .unwrap();
+        assert_eq!(f.from, "JSON-LD how-to steps");
+        let at = |t: &str| {
+            f.html
+                .find(t)
+                .unwrap_or_else(|| panic!("{t} in {}", f.html))
+        };
+        assert!(at(&sentence(100)) < at("Two metres of linen cloth"));
+        assert!(at("A spool of thread") < at("<p>Measuring</p>"));
+        assert!(at("<p>Measuring</p>") < at(&sentence(0)));
+        assert!(at(&sentence(0)) < at(&sentence(7)));
+        // Two short steps are no article.
+        let ld = serde_json::json!({"@type": "HowTo", "step": ["Cut it.", "Sew it."]});
+        let page = format!(r#"<script type="application/ld+json">{ld}</script>"#);
+        assert_eq!(
+            Carried::of(&Document::from(page.as_str())).article(None),
+            None
+        );
     }
 
     #[test]

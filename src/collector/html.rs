@@ -259,6 +259,8 @@ struct Head {
     /// The page's own description of itself (OpenGraph's, its `description`, Twitter's).
     description: Option<String>,
     claims: super::verdict::Claims,
+    /// The JSON-LD texts that may carry a recipe or how-to.
+    recipe_ld: Vec<String>,
 }
 
 impl Head {
@@ -291,6 +293,12 @@ impl Head {
                 .or_else(|| nonempty(&f.title)),
             description: f.meta(&["og:description", "description", "twitter:description"]),
             claims: super::verdict::Claims::from_facts(&f),
+            recipe_ld: f
+                .ld_json
+                .iter()
+                .filter(|t| super::recipe::may_have(t))
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -304,6 +312,8 @@ enum Body {
     Marked(&'static str),
     /// The page's main run of prose.
     Prose,
+    /// The block holding the recipe or how-to the page says it has.
+    Recipe,
 }
 
 /// Choose the article's body among Readability's choice, the page's marked article and its
@@ -317,7 +327,15 @@ fn choose_body(
     readability: &dom_smoothie::Article,
     marked: Option<&(&'static str, String)>,
     prose: Option<&super::prose::Prose>,
+    recipe: Option<&super::recipe::Recipe>,
 ) -> (Body, &'static str) {
+    let text = &readability.text_content;
+    if recipe.is_some_and(|r| overlap(&r.text, text) < 0.5 && text.len() < r.text.len() * 2) {
+        return (
+            Body::Recipe,
+            "Readability's text holds little of the recipe the page says it has",
+        );
+    }
     let marked = marked.filter(|(_, text)| {
         overlap(&readability.text_content, text) < 0.5 && prose.is_none_or(|p| p.held_in(text))
     });
@@ -578,6 +596,11 @@ fn read_page(
     // choice against.
     let mut marked = marked_article(&doc);
     let mut prose = super::prose::Prose::find(&doc);
+    let recipe = if super::recipe::may_have(text) {
+        super::recipe::Recipe::find(&doc, &head.recipe_ld)
+    } else {
+        None
+    };
     // Readability takes the tree (copying it costs more than parsing the page again in the rare
     // case that needs it).
     // The visible page's words, to weigh against what it carries.
@@ -614,7 +637,7 @@ fn read_page(
                 site: parsed.source.as_deref(),
                 address: parsed.url.as_deref(),
             };
-            let (choice, why) = choose_body(&a, marked.as_ref(), prose.as_ref());
+            let (choice, why) = choose_body(&a, marked.as_ref(), prose.as_ref(), recipe.as_ref());
             if choice != Body::Readability {
                 crate::debug_line!(
                     "{}: the body is {choice:?}: {why}",
@@ -624,6 +647,7 @@ fn read_page(
             let chosen = match choice {
                 Body::Marked(sel) => Some(reparsed().select(sel).html().to_string()),
                 Body::Prose => prose.as_ref().and_then(|p| p.html(reparsed())),
+                Body::Recipe => recipe.as_ref().and_then(|r| r.html(reparsed())),
                 Body::Readability => None,
             };
             let body = chosen.as_deref().unwrap_or(&a.content);
@@ -1295,6 +1319,51 @@ mod tests {
         );
         assert!(
             !parsed.body_html.contains("cookie policy"),
+            "{}",
+            parsed.body_html
+        );
+    }
+
+    #[test]
+    fn a_recipe_the_page_declares_wins_over_readabilitys_service_box_but_not_over_a_story() {
+        let service = "<p>Our service team gladly answers your questions about our products, \
+                       recipes and ingredients, about complaints, tours, seminars and more, \
+                       from Monday to Friday, and we look forward to your call, always.</p>";
+        let steps = [
+            "Cream the butter with the sugar until it is pale and light.",
+            "Fold in the flour, then the eggs, one at a time, gently.",
+            "Bake at 180 degrees for forty minutes, until golden on top.",
+        ];
+        let ld = serde_json::json!({"@type": "Recipe",
+            "recipeIngredient": ["200 g butter", "150 g sugar", "250 g flour", "3 eggs"],
+            "recipeInstructions": steps.join("\n")});
+        let card = format!(
+            "<div class=card><table><tr><td>200 g</td><td>Butter</td></tr><tr><td>150 g</td><td>Sugar</td></tr>\
+             <tr><td>250 g</td><td>Flour</td></tr></table><ol><li>{}</li><li>{}</li><li>{}</li></ol></div>",
+            steps[0], steps[1], steps[2]
+        );
+        let page = |story: &str| {
+            format!(
+                "<html><head><title>Butter cake</title><script type='application/ld+json'>{ld}</script></head>\
+                 <body><div class=entry>{story}{card}</div><div class=service>{service}{service}</div></body></html>"
+            )
+        };
+        let parsed = read_page(&page(""), None, &[], &[], None);
+        for t in [steps[0], steps[2], "Flour"] {
+            assert!(parsed.body_html.contains(t), "{t} in {}", parsed.body_html);
+        }
+        assert!(
+            !parsed.body_html.contains("service team"),
+            "{}",
+            parsed.body_html
+        );
+        // A story around the recipe is Readability's to keep.
+        let story: String = (0..8)
+            .map(|i| format!("<p>My grandmother baked this cake every Sunday, number {i}, and the whole house smelled of it, from the kitchen to the attic, for hours.</p>"))
+            .collect();
+        let parsed = read_page(&page(&story), None, &[], &[], None);
+        assert!(
+            parsed.body_html.contains("every Sunday, number 7"),
             "{}",
             parsed.body_html
         );

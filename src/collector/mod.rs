@@ -25,6 +25,7 @@ pub mod offer;
 pub mod page;
 mod parsed;
 mod prose;
+pub(crate) mod recipe;
 pub mod remote;
 mod ruled;
 pub mod rules;
