@@ -99,13 +99,16 @@ impl Carried {
                 .filter(|f| f.words >= ARTICLE_WORDS)
                 .max_by_key(|f| f.words)
         };
-        let ld = self
+        let values: Vec<Value> = self
             .ld
             .iter()
             .filter_map(|t| serde_json::from_str::<Value>(t.trim()).ok())
+            .collect();
+        let ld = values
+            .iter()
             .flat_map(|v| {
                 let mut bodies = Vec::new();
-                article_bodies(&v, 0, &mut bodies);
+                article_bodies(v, 0, &mut bodies);
                 bodies
             })
             .map(|b| paragraphs_of(&[b], "JSON-LD articleBody"))
@@ -113,13 +116,11 @@ impl Carried {
         if let Some(f) = best(ld) {
             return Some(f);
         }
-        let how_to = self
-            .ld
+        let how_to = values
             .iter()
-            .filter_map(|t| serde_json::from_str::<Value>(t.trim()).ok())
             .flat_map(|v| {
                 let mut found = Vec::new();
-                how_tos(&v, 0, &mut found);
+                how_tos(v, 0, &mut found);
                 found
             })
             .map(|pieces| paragraphs_of(&pieces, "JSON-LD how-to steps"))

@@ -19,6 +19,11 @@ const PROBE: usize = 40;
 const INGREDIENTS_HELD: f64 = 0.6;
 /// The block may hold this many times the recipe's own text, at most: more is the page.
 const MOST_AROUND: usize = 3;
+/// The most steps, ingredients and marked elements read of a page: a recipe has dozens, and a
+/// hostile page's hundred thousand would cost a scan of the page each.
+const MOST_SAID: usize = 64;
+/// How far above the steps the ingredients are looked for.
+const CLIMB: usize = 8;
 
 /// A recipe or how-to found on a page.
 pub(crate) struct Recipe {
@@ -61,6 +66,9 @@ impl Recipe {
             }
         }
         said.read_microdata(doc);
+        said.steps.truncate(MOST_SAID);
+        said.ingredients.truncate(MOST_SAID);
+        said.marked.truncate(MOST_SAID);
         let (flat, starts) = flat_text(doc);
         let mut anchors = said.marked.clone();
         let mut looked = 0;
@@ -94,10 +102,15 @@ impl Recipe {
             .collect();
         // The steps name the ingredients too: what a block holds of them is counted in its
         // text without the steps'.
-        let said_steps: Vec<String> = said.steps.iter().map(|s| squash(&plain(s))).collect();
+        let said_steps: Vec<String> = said
+            .steps
+            .iter()
+            .map(|s| squash(&plain(s)))
+            .filter(|s| s.len() >= MIN_STEP)
+            .collect();
         let held = |n: &NodeRef| {
             let mut have = squash(&n.text());
-            for s in said_steps.iter().filter(|s| !s.is_empty()) {
+            for s in &said_steps {
                 have = have.replacen(s.as_str(), " ", 1);
             }
             words.iter().filter(|w| have.contains(w.as_str())).count()
@@ -109,7 +122,10 @@ impl Recipe {
             // the run from the one holding the steps to the one holding most ingredients (a
             // grid's other boxes, the comments, are beside it).
             let mut from = steps;
-            while let Some(up) = from.parent().filter(|u| u.is_element() && !is_page(u)) {
+            for _ in 0..CLIMB {
+                let Some(up) = from.parent().filter(|u| u.is_element() && !is_page(u)) else {
+                    break;
+                };
                 if enough(&up) {
                     let children = up.element_children();
                     let at = |id: NodeId| children.iter().position(|c| c.id == id);
@@ -242,6 +258,9 @@ impl Said {
                     self.ingredients.push(n.text().to_string());
                 }
                 self.marked.push(n.id);
+                if self.marked.len() >= MOST_SAID {
+                    break;
+                }
             }
         }
     }
@@ -435,6 +454,28 @@ mod tests {
             STEPS[0], STEPS[1], STEPS[2]
         );
         assert!(found(&page).is_none());
+    }
+
+    #[test]
+    fn a_hostile_recipe_of_a_hundred_thousand_steps_is_read_in_bounded_time() {
+        let steps: Vec<String> = (0..100_000)
+            .map(|i| format!("Stir the pot for the {i}th time."))
+            .collect();
+        let ld = serde_json::json!({"@type": "Recipe", "recipeIngredient": steps,
+            "recipeInstructions": steps});
+        let deep = "<div>".repeat(300);
+        let body: String = steps
+            .iter()
+            .take(2000)
+            .map(|s| format!("<p>{s}</p>"))
+            .collect();
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{ld}</script></head><body>{deep}{body}</body></html>"#
+        );
+        let started = std::time::Instant::now();
+        let _ = found(&page);
+        // Unbounded, this is a scan of the page per step per level: hours.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 
     #[test]
