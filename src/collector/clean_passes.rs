@@ -74,20 +74,26 @@ pub(super) fn drop_own_promotion(scope: &NodeRef, known: &Known) {
     if names.is_empty() {
         return;
     }
-    let (leaves, lens) = leaf_blocks(scope);
+    // From the end, each block's length read only when it is reached.
+    // Taken out after the look, so that none taken changes which blocks hold another.
+    let mut promotion = Vec::new();
     let mut looked = 0;
-    for (node, len) in leaves.iter().zip(&lens).rev() {
-        if *len == 0 {
+    for node in leaves_from_end(scope) {
+        let len = block_len(&node);
+        if len == 0 {
             continue;
         }
         looked += 1;
-        if looked > MOST || *len > SHORT {
-            return;
+        if looked > MOST || len > SHORT {
+            break;
         }
-        let text = squashed(&collapsed_text(node));
+        let text = squashed(&collapsed_text(&node));
         if !names.iter().any(|n| text.contains(n.as_str())) {
-            return;
+            break;
         }
+        promotion.push(node);
+    }
+    for node in promotion {
         node.remove_from_parent();
     }
 }
@@ -346,16 +352,26 @@ pub(super) fn drop_short_tail(scope: &NodeRef) {
     /// Lines this short after it are not.
     const SHORT: usize = 40;
     const MOST: usize = 3;
-    let (leaves, lens) = leaf_blocks(scope);
-    let Some(last) = lens.iter().rposition(|n| *n >= PARAGRAPH) else {
+    // From the end back to the last paragraph, each block's length read only when reached.
+    let mut tail: Vec<(NodeRef, usize)> = Vec::new();
+    let mut found = false;
+    for n in leaves_from_end(scope) {
+        let len = block_len(&n);
+        if len >= PARAGRAPH {
+            found = true;
+            break;
+        }
+        if len > 0 || has_picture(&n) {
+            tail.push((n, len));
+            if tail.len() > MOST {
+                return;
+            }
+        }
+    }
+    if !found {
         return;
-    };
-    let tail: Vec<(&NodeRef, usize)> = leaves[last + 1..]
-        .iter()
-        .zip(&lens[last + 1..])
-        .filter(|(n, len)| **len > 0 || has_picture(n))
-        .map(|(n, len)| (n, *len))
-        .collect();
+    }
+    tail.reverse();
     if tail.is_empty() || tail.len() > MOST {
         return;
     }
@@ -435,24 +451,34 @@ pub(super) fn chars_of_links(node: &NodeRef) -> usize {
 /// The blocks that hold no other block, in document order, with the characters of each
 /// (whitespace collapsed: each word and one space).
 pub(super) fn leaf_blocks<'a>(scope: &NodeRef<'a>) -> (Vec<NodeRef<'a>>, Vec<usize>) {
-    let leaves: Vec<NodeRef> = select(
+    let leaves = leaves(scope);
+    let lens = leaves.iter().map(block_len).collect();
+    (leaves, lens)
+}
+
+/// The blocks that hold no other block, in document order.
+fn leaves<'a>(scope: &NodeRef<'a>) -> Vec<NodeRef<'a>> {
+    leaves_from_end(scope).rev().collect()
+}
+
+/// The blocks that hold no other block, from the last: the passes that read only the last few
+/// ask no more of the others (whether they hold a block, how long they are).
+fn leaves_from_end<'a>(scope: &NodeRef<'a>) -> impl DoubleEndedIterator<Item = NodeRef<'a>> {
+    select(
         scope,
         "p, div, h2, h3, h4, h5, h6, li, blockquote, pre, figure, table, dd, dt",
     )
     .nodes()
-    .iter()
+    .to_vec()
+    .into_iter()
+    .rev()
     .filter(|n| !has_block_child(n))
-    .cloned()
-    .collect();
-    // Each word's characters and one space.
-    let lens = leaves
-        .iter()
-        .map(|n| {
-            let run = text_run(n);
-            run.chars + run.words
-        })
-        .collect();
-    (leaves, lens)
+}
+
+/// A block's characters, whitespace collapsed: each word's characters and one space.
+fn block_len(node: &NodeRef) -> usize {
+    let run = text_run(node);
+    run.chars + run.words
 }
 
 /// A heading with nothing after it heads a section that was taken out ("Weitere Tourentipps",

@@ -781,8 +781,9 @@ fn read_fragment(text: &str) -> Parsed {
 /// pages set apart above the body, out of the block Readability keeps. It is found by the page's
 /// own description (`og:description`, `description`), which is usually that paragraph, or by
 /// the class the page gives it (`dek`, `lead`, `chapo`, …).
+#[derive(Default)]
 struct Standfirst {
-    /// The page's text, whitespace collapsed.
+    /// The page's text, whitespace collapsed, as far as [`Standfirst::above`] reads it.
     page: String,
     /// The paragraphs that may be it, best first, whitespace collapsed, each with where it
     /// starts in `page`.
@@ -837,24 +838,69 @@ impl Standfirst {
         .into_iter()
         .flatten()
         .collect();
-        // The page's text is only needed when there is something to place in it.
-        let page = if texts.is_empty() {
-            String::new()
-        } else {
-            doc.select_single("body")
-                .nodes()
-                .first()
-                .map(super::clean_passes::collapsed_text)
-                .unwrap_or_default()
+        // The page's text is only needed when there is something to place in it, and only as
+        // far as `above` reads after each paragraph found.
+        let Some(body) = doc.select_single("body").nodes().first().copied() else {
+            return Standfirst::default();
         };
+        if texts.is_empty() {
+            return Standfirst::default();
+        }
+        let (page, at) = Self::page_until_found(&body, &texts);
         let found = texts
             .into_iter()
-            .filter_map(|text| {
-                let at = page.find(&text)?;
-                Some((text, at))
-            })
+            .zip(at)
+            .filter_map(|(text, at)| Some((text, at?)))
             .collect();
         Standfirst { page, found }
+    }
+
+    /// How far past a paragraph found `above` reads the page: where the body's opening may
+    /// start ([`Self::NEAR`] bytes) and the opening itself.
+    const READ_PAST: usize = Self::NEAR + 4 * Self::KEY;
+    /// How close (bytes) below the paragraph the body must start.
+    const NEAR: usize = 3000;
+
+    /// The text of `body`, whitespace collapsed, and where each of `texts` first stands in it:
+    /// read only until each is found and [`Self::READ_PAST`] bytes more (a standfirst is near
+    /// the top; collapsing the whole page to learn that was this search's cost).
+    fn page_until_found(body: &NodeRef, texts: &[String]) -> (String, Vec<Option<usize>>) {
+        let mut page = crate::words::Collapsed::default();
+        let mut at: Vec<Option<usize>> = vec![None; texts.len()];
+        // Bytes of the page already searched for each text not yet found.
+        let mut searched: usize = 0;
+        // Searched every so many bytes read, not at every text node (a page has thousands).
+        const STEP: usize = 4096;
+        let mut nodes = std::iter::once(*body).chain(body.descendants_it());
+        loop {
+            let more = nodes.next();
+            if let Some(node) = &more {
+                super::clean_passes::with_text(node, |t| page.add(t));
+                if page.text.len() < searched + STEP {
+                    continue;
+                }
+            }
+            let text = &page.text;
+            for (i, t) in texts.iter().enumerate() {
+                if at[i].is_none() {
+                    // An occurrence ending inside what was searched would have been found.
+                    let mut from = searched.saturating_sub(t.len());
+                    while !text.is_char_boundary(from) {
+                        from -= 1;
+                    }
+                    at[i] = text[from..].find(t.as_str()).map(|p| from + p);
+                }
+            }
+            searched = text.len();
+            if more.is_none()
+                || at
+                    .iter()
+                    .all(|a| a.is_some_and(|a| a + Self::READ_PAST <= searched))
+            {
+                break;
+            }
+        }
+        (page.text, at)
     }
 
     /// The paragraph that opens with the page's own description.
@@ -1114,7 +1160,7 @@ impl Standfirst {
                 .filter_map(|o| self.page[*at..].find(o.as_str()))
                 .min()?;
             // Close above the body: a paragraph far up the page is something else.
-            (start <= 3000).then(|| format!("<p>{}</p>\n", super::text::escape(text)))
+            (start <= Self::NEAR).then(|| format!("<p>{}</p>\n", super::text::escape(text)))
         })
     }
 }
@@ -1254,6 +1300,64 @@ fn is_web(u: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The page's text is read only as far as the standfirst's search needs it, and gives what
+    /// the whole page's text gives: where each paragraph first stands (also across the points
+    /// where it stops to search, and the second time a paragraph is said), and the text up to
+    /// [`Standfirst::READ_PAST`] bytes after it.
+    #[test]
+    fn the_standfirst_is_placed_in_the_page_read_only_as_far_as_needed() {
+        let filler = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("<p>Filler paragraph number {i} of the page, said once.</p>\n"))
+                .collect()
+        };
+        let lead = "The council voted on Tuesday to close the old bridge for a year of repairs";
+        let other = "Ferries will run every hour while the bridge is closed to all traffic";
+        // The first paragraph in pieces (a text node a word), so that some of these pages
+        // stop to search in the middle of it.
+        let pieces: String = lead.split(' ').map(|w| format!("<b>{w}</b> ")).collect();
+        let cases = (60..140).map(|b| (b, 1, 100));
+        for (before, between, after) in [(0, 0, 0), (3, 1, 2), (90, 200, 300), (400, 0, 0)]
+            .into_iter()
+            .chain(cases)
+        {
+            let page = format!(
+                "<html><body>{}<p>{pieces}</p>{}<div><span>{other}</span></div>{}<p>{lead}</p></body></html>",
+                filler(before),
+                filler(between),
+                filler(after)
+            );
+            let doc = Document::from(page.as_str());
+            let body = doc.select_single("body").nodes()[0];
+            let whole = super::super::clean_passes::collapsed_text(&body);
+            let texts = [
+                lead.to_owned(),
+                other.to_owned(),
+                "Not on the page at all".to_owned(),
+            ];
+            let (read, at) = Standfirst::page_until_found(&body, &texts);
+            let want: Vec<Option<usize>> = texts.iter().map(|t| whole.find(t.as_str())).collect();
+            assert_eq!(at, want, "{before} {between} {after}");
+            assert!(whole.starts_with(&read), "{before} {between} {after}");
+            // A text not on the page is looked for to the end.
+            assert_eq!(read, whole);
+            let found = &texts[..2];
+            let (read, at) = Standfirst::page_until_found(&body, found);
+            let last = at.iter().map(|a| a.expect("found")).max().unwrap();
+            assert!(whole.starts_with(&read));
+            assert!(
+                read.len() >= whole.len().min(last + Standfirst::READ_PAST),
+                "{before} {between} {after}"
+            );
+            if whole.len() > last + Standfirst::READ_PAST + 8192 {
+                assert!(
+                    read.len() < whole.len(),
+                    "read to the end: {before} {between} {after}"
+                );
+            }
+        }
+    }
 
     /// Cleaning Readability's article in its own tree gives what cleaning its serialized
     /// article gives, furniture taken and text kept, and leaves the page's tree whole.
