@@ -923,8 +923,23 @@ impl Standfirst {
         for t in doc.root().descendants_it() {
             // Read in place: copying every text node of the page out was this search's cost.
             let opens = super::clean_passes::with_text(&t, |contents| {
-                let own = contents.trim_start();
-                !own.is_empty() && own.starts_with(&first_word)
+                // Most text nodes are indentation or open with another letter: told by their
+                // first byte that is not ASCII white space, without Unicode's tables.
+                let b = contents.as_bytes();
+                match b
+                    .iter()
+                    .find(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
+                {
+                    None => false,
+                    Some(&c) if c < 0x80 => {
+                        first_word.as_bytes().first() == Some(&c)
+                            && contents.trim_start().starts_with(&first_word)
+                    }
+                    Some(_) => {
+                        let own = contents.trim_start();
+                        !own.is_empty() && own.starts_with(&first_word)
+                    }
+                }
             })
             .unwrap_or(false);
             if !opens {

@@ -19,7 +19,8 @@ use crate::math::tex_to_mathml;
 
 /// Whether `text` (a page's HTML) may hold maths for [`convert`]: a cheap look before a walk.
 pub fn may_have(text: &str) -> bool {
-    // Every mark holds one `x` (a rare letter): the page is searched for that byte (memchr)
+    // Every mark holds one `x` (a rare letter): the page is searched for that byte (memchr's,
+    // vectorized; the standard library's char search was two thirds of this look's cost)
     // and each mark is compared where it would stand around it. Five searches were a hundredth
     // of the extractor's time, and one automaton over every byte still a sixtieth.
     const MARKS: [(&str, usize); 5] = [
@@ -30,7 +31,7 @@ pub fn may_have(text: &str) -> bool {
         ("mjx-", 2),
     ];
     let b = text.as_bytes();
-    text.match_indices('x').any(|(p, _)| {
+    memchr::memchr_iter(b'x', b).any(|p| {
         MARKS
             .iter()
             .any(|(mark, at)| p >= *at && b[p - at..].starts_with(mark.as_bytes()))
