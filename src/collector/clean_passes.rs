@@ -74,8 +74,8 @@ pub(super) fn drop_own_promotion(scope: &NodeRef, known: &Known) {
     if names.is_empty() {
         return;
     }
-    // From the end, each block's length read only when it is reached.
-    // Taken out after the look, so that none taken changes which blocks hold another.
+    // From the end, each block's length read only when it is reached; taken out after the
+    // look, so that none taken changes which blocks hold another.
     let mut promotion = Vec::new();
     let mut looked = 0;
     for node in leaves_from_end(scope) {

@@ -104,25 +104,15 @@ impl Carried {
             .iter()
             .filter_map(|t| serde_json::from_str::<Value>(t.trim()).ok())
             .collect();
-        let ld = values
-            .iter()
-            .flat_map(|v| {
-                let mut bodies = Vec::new();
-                article_bodies(v, 0, &mut bodies);
-                bodies
-            })
+        let ld = gathered(&values, article_bodies)
+            .into_iter()
             .map(|b| paragraphs_of(&[b], "JSON-LD articleBody"))
             .collect();
         if let Some(f) = best(ld) {
             return Some(f);
         }
-        let how_to = values
-            .iter()
-            .flat_map(|v| {
-                let mut found = Vec::new();
-                how_tos(v, 0, &mut found);
-                found
-            })
+        let how_to = gathered(&values, how_tos)
+            .into_iter()
             .map(|pieces| paragraphs_of(&pieces, "JSON-LD how-to steps"))
             .collect();
         if let Some(f) = best(how_to) {
@@ -163,6 +153,15 @@ impl Carried {
             .collect();
         best(templates)
     }
+}
+
+/// What `walk` (one of the JSON-LD walkers below) finds in each of `values`, in order.
+fn gathered<T>(values: &[Value], walk: fn(&Value, usize, &mut Vec<T>)) -> Vec<T> {
+    let mut found = Vec::new();
+    for v in values {
+        walk(v, 0, &mut found);
+    }
+    found
 }
 
 /// The `articleBody` strings of JSON-LD objects, unless the object says it is for
